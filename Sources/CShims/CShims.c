@@ -1,0 +1,155 @@
+#define _GNU_SOURCE
+#include "CShims.h"
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <spawn.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/eventfd.h>
+#include <sys/ioctl.h>
+#include <termios.h>
+#include <unistd.h>
+#include <wchar.h>
+
+extern char **environ;
+
+static int set_nonblocking(int fd) {
+    int flags = fcntl(fd, F_GETFL);
+    if (flags < 0) return -1;
+    return fcntl(fd, F_SETFL, flags | O_NONBLOCK);
+}
+
+// The child must not inherit the parent's blocked signals or ignored SIGPIPE:
+// a shell with SIGINT blocked would ignore Ctrl-C.
+static void reset_signals(posix_spawnattr_t *attr, short extra_flags) {
+    sigset_t none, all;
+    sigemptyset(&none);
+    sigfillset(&all);
+    sigdelset(&all, SIGKILL);
+    sigdelset(&all, SIGSTOP);
+    posix_spawnattr_setsigmask(attr, &none);
+    posix_spawnattr_setsigdefault(attr, &all);
+    posix_spawnattr_setflags(attr, POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF | extra_flags);
+}
+
+pid_t porthole_spawn_pty(const char *path, char *const argv[], char *const envp[],
+                         const char *cwd, unsigned short cols, unsigned short rows,
+                         int *master_fd) {
+    int master = posix_openpt(O_RDWR | O_NOCTTY | O_CLOEXEC);
+    if (master < 0) return -1;
+    if (grantpt(master) != 0 || unlockpt(master) != 0) { close(master); return -1; }
+    char name[128];
+    if (ptsname_r(master, name, sizeof name) != 0) { close(master); return -1; }
+    porthole_set_winsize(master, cols, rows);
+
+    posix_spawn_file_actions_t actions;
+    posix_spawn_file_actions_init(&actions);
+    if (cwd) posix_spawn_file_actions_addchdir_np(&actions, cwd);
+    // Opening the slave by path after setsid makes it the controlling terminal.
+    posix_spawn_file_actions_addopen(&actions, 0, name, O_RDWR, 0);
+    posix_spawn_file_actions_adddup2(&actions, 0, 1);
+    posix_spawn_file_actions_adddup2(&actions, 0, 2);
+
+    posix_spawnattr_t attr;
+    posix_spawnattr_init(&attr);
+    reset_signals(&attr, POSIX_SPAWN_SETSID);
+
+    pid_t pid;
+    int rc = posix_spawnp(&pid, path, &actions, &attr, argv, envp ? envp : environ);
+    posix_spawn_file_actions_destroy(&actions);
+    posix_spawnattr_destroy(&attr);
+    if (rc != 0) { close(master); errno = rc; return -1; }
+    set_nonblocking(master);
+    *master_fd = master;
+    return pid;
+}
+
+pid_t porthole_spawn_pipes(const char *path, char *const argv[], char *const envp[],
+                           const char *cwd, int *stdin_fd, int *stdout_fd, int *stderr_fd) {
+    int in[2], out[2], err[2];
+    if (pipe2(in, O_CLOEXEC) != 0) return -1;
+    if (pipe2(out, O_CLOEXEC) != 0) { close(in[0]); close(in[1]); return -1; }
+    if (pipe2(err, O_CLOEXEC) != 0) {
+        close(in[0]); close(in[1]); close(out[0]); close(out[1]); return -1;
+    }
+    posix_spawn_file_actions_t actions;
+    posix_spawn_file_actions_init(&actions);
+    if (cwd) posix_spawn_file_actions_addchdir_np(&actions, cwd);
+    posix_spawn_file_actions_adddup2(&actions, in[0], 0);
+    posix_spawn_file_actions_adddup2(&actions, out[1], 1);
+    posix_spawn_file_actions_adddup2(&actions, err[1], 2);
+
+    posix_spawnattr_t attr;
+    posix_spawnattr_init(&attr);
+    reset_signals(&attr, POSIX_SPAWN_SETSID);
+
+    pid_t pid;
+    int rc = posix_spawnp(&pid, path, &actions, &attr, argv, envp ? envp : environ);
+    posix_spawn_file_actions_destroy(&actions);
+    posix_spawnattr_destroy(&attr);
+    close(in[0]); close(out[1]); close(err[1]);
+    if (rc != 0) {
+        close(in[1]); close(out[0]); close(err[0]);
+        errno = rc;
+        return -1;
+    }
+    set_nonblocking(in[1]); set_nonblocking(out[0]); set_nonblocking(err[0]);
+    *stdin_fd = in[1]; *stdout_fd = out[0]; *stderr_fd = err[0];
+    return pid;
+}
+
+int porthole_set_winsize(int fd, unsigned short cols, unsigned short rows) {
+    struct winsize ws = { .ws_row = rows, .ws_col = cols };
+    return ioctl(fd, TIOCSWINSZ, &ws);
+}
+
+int porthole_get_winsize(int fd, unsigned short *cols, unsigned short *rows) {
+    struct winsize ws;
+    if (ioctl(fd, TIOCGWINSZ, &ws) != 0) return -1;
+    *cols = ws.ws_col; *rows = ws.ws_row;
+    return 0;
+}
+
+int porthole_open_pty(int *master_fd, int *slave_fd, char *slave_name, size_t name_len) {
+    int master = posix_openpt(O_RDWR | O_NOCTTY | O_CLOEXEC);
+    if (master < 0) return -1;
+    if (grantpt(master) != 0 || unlockpt(master) != 0) { close(master); return -1; }
+    char name[128];
+    if (ptsname_r(master, name, sizeof name) != 0) { close(master); return -1; }
+    int slave = open(name, O_RDWR | O_NOCTTY | O_CLOEXEC);
+    if (slave < 0) { close(master); return -1; }
+    if (slave_name && name_len) { strncpy(slave_name, name, name_len - 1); slave_name[name_len - 1] = 0; }
+    *master_fd = master; *slave_fd = slave;
+    return 0;
+}
+
+int porthole_eventfd(void) { return eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK); }
+
+int porthole_eventfd_signal(int fd) {
+    uint64_t one = 1;
+    return write(fd, &one, sizeof one) == sizeof one ? 0 : -1;
+}
+
+int porthole_eventfd_drain(int fd) {
+    uint64_t value;
+    return read(fd, &value, sizeof value) == sizeof value ? 0 : -1;
+}
+
+int porthole_wcwidth(uint32_t ch) { return wcwidth((wchar_t)ch); }
+
+static struct termios saved_termios;
+static int saved_termios_valid = 0;
+
+int porthole_tty_raw(int fd) {
+    struct termios t;
+    if (tcgetattr(fd, &t) != 0) return -1;
+    if (!saved_termios_valid) { saved_termios = t; saved_termios_valid = 1; }
+    cfmakeraw(&t);
+    return tcsetattr(fd, TCSANOW, &t);
+}
+
+int porthole_tty_restore(int fd) {
+    if (!saved_termios_valid) return 0;
+    return tcsetattr(fd, TCSANOW, &saved_termios);
+}

@@ -1,0 +1,41 @@
+#ifndef PORTHOLE_CSHIMS_H
+#define PORTHOLE_CSHIMS_H
+#include <sys/types.h>
+#include <stdint.h>
+
+/// Spawns argv[0] (searched in PATH) as a session leader whose stdin/stdout/stderr
+/// are the slave side of a fresh pty, so the pty is its controlling terminal and
+/// Ctrl-C written to the master reaches it. Returns the child pid, with the master
+/// fd (O_CLOEXEC, non-blocking) in *master_fd; -1 with errno set on failure.
+/// envp may be NULL (inherit the parent's); cwd may be NULL (inherit).
+pid_t porthole_spawn_pty(const char *path, char *const argv[], char *const envp[],
+                         const char *cwd, unsigned short cols, unsigned short rows,
+                         int *master_fd);
+
+/// Spawns argv with stdin/stdout/stderr on three fresh pipes (the parent ends are
+/// O_CLOEXEC and non-blocking) in a new session. Returns pid, -1 on failure.
+pid_t porthole_spawn_pipes(const char *path, char *const argv[], char *const envp[],
+                           const char *cwd, int *stdin_fd, int *stdout_fd, int *stderr_fd);
+
+/// Sets the window size of a pty (master or slave fd).
+int porthole_set_winsize(int fd, unsigned short cols, unsigned short rows);
+/// Reads the window size of a terminal fd; returns 0 on success.
+int porthole_get_winsize(int fd, unsigned short *cols, unsigned short *rows);
+
+/// Opens a pty pair (master O_CLOEXEC, slave O_CLOEXEC|O_NOCTTY) for local measurement.
+int porthole_open_pty(int *master_fd, int *slave_fd, char *slave_name, size_t name_len);
+
+/// eventfd wrappers (Glibc's module map hides eventfd).
+int porthole_eventfd(void);
+int porthole_eventfd_signal(int fd);
+int porthole_eventfd_drain(int fd);
+
+/// wcwidth, hidden by Swift's Glibc module.
+int porthole_wcwidth(uint32_t ch);
+
+/// Terminal raw mode for `porthole exec -t`: saves the current state in an opaque
+/// static slot and restores it with porthole_tty_restore (safe to call twice).
+int porthole_tty_raw(int fd);
+int porthole_tty_restore(int fd);
+
+#endif

@@ -1,0 +1,124 @@
+/// What to run where: the path and query of an exec WebSocket (PROTOCOL.md §1).
+public struct ExecRequest: Sendable, Equatable {
+    public var functionName: String
+    public var instanceId: String
+    /// argv, one element per `command=` parameter; never a shell string.
+    public var command: [String]
+    public var stdin: Bool
+    public var stdout: Bool
+    public var stderr: Bool
+    public var tty: Bool
+    /// Seconds without data before the server ends the session; nil or 0 = none.
+    public var idleTimeout: Int?
+
+    public init(
+        functionName: String, instanceId: String, command: [String],
+        stdin: Bool = true, stdout: Bool = true, stderr: Bool = true, tty: Bool = false,
+        idleTimeout: Int? = nil
+    ) {
+        self.functionName = functionName
+        self.instanceId = instanceId
+        self.command = command
+        self.stdin = stdin
+        self.stdout = stdout
+        self.stderr = stderr
+        self.tty = tty
+        self.idleTimeout = idleTimeout
+    }
+
+    /// `/2023-03-30/functions/{fn}/instances/{id}/exec?command=…&…`
+    public var pathAndQuery: String {
+        var items: [(String, String)] = command.map { ("command", $0) }
+        items.append(("stdin", String(stdin)))
+        items.append(("stdout", String(stdout)))
+        items.append(("stderr", String(stderr)))
+        items.append(("tty", String(tty)))
+        if let idle = idleTimeout, idle > 0 { items.append(("idleTimeout", String(idle))) }
+        let query = items.map { "\($0.0)=\(Self.percentEncode($0.1))" }.joined(separator: "&")
+        return "/2023-03-30/functions/\(Self.percentEncode(functionName))/instances/\(Self.percentEncode(instanceId))/exec?\(query)"
+    }
+
+    /// Parses the query part of an exec URL (the path parts are given).
+    /// Throws a message a client can act on for a bad query.
+    public static func parse(functionName: String, instanceId: String, query: String) throws -> ExecRequest {
+        var command: [String] = []
+        var flags: [String: Bool] = [:]
+        var idleTimeout: Int?
+        for pair in query.split(separator: "&", omittingEmptySubsequences: true) {
+            let parts = pair.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
+            let key = percentDecode(String(parts[0]))
+            let value = parts.count > 1 ? percentDecode(String(parts[1])) : ""
+            switch key {
+            case "command": command.append(value)
+            case "stdin", "stdout", "stderr", "tty":
+                switch value.lowercased() {
+                case "true", "1", "": flags[key] = true
+                case "false", "0": flags[key] = false
+                default: throw ExecRequestError("query parameter \(key)=\(value) must be true or false")
+                }
+            case "idleTimeout":
+                guard let seconds = Int(value), seconds >= 0 else {
+                    throw ExecRequestError("idleTimeout=\(value) must be a whole number of seconds")
+                }
+                idleTimeout = seconds
+            default: continue  // FC sends qualifier and others; ignore unknown keys
+            }
+        }
+        guard !command.isEmpty else {
+            throw ExecRequestError("no command: give the argv as command=ARG0&command=ARG1…")
+        }
+        let request = ExecRequest(
+            functionName: functionName, instanceId: instanceId, command: command,
+            stdin: flags["stdin"] ?? false, stdout: flags["stdout"] ?? false,
+            stderr: flags["stderr"] ?? false, tty: flags["tty"] ?? false,
+            idleTimeout: idleTimeout)
+        guard request.stdin || request.stdout || request.stderr else {
+            throw ExecRequestError("none of stdin, stdout, stderr is true: at least one stream is required")
+        }
+        return request
+    }
+
+    static let unreserved = Set("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~".utf8)
+
+    public static func percentEncode(_ text: String) -> String {
+        var out = ""
+        for byte in text.utf8 {
+            if unreserved.contains(byte) {
+                out.unicodeScalars.append(UnicodeScalar(byte))
+            } else {
+                out += "%" + String(byte, radix: 16, uppercase: true).leftPadded(to: 2)
+            }
+        }
+        return out
+    }
+
+    public static func percentDecode(_ text: String) -> String {
+        var bytes: [UInt8] = []
+        var iterator = Array(text.utf8)[...]
+        while let byte = iterator.popFirst() {
+            if byte == UInt8(ascii: "%"), iterator.count >= 2,
+                let value = UInt8(String(decoding: iterator.prefix(2), as: UTF8.self), radix: 16)
+            {
+                bytes.append(value)
+                iterator = iterator.dropFirst(2)
+            } else if byte == UInt8(ascii: "+") {
+                bytes.append(UInt8(ascii: " "))
+            } else {
+                bytes.append(byte)
+            }
+        }
+        return String(decoding: bytes, as: UTF8.self)
+    }
+}
+
+/// A bad exec query, with what to send instead.
+public struct ExecRequestError: Error, CustomStringConvertible, Equatable {
+    public let description: String
+    public init(_ description: String) { self.description = description }
+}
+
+extension String {
+    func leftPadded(to width: Int) -> String {
+        count >= width ? self : String(repeating: "0", count: width - count) + self
+    }
+}
