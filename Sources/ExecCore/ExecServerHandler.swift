@@ -1,0 +1,309 @@
+import NIOCore
+import NIOWebSocket
+
+/// Why a server could not start the requested command.
+public enum ExecSpawnError: Error, Equatable {
+    case commandNotFound(String)
+    case failed(String)
+}
+
+/// The server end of one exec session: pumps bytes between the WebSocket and a
+/// process, with backpressure both ways, the session idle timeout, pongs, and
+/// the status frame after every byte of output.
+///
+/// Backpressure: while the socket cannot take more, the process's output is not
+/// read (the process blocks in write); while the process's stdin is full, the
+/// socket is not read. Nothing is dropped and memory stays bounded.
+public final class ExecServerHandler: ChannelInboundHandler {
+    public typealias InboundIn = WebSocketFrame
+    public typealias OutboundOut = WebSocketFrame
+
+    private let codec: FrameCodec
+    private let request: ExecRequest
+    private let startProcess: (EventLoop) -> EventLoopFuture<ExecProcess>
+    private let onFinish: (ExecSessionSummary) -> Void
+    private let idleTimeout: TimeAmount?
+    /// After the process exits, how long to wait for its output streams to close
+    /// (a background child may hold them open) before sending the status anyway.
+    private let exitGrace: TimeAmount
+
+    private var context: ChannelHandlerContext?
+    private var process: ExecProcess?
+    private var pendingInput: [ExecFrame] = []
+    private var openOutputs = 0
+    private var exitStatus: ExecStatus?
+    private var finished = false
+    private var outputPaused = false
+    private var lastActivity = NIODeadline.now()
+    private var idleTimer: Scheduled<Void>?
+    private var graceTimer: Scheduled<Void>?
+    private var bytesIn = 0
+    private var bytesOut = 0
+
+    public let control: ExecSessionControl
+
+    public init(
+        codec: FrameCodec,
+        request: ExecRequest,
+        eventLoop: EventLoop,
+        exitGrace: TimeAmount = .seconds(2),
+        startProcess: @escaping (EventLoop) -> EventLoopFuture<ExecProcess>,
+        onFinish: @escaping (ExecSessionSummary) -> Void
+    ) {
+        self.codec = codec
+        self.request = request
+        self.startProcess = startProcess
+        self.onFinish = onFinish
+        self.exitGrace = exitGrace
+        if let seconds = request.idleTimeout, seconds > 0 { idleTimeout = .seconds(Int64(seconds)) } else { idleTimeout = nil }
+        self.control = ExecSessionControl(eventLoop: eventLoop)
+    }
+
+    // MARK: Start
+
+    public func handlerAdded(context: ChannelHandlerContext) {
+        self.context = context
+        control.attach(self)
+        // Kubernetes sends one empty message on the lowest channel it will write.
+        let ready: ExecChannel = request.stdout || request.tty ? .stdout : .stderr
+        if codec.dialect != .functionCompute { send([ready.rawValue], context: context) }
+        startProcess(context.eventLoop).whenComplete { [weak self] result in
+            guard let self else { return }
+            switch result {
+            case .success(let process): self.started(process)
+            case .failure(ExecSpawnError.commandNotFound(let name)):
+                self.finish(.failure(
+                    reason: ExecStatus.Reason.commandNotFound,
+                    message: "command \"\(name)\" not found in instance \(self.request.instanceId)", exitCode: 127))
+            case .failure(let error):
+                self.finish(.failure(reason: ExecStatus.Reason.internalError, message: "cannot start the command: \(error)"))
+            }
+        }
+        scheduleIdleCheck()
+    }
+
+    private func started(_ process: ExecProcess) {
+        guard !finished else {
+            process.terminate()
+            return
+        }
+        self.process = process
+        attachOutput(process.io, channel: .stdout)
+        if let errors = process.errorOutput { attachOutput(errors, channel: .stderr) }
+        process.exitStatus.whenComplete { [weak self] result in
+            switch result {
+            case .success(let status): self?.processExited(status)
+            case .failure(let error):
+                self?.processExited(.failure(reason: ExecStatus.Reason.internalError, message: "\(error)"))
+            }
+        }
+        // Input that arrived while the process was starting.
+        let queued = pendingInput
+        pendingInput = []
+        for frame in queued { apply(frame) }
+    }
+
+    private func attachOutput(_ channel: Channel, channel kind: ExecChannel) {
+        openOutputs += 1
+        do {
+            try channel.pipeline.syncOperations.addHandler(ProcessStreamHandler(channel: kind, pump: self))
+        } catch {
+            openOutputs -= 1
+        }
+    }
+
+    // MARK: Socket → process
+
+    public func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        let frame = unwrapInboundIn(data)
+        switch frame.opcode {
+        case .binary:
+            handleClientMessage(Array(frame.unmaskedData.readableBytesView), context: context)
+        case .text:
+            do {
+                apply(try codec.decode(text: String(buffer: frame.unmaskedData)))
+            } catch {
+                protocolError("\(error)")
+            }
+        case .ping:
+            let pong = WebSocketFrame(fin: true, opcode: .pong, data: frame.unmaskedData)
+            context.writeAndFlush(wrapOutboundOut(pong), promise: nil)
+        case .connectionClose:
+            // The client hung up: the process goes too, and no status can be sent.
+            finish(nil)
+        default:
+            break
+        }
+    }
+
+    private func handleClientMessage(_ message: [UInt8], context: ChannelHandlerContext) {
+        do {
+            apply(try codec.decode(binary: message))
+        } catch {
+            protocolError("\(error)")
+        }
+    }
+
+    private func apply(_ frame: ExecFrame) {
+        guard !finished else { return }
+        guard let process else {
+            pendingInput.append(frame)
+            return
+        }
+        switch frame {
+        case .stdin(let bytes):
+            guard !bytes.isEmpty else { return }
+            bytesIn += bytes.count
+            touch()
+            let io = process.io
+            io.writeAndFlush(io.allocator.buffer(bytes: bytes), promise: nil)
+            if !io.isWritable { context?.channel.setOption(ChannelOptions.autoRead, value: false).whenComplete { _ in } }
+        case .resize(let size): process.resize(size)
+        case .closeStdin: process.closeStdin()
+        case .stdout, .stderr, .status, .serverError: break
+        }
+    }
+
+    /// A malformed client message ends the session with a status that names it.
+    private func protocolError(_ message: String) {
+        finish(.failure(reason: "BadRequest", message: "malformed exec message: \(message)"))
+    }
+
+    func processWritabilityChanged(writable: Bool) {
+        guard writable, let context else { return }
+        context.channel.setOption(ChannelOptions.autoRead, value: true).whenComplete { _ in }
+    }
+
+    // MARK: Process → socket
+
+    func processOutput(_ buffer: ByteBuffer, on channel: ExecChannel) {
+        guard let context, !finished else { return }
+        bytesOut += buffer.readableBytes
+        touch()
+        var frameData = context.channel.allocator.buffer(capacity: buffer.readableBytes + 1)
+        frameData.writeInteger(channel.rawValue)
+        frameData.writeImmutableBuffer(buffer)
+        context.writeAndFlush(wrapOutboundOut(WebSocketFrame(fin: true, opcode: .binary, data: frameData)), promise: nil)
+        if !context.channel.isWritable { pauseOutput(true) }
+    }
+
+    public func channelWritabilityChanged(context: ChannelHandlerContext) {
+        if context.channel.isWritable { pauseOutput(false) }
+        context.fireChannelWritabilityChanged()
+    }
+
+    private func pauseOutput(_ pause: Bool) {
+        guard pause != outputPaused, let process else { return }
+        outputPaused = pause
+        process.io.setOption(ChannelOptions.autoRead, value: !pause).whenComplete { _ in }
+        process.errorOutput?.setOption(ChannelOptions.autoRead, value: !pause).whenComplete { _ in }
+        if !pause, exitStatus != nil { armGraceTimer() }
+    }
+
+    func processOutputEnded(_ channel: ExecChannel) {
+        openOutputs -= 1
+        if openOutputs <= 0, let status = exitStatus { finish(status) }
+    }
+
+    private func processExited(_ status: ExecStatus) {
+        exitStatus = status
+        if openOutputs <= 0 { finish(status) } else { armGraceTimer() }
+    }
+
+    private func armGraceTimer() {
+        graceTimer?.cancel()
+        guard let context else { return }
+        graceTimer = context.eventLoop.scheduleTask(in: exitGrace) { [weak self] in
+            guard let self, let status = self.exitStatus else { return }
+            // Still draining into a slow socket: that is progress, keep waiting.
+            if self.outputPaused { return }
+            self.finish(status)
+        }
+    }
+
+    // MARK: Idle timeout
+
+    private func touch() { lastActivity = .now() }
+
+    private func scheduleIdleCheck() {
+        guard let idleTimeout, let context, !finished else { return }
+        idleTimer = context.eventLoop.scheduleTask(deadline: lastActivity + idleTimeout) { [weak self] in
+            guard let self, !self.finished else { return }
+            if NIODeadline.now() >= self.lastActivity + idleTimeout {
+                let seconds = idleTimeout.nanoseconds / 1_000_000_000
+                self.finish(.failure(
+                    reason: ExecStatus.Reason.idleTimeout,
+                    message: "session closed after \(seconds) s with no data in either direction (idleTimeout=\(seconds))"))
+            } else {
+                self.scheduleIdleCheck()
+            }
+        }
+    }
+
+    // MARK: End
+
+    /// Ends the session: sends `status` (unless the client is gone), closes the
+    /// socket, and stops the process. Safe to call more than once.
+    func finish(_ status: ExecStatus?) {
+        guard !finished else { return }
+        finished = true
+        idleTimer?.cancel()
+        graceTimer?.cancel()
+        process?.terminate()
+        let summary = ExecSessionSummary(
+            status: status ?? .failure(reason: "ClientClosed", message: "the client closed the connection"),
+            bytesIn: bytesIn, bytesOut: bytesOut)
+        onFinish(summary)
+        guard let context else { return }
+        let channel = context.channel
+        if let status, channel.isActive {
+            if !(codec.dialect == .functionCompute && status.status == "Success") {
+                send(codec.encode(.status(status)), context: context)
+            }
+            let closeFrame = WebSocketFrame(
+                fin: true, opcode: .connectionClose, data: channel.allocator.buffer(bytes: [0x03, 0xE8]))
+            context.writeAndFlush(wrapOutboundOut(closeFrame)).whenComplete { _ in
+                // Give the client a moment to answer the close, then drop the connection.
+                channel.eventLoop.scheduleTask(in: .seconds(2)) { channel.close(promise: nil) }
+            }
+        } else {
+            channel.close(promise: nil)
+        }
+    }
+
+    private func send(_ bytes: [UInt8], context: ChannelHandlerContext) {
+        let frame = WebSocketFrame(fin: true, opcode: .binary, data: context.channel.allocator.buffer(bytes: bytes))
+        context.writeAndFlush(wrapOutboundOut(frame), promise: nil)
+    }
+
+    public func channelInactive(context: ChannelHandlerContext) {
+        finish(nil)
+        context.fireChannelInactive()
+    }
+
+    public func errorCaught(context: ChannelHandlerContext, error: Error) {
+        finish(nil)
+        context.close(promise: nil)
+    }
+
+    /// Ends the session from outside the event loop (instance released or failed).
+    func end(with status: ExecStatus) { finish(status) }
+}
+
+/// A thread-safe handle on one server session, kept by whoever may need to end
+/// it from outside (the instance supervisor on release or failure).
+public final class ExecSessionControl: @unchecked Sendable {
+    private let eventLoop: EventLoop
+    private weak var handler: ExecServerHandler?
+
+    init(eventLoop: EventLoop) {
+        self.eventLoop = eventLoop
+    }
+
+    func attach(_ handler: ExecServerHandler) { self.handler = handler }
+
+    /// Sends `status` to the client and ends the session.
+    public func end(with status: ExecStatus) {
+        eventLoop.execute { [weak self] in self?.handler?.end(with: status) }
+    }
+}

@@ -1,0 +1,175 @@
+import NIOConcurrencyHelpers
+import NIOCore
+import NIOHTTP1
+import NIOPosix
+import NIOWebSocket
+
+/// A client exec session: one WebSocket to one process in one instance.
+///
+/// ```swift
+/// let session = try await ExecSession.connect(
+///     to: endpoint,
+///     request: ExecRequest(functionName: "hello", instanceId: "c-1a2b", command: ["env"]),
+///     handlers: ExecHandlers(onStdout: { print(String(decoding: $0, as: UTF8.self), terminator: "") }))
+/// let end = await session.wait()   // .exited(code: 0)
+/// ```
+///
+/// Every method may be called from any thread.
+public final class ExecSession: Sendable {
+    /// The framing the server agreed to speak.
+    public let dialect: ExecDialect
+    let channel: Channel
+    private let state: NIOLockedValueBox<State>
+
+    struct State {
+        var end: ExecEnd?
+        var waiters: [CheckedContinuation<ExecEnd, Never>] = []
+    }
+
+    init(channel: Channel, dialect: ExecDialect) {
+        self.channel = channel
+        self.dialect = dialect
+        self.state = NIOLockedValueBox(State())
+    }
+
+    /// Opens a session. Throws `ExecConnectError` when the server cannot be reached
+    /// or refuses the exec (its JSON error is in the error); after this returns,
+    /// every outcome is reported through `wait()` and `handlers.onEnd`.
+    public static func connect(
+        to endpoint: ExecEndpoint,
+        request: ExecRequest,
+        handlers: ExecHandlers,
+        dialects: [ExecDialect] = [.v5, .v4],
+        initialSize: TerminalSize? = nil,
+        keepaliveInterval: TimeAmount = .seconds(5),
+        group: EventLoopGroup = MultiThreadedEventLoopGroup.singleton
+    ) async throws -> ExecSession {
+        let eventLoop = group.next()
+        let upgraded = eventLoop.makePromise(of: ExecSession.self)
+        let bootstrap = ClientBootstrap(group: eventLoop)
+            .channelOption(.socketOption(.tcp_nodelay), value: 1)
+            .connectTimeout(.seconds(10))
+            .channelInitializer { channel in
+                let rejection = NIOLoopBound(UpgradeRejectionHandler(promise: upgraded), eventLoop: channel.eventLoop)
+                let upgrader = NIOWebSocketClientUpgrader(maxFrameSize: 1 << 24) { channel, response in
+                    // The rejection handler only reads HTTP; frames must not reach it.
+                    channel.pipeline.syncOperations.removeHandler(rejection.value, promise: nil)
+                    let chosen = response.headers.first(name: "Sec-WebSocket-Protocol") ?? ""
+                    guard let dialect = ExecDialect(rawValue: chosen), dialects.contains(dialect) else {
+                        let error = ExecConnectError.unsupportedProtocol(chosen)
+                        upgraded.fail(error)
+                        return channel.eventLoop.makeFailedFuture(error)
+                    }
+                    let session = ExecSession(channel: channel, dialect: dialect)
+                    let handler = ExecClientHandler(
+                        session: session, codec: FrameCodec(dialect: dialect, side: .client),
+                        handlers: handlers, keepaliveInterval: keepaliveInterval)
+                    return channel.eventLoop.makeCompletedFuture {
+                        try channel.pipeline.syncOperations.addHandlers([
+                            NIOWebSocketFrameAggregator(
+                                minNonFinalFragmentSize: 0, maxAccumulatedFrameCount: 4096,
+                                maxAccumulatedFrameSize: 1 << 26),
+                            handler,
+                        ])
+                    }.map {
+                        upgraded.succeed(session)
+                        if let size = initialSize { session.resize(cols: size.cols, rows: size.rows) }
+                    }
+                }
+                return channel.eventLoop.makeCompletedFuture {
+                    try channel.pipeline.syncOperations.addHTTPClientHandlers(
+                        withClientUpgrade: (upgraders: [upgrader], completionHandler: { _ in }))
+                    try channel.pipeline.syncOperations.addHandler(rejection.value)
+                }
+            }
+
+        let channel: Channel
+        do {
+            channel = try await bootstrap.connect(host: endpoint.host, port: endpoint.port).get()
+        } catch {
+            throw ExecConnectError.unreachable(host: endpoint.host, port: endpoint.port, reason: "\(error)")
+        }
+        var headers = HTTPHeaders()
+        headers.add(name: "Host", value: "\(endpoint.host):\(endpoint.port)")
+        let offered = dialects.filter { $0 != .functionCompute }.map(\.rawValue)
+        if !offered.isEmpty { headers.add(name: "Sec-WebSocket-Protocol", value: offered.joined(separator: ", ")) }
+        if let token = endpoint.bearerToken { headers.add(name: "Authorization", value: "Bearer \(token)") }
+        let head = HTTPRequestHead(version: .http1_1, method: .GET, uri: request.pathAndQuery, headers: headers)
+        channel.write(HTTPClientRequestPart.head(head), promise: nil)
+        channel.writeAndFlush(HTTPClientRequestPart.end(nil), promise: nil)
+        channel.closeFuture.whenComplete { _ in
+            upgraded.fail(ExecConnectError.unreachable(
+                host: endpoint.host, port: endpoint.port, reason: "the connection closed during the upgrade"))
+        }
+        return try await upgraded.futureResult.get()
+    }
+
+    // MARK: Input
+
+    /// Sends bytes to the process's stdin without waiting (keystrokes).
+    public func send(_ bytes: [UInt8]) {
+        guard !bytes.isEmpty else { return }
+        channel.writeAndFlush(frame(.stdin(bytes)), promise: nil)
+    }
+
+    /// Sends bytes to stdin and returns when they are written to the socket, so a
+    /// caller streaming a large input never queues more than one chunk.
+    public func write(_ bytes: [UInt8]) async throws {
+        guard !bytes.isEmpty else { return }
+        try await channel.writeAndFlush(frame(.stdin(bytes))).get()
+    }
+
+    /// Tells the process its terminal now has this size (tty sessions).
+    public func resize(cols: Int, rows: Int) {
+        channel.writeAndFlush(frame(.resize(TerminalSize(cols: cols, rows: rows))), promise: nil)
+    }
+
+    /// Signals end of stdin (v5 only: v4 and Function Compute have no way to say it).
+    public func closeStdin() {
+        guard dialect == .v5 else { return }
+        channel.writeAndFlush(frame(.closeStdin), promise: nil)
+    }
+
+    /// Closes the connection; the server ends the process. `wait()` then reports
+    /// how the session ended (usually connection lost).
+    public func cancel() {
+        let close = WebSocketFrame(
+            fin: true, opcode: .connectionClose, maskKey: .random(),
+            data: channel.allocator.buffer(bytes: [0x03, 0xE8]))
+        channel.writeAndFlush(close).whenComplete { [channel] _ in channel.close(promise: nil) }
+    }
+
+    // MARK: End
+
+    /// Waits until the session ends and says how.
+    public func wait() async -> ExecEnd {
+        await withCheckedContinuation { continuation in
+            let end: ExecEnd? = state.withLockedValue { state in
+                if let end = state.end { return end }
+                state.waiters.append(continuation)
+                return nil
+            }
+            if let end { continuation.resume(returning: end) }
+        }
+    }
+
+    /// How the session ended, or nil while it is open.
+    public var end: ExecEnd? { state.withLockedValue { $0.end } }
+
+    func finish(_ end: ExecEnd) {
+        let waiters: [CheckedContinuation<ExecEnd, Never>] = state.withLockedValue { state in
+            guard state.end == nil else { return [] }
+            state.end = end
+            defer { state.waiters = [] }
+            return state.waiters
+        }
+        for waiter in waiters { waiter.resume(returning: end) }
+    }
+
+    func frame(_ frame: ExecFrame) -> WebSocketFrame {
+        let codec = FrameCodec(dialect: dialect, side: .client)
+        return WebSocketFrame(
+            fin: true, opcode: .binary, maskKey: .random(),
+            data: channel.allocator.buffer(bytes: codec.encode(frame)))
+    }
+}
