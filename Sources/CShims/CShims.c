@@ -99,6 +99,27 @@ pid_t porthole_spawn_pipes(const char *path, char *const argv[], char *const env
     return pid;
 }
 
+pid_t porthole_spawn_fds(const char *path, char *const argv[], char *const envp[],
+                         const char *cwd, int stdin_fd, int stdout_fd, int stderr_fd) {
+    posix_spawn_file_actions_t actions;
+    posix_spawn_file_actions_init(&actions);
+    if (cwd) posix_spawn_file_actions_addchdir_np(&actions, cwd);
+    posix_spawn_file_actions_adddup2(&actions, stdin_fd, 0);
+    posix_spawn_file_actions_adddup2(&actions, stdout_fd, 1);
+    posix_spawn_file_actions_adddup2(&actions, stderr_fd, 2);
+    posix_spawnattr_t attr;
+    posix_spawnattr_init(&attr);
+    reset_signals(&attr, POSIX_SPAWN_SETSID);
+    pid_t pid;
+    int rc = posix_spawnp(&pid, path, &actions, &attr, argv, envp ? envp : environ);
+    posix_spawn_file_actions_destroy(&actions);
+    posix_spawnattr_destroy(&attr);
+    if (rc != 0) { errno = rc; return -1; }
+    return pid;
+}
+
+int porthole_dup_cloexec(int fd) { return fcntl(fd, F_DUPFD_CLOEXEC, 0); }
+
 int porthole_set_winsize(int fd, unsigned short cols, unsigned short rows) {
     struct winsize ws = { .ws_row = rows, .ws_col = cols };
     return ioctl(fd, TIOCSWINSZ, &ws);

@@ -26,6 +26,12 @@ public struct ExecRequest: Sendable, Equatable {
         self.idleTimeout = idleTimeout
     }
 
+    /// The command for "log into the instance": bash as a login shell if the
+    /// instance has it, else sh, as kubectl users type by hand.
+    public static let loginShell = [
+        "/bin/sh", "-c", "if command -v bash >/dev/null 2>&1; then exec bash -l; else exec sh -l; fi",
+    ]
+
     /// `/2023-03-30/functions/{fn}/instances/{id}/exec?command=…&…`
     public var pathAndQuery: String {
         var items: [(String, String)] = command.map { ("command", $0) }

@@ -5,6 +5,8 @@ import NIOWebSocket
 public enum ExecSpawnError: Error, Equatable {
     case commandNotFound(String)
     case failed(String)
+    /// The session must end at once with this status (the instance went away meanwhile).
+    case refused(ExecStatus)
 }
 
 /// The server end of one exec session: pumps bytes between the WebSocket and a
@@ -75,6 +77,8 @@ public final class ExecServerHandler: ChannelInboundHandler {
                 self.finish(.failure(
                     reason: ExecStatus.Reason.commandNotFound,
                     message: "command \"\(name)\" not found in instance \(self.request.instanceId)", exitCode: 127))
+            case .failure(ExecSpawnError.refused(let status)):
+                self.finish(status)
             case .failure(let error):
                 self.finish(.failure(reason: ExecStatus.Reason.internalError, message: "cannot start the command: \(error)"))
             }

@@ -17,6 +17,13 @@ pid_t porthole_spawn_pty(const char *path, char *const argv[], char *const envp[
 pid_t porthole_spawn_pipes(const char *path, char *const argv[], char *const envp[],
                            const char *cwd, int *stdin_fd, int *stdout_fd, int *stderr_fd);
 
+/// Spawns argv in a new session with the given fds as its stdin/stdout/stderr.
+pid_t porthole_spawn_fds(const char *path, char *const argv[], char *const envp[],
+                         const char *cwd, int stdin_fd, int stdout_fd, int stderr_fd);
+
+/// dup() that keeps O_CLOEXEC, so spawned children never inherit the copy.
+int porthole_dup_cloexec(int fd);
+
 /// Sets the window size of a pty (master or slave fd).
 int porthole_set_winsize(int fd, unsigned short cols, unsigned short rows);
 /// Reads the window size of a terminal fd; returns 0 on success.

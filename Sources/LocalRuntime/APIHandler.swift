@@ -1,0 +1,159 @@
+import ExecCore
+import Foundation
+import NIOCore
+import NIOHTTP1
+import Platform
+
+/// Answers the REST calls of the local API. Each request is read whole (bodies
+/// are capped at the invocation limit), handled in a task, and answered on the
+/// channel's event loop.
+final class APIHandler: ChannelInboundHandler, RemovableChannelHandler, @unchecked Sendable {
+    typealias InboundIn = HTTPServerRequestPart
+    typealias OutboundOut = HTTPServerResponsePart
+
+    private unowned let server: APIServer
+    private var head: HTTPRequestHead?
+    private var body: [UInt8] = []
+    private var tooLarge = false
+
+    init(server: APIServer) {
+        self.server = server
+    }
+
+    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        switch unwrapInboundIn(data) {
+        case .head(let head):
+            self.head = head
+            body = []
+            tooLarge = false
+        case .body(let buffer):
+            if body.count + buffer.readableBytes > LocalPlatform.maxPayload { tooLarge = true } else { body += buffer.readableBytesView }
+        case .end:
+            guard let head else { return }
+            self.head = nil
+            let request = body
+            let channel = context.channel
+            let loopBound = NIOLoopBound((self, context), eventLoop: context.eventLoop)
+            if tooLarge {
+                respond(context: context, head: head, reply: .error(APIError(
+                    status: 413, code: "PayloadTooLarge", message: "the request body is larger than \(LocalPlatform.maxPayload) bytes")))
+                return
+            }
+            Task {
+                let reply = await self.handle(head: head, body: request)
+                channel.eventLoop.execute {
+                    let (handler, context) = loopBound.value
+                    handler.respond(context: context, head: head, reply: reply)
+                }
+            }
+        }
+    }
+
+    enum Reply {
+        case json(Int, Data)
+        case raw(Int, [(String, String)], [UInt8])
+        case error(APIError)
+    }
+
+    private func handle(head: HTTPRequestHead, body: [UInt8]) async -> Reply {
+        guard let (route, _) = APIRoute.parse(head.uri) else {
+            return .error(APIError(status: 404, code: "NotFound", message: "no such path: \(head.uri); the API lives under /2023-03-30/"))
+        }
+        guard server.authorized(head) else { return .error(.unauthorized()) }
+        let platform = server.platform
+        do {
+            switch (head.method, route) {
+            case (.GET, .listFunctions):
+                return try json(FunctionList(functions: platform.listFunctions(), nextToken: ""))
+            case (.GET, .getFunction(let name)):
+                return try json(platform.function(named: name))
+            case (.GET, .listInstances(let function)):
+                return try json(InstanceList(requestId: Self.requestId(), instances: platform.listInstances(function: function)))
+            case (.GET, .listAllInstances):
+                return try json(InstanceList(requestId: Self.requestId(), instances: platform.listInstances(function: nil)))
+            case (.GET, .describeInstance(let function, let instance)):
+                return try json(platform.describeInstance(function: function, id: instance))
+            case (.GET, .provisionConfig(let function)):
+                let (target, current) = try platform.provisioned(function: function)
+                return try json(ProvisionConfig(functionName: function, defaultTarget: target, current: current))
+            case (.PUT, .provisionConfig(let function)):
+                guard let config = try? JSONDecoder().decode(ProvisionConfigRequest.self, from: Data(body)) else {
+                    throw APIError(status: 400, code: "InvalidArgument", message: "expected a JSON body like {\"defaultTarget\": 2}")
+                }
+                let (target, current) = try platform.setProvisioned(function: function, target: config.defaultTarget)
+                return try json(ProvisionConfig(functionName: function, defaultTarget: target, current: current))
+            case (_, .invoke(let function, let subpath)):
+                let headers = head.headers.map { ($0.name, $0.value) }
+                let response = try await platform.invoke(function: function, method: head.method, path: subpath, headers: headers, body: body)
+                return .raw(response.status, response.headers + [("x-porthole-instance-id", response.instanceId)], response.body)
+            case (.GET, .exec):
+                // A valid exec that reaches here was not a WebSocket upgrade.
+                if case .failure(let error) = server.execPlan(for: head) { throw error }
+                throw APIError(status: 400, code: "InvalidArgument", message: "exec needs a WebSocket upgrade (Connection: Upgrade, Upgrade: websocket)")
+            default:
+                throw APIError(status: 405, code: "MethodNotAllowed", message: "\(head.method) is not allowed on \(head.uri)")
+            }
+        } catch let error as APIError {
+            return .error(error)
+        } catch {
+            return .error(APIError(status: 500, code: "InternalError", message: "\(error)"))
+        }
+    }
+
+    private func json<T: Encodable>(_ value: T) throws -> Reply {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        return .json(200, try encoder.encode(value))
+    }
+
+    private func respond(context: ChannelHandlerContext, head request: HTTPRequestHead, reply: Reply) {
+        var headers = HTTPHeaders()
+        let status: Int
+        let bytes: [UInt8]
+        switch reply {
+        case .json(let code, let data):
+            status = code
+            bytes = Array(data)
+            headers.add(name: "Content-Type", value: "application/json")
+        case .raw(let code, let extra, let body):
+            status = code
+            bytes = body
+            for (name, value) in extra { headers.add(name: name, value: value) }
+        case .error(let error):
+            status = error.status
+            let body = ["Code": error.code, "Message": error.message, "RequestId": Self.requestId()]
+            bytes = Array((try? JSONSerialization.data(withJSONObject: body, options: [.sortedKeys])) ?? Data())
+            headers.add(name: "Content-Type", value: "application/json")
+        }
+        headers.add(name: "Content-Length", value: String(bytes.count))
+        let keepAlive = request.isKeepAlive
+        if !keepAlive { headers.add(name: "Connection", value: "close") }
+        let head = HTTPResponseHead(version: request.version, status: HTTPResponseStatus(statusCode: status), headers: headers)
+        context.write(wrapOutboundOut(.head(head)), promise: nil)
+        context.write(wrapOutboundOut(.body(.byteBuffer(context.channel.allocator.buffer(bytes: bytes)))), promise: nil)
+        let done = context.writeAndFlush(wrapOutboundOut(.end(nil)))
+        if !keepAlive { done.whenComplete { [channel = context.channel] _ in channel.close(promise: nil) } }
+    }
+
+    static func requestId() -> String { UUID().uuidString.lowercased() }
+}
+
+struct FunctionList: Codable {
+    var functions: [Function]
+    var nextToken: String
+}
+
+struct InstanceList: Codable {
+    var requestId: String
+    var instances: [Instance]
+}
+
+struct ProvisionConfig: Codable {
+    var functionName: String
+    var defaultTarget: Int
+    var current: Int
+}
+
+struct ProvisionConfigRequest: Codable {
+    var defaultTarget: Int
+}

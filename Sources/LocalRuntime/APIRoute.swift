@@ -1,0 +1,45 @@
+import NIOHTTP1
+
+/// A request path of the local API, parsed (PROTOCOL.md §3).
+enum APIRoute: Equatable {
+    case listFunctions
+    case getFunction(String)
+    case listInstances(function: String)
+    case listAllInstances
+    case describeInstance(function: String, instance: String)
+    case exec(function: String, instance: String)
+    case invoke(function: String, subpath: String)
+    case provisionConfig(function: String)
+
+    static let version = "2023-03-30"
+
+    /// Parses `uri` (path and query); nil when no route matches.
+    static func parse(_ uri: String) -> (route: APIRoute, query: String)? {
+        let parts = uri.split(separator: "?", maxSplits: 1, omittingEmptySubsequences: false)
+        let query = parts.count > 1 ? String(parts[1]) : ""
+        let path = parts[0].split(separator: "/").map { APIRoute.decode(String($0)) }
+        guard path.first == version else { return nil }
+        let rest = Array(path.dropFirst())
+        switch rest.count {
+        case 1 where rest[0] == "functions": return (.listFunctions, query)
+        case 1 where rest[0] == "instances": return (.listAllInstances, query)
+        case 2 where rest[0] == "functions": return (.getFunction(rest[1]), query)
+        case 3 where rest[0] == "functions" && rest[2] == "instances": return (.listInstances(function: rest[1]), query)
+        case 3 where rest[0] == "functions" && rest[2] == "provision-config": return (.provisionConfig(function: rest[1]), query)
+        case 4 where rest[0] == "functions" && rest[2] == "instances":
+            return (.describeInstance(function: rest[1], instance: rest[3]), query)
+        case 5 where rest[0] == "functions" && rest[2] == "instances" && rest[4] == "exec":
+            return (.exec(function: rest[1], instance: rest[3]), query)
+        default:
+            if rest.count >= 3, rest[0] == "functions", rest[2] == "invocations" {
+                let sub = "/" + rest.dropFirst(3).joined(separator: "/")
+                return (.invoke(function: rest[1], subpath: query.isEmpty ? sub : sub + "?" + query), query)
+            }
+            return nil
+        }
+    }
+
+    static func decode(_ component: String) -> String {
+        component.removingPercentEncoding ?? component
+    }
+}

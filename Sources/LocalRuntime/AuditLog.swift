@@ -1,0 +1,49 @@
+import Foundation
+
+/// Appends one JSON line per exec session: who, where, what, how it ended and
+/// how many bytes moved. Never the session's content.
+final class AuditLog: @unchecked Sendable {
+    struct Entry: Codable {
+        var start: String
+        var end: String
+        var identity: String
+        var function: String
+        var instance: String
+        var argv: [String]
+        var tty: Bool
+        var status: String
+        var exitCode: Int32?
+        var reason: String?
+        var bytesIn: Int
+        var bytesOut: Int
+    }
+
+    let file: URL
+    private let lock = NSLock()
+
+    init(file: URL) {
+        self.file = file
+    }
+
+    func append(_ entry: Entry) {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        guard var line = try? encoder.encode(entry) else { return }
+        line.append(UInt8(ascii: "\n"))
+        lock.lock()
+        defer { lock.unlock() }
+        if !FileManager.default.fileExists(atPath: file.path) {
+            FileManager.default.createFile(atPath: file.path, contents: nil, attributes: [.posixPermissions: 0o600])
+        }
+        guard let handle = try? FileHandle(forWritingTo: file) else { return }
+        defer { try? handle.close() }
+        _ = try? handle.seekToEnd()
+        try? handle.write(contentsOf: line)
+    }
+
+    static func timestamp(_ date: Date) -> String {
+        let formatter = ISO8601DateFormatter()
+        formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
+        return formatter.string(from: date)
+    }
+}

@@ -1,0 +1,2 @@
+import XCTest
+final class LocalRuntimeTestsPlaceholder: XCTestCase { func testModuleBuilds() {} }

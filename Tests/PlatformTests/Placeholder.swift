@@ -1,0 +1,2 @@
+import XCTest
+final class PlatformTestsPlaceholder: XCTestCase { func testModuleBuilds() {} }
