@@ -1,0 +1,302 @@
+import CShims
+import CVTerm
+
+/// One emulated terminal (one per console pane), over libvterm.
+///
+/// Bytes from the program go in through `feed`; bytes for the program (replies
+/// to queries, key presses, pastes) come out through `send`. The screen is read
+/// cell by cell, `takeDamage()` says which rows changed since the last look, and
+/// lines scrolled off the top are kept in a scrollback ring.
+///
+/// libvterm parses and keeps the terminal state (cursor, modes, pen, charsets,
+/// tab stops, scroll regions) and encodes keys; this class keeps the screen
+/// contents itself, because libvterm's screen layer moves the whole screen in
+/// memory for every scrolled line.
+///
+/// Not thread-safe: one thread owns a `Terminal` (in the console, the thread
+/// that owns curses). Callbacks run on that thread, inside the call that
+/// caused them.
+public final class Terminal {
+    /// Bytes the program must receive: replies (device attributes, cursor
+    /// position reports), key encodings and pastes. Called after the `feed`,
+    /// `sendKey` or `paste` that produced them, never with an empty array.
+    /// Output produced while this is nil is discarded.
+    public var send: (([UInt8]) -> Void)?
+    /// Called when the program sets a new window title (OSC 0 or OSC 2).
+    public var onTitleChange: ((String) -> Void)?
+    /// Called for every BEL the program rings.
+    public var onBell: (() -> Void)?
+
+    /// The window title last set by the program, "" if none.
+    public internal(set) var title = ""
+    /// Bells rung since this terminal was made.
+    public internal(set) var bellCount = 0
+    /// Columns of the live screen.
+    public var cols: Int { grid.cols }
+    /// Rows of the live screen.
+    public var rows: Int { grid.rows }
+    /// The cursor on the live screen.
+    public internal(set) var cursor = TerminalCursor()
+
+    let vterm: OpaquePointer
+    let state: OpaquePointer
+    private var bridge: UnsafeMutablePointer<PortholeVTermBridge>!
+
+    let primary: ScreenGrid
+    let alternate: ScreenGrid
+    /// The screen being shown: `primary` or `alternate`.
+    var grid: ScreenGrid
+    var pen = Pen()
+    var clusters = ClusterTable()
+    var scrollback: ScrollbackRing
+    /// One flag per row of the live screen.
+    var dirty: [Bool]
+    var mouse = MouseReporting.off
+    var reverseVideo = false
+    private var scanner = ControlSequenceScanner()
+    /// Output gathered during a libvterm call, handed to `send` afterwards so
+    /// `send` may call back into this terminal.
+    var pendingOutput: [UInt8] = []
+    /// When set, output is captured here instead (mode probes).
+    var probe: [UInt8]?
+
+    /// A terminal of `cols × rows` (each at least 1) keeping `scrollbackLimit`
+    /// lines of scrollback.
+    public init(cols: Int, rows: Int, scrollbackLimit: Int = 10_000) {
+        let cols = max(1, cols), rows = max(1, rows)
+        guard let vt = vterm_new(Int32(rows), Int32(cols)) else {
+            // vterm_new only fails when malloc does.
+            fatalError("libvterm could not allocate a \(cols)x\(rows) terminal")
+        }
+        vterm = vt
+        state = vterm_obtain_state(vt)
+        primary = ScreenGrid(rows: rows, cols: cols)
+        alternate = ScreenGrid(rows: rows, cols: cols)
+        grid = primary
+        scrollback = ScrollbackRing(limit: scrollbackLimit)
+        dirty = Array(repeating: true, count: rows)
+
+        vterm_set_utf8(vt, 1)
+        let user = Unmanaged.passUnretained(self).toOpaque()
+        // Without an output callback libvterm writes replies into a 64-byte
+        // buffer and drops the rest.
+        vterm_output_set_callback(vt, { bytes, length, user in
+            guard let bytes, let user, length > 0 else { return }
+            Unmanaged<Terminal>.fromOpaque(user)._withUnsafeGuaranteedRef {
+                $0.output(UnsafeRawBufferPointer(start: bytes, count: length))
+            }
+        }, user)
+        var handlers = Terminal.stateHandlers
+        handlers.user = user
+        bridge = porthole_vterm_attach(state, &handlers)
+        vterm_state_set_bold_highbright(state, 0)
+        vterm_state_reset(state, 1)
+    }
+
+    deinit {
+        porthole_vterm_detach(state, bridge)
+        vterm_free(vterm)
+    }
+
+    // MARK: Input
+
+    /// Feeds bytes the program wrote (any split: sequences may span calls).
+    public func feed(_ bytes: UnsafeRawBufferPointer) {
+        guard let base = bytes.baseAddress, !bytes.isEmpty else { return }
+        var written = 0
+        while let (event, end) = scanner.next(in: bytes, from: written) {
+            write(base + written, end - written)
+            written = end
+            apply(event)
+        }
+        write(base + written, bytes.count - written)
+        flushOutput()
+    }
+
+    /// Feeds bytes the program wrote.
+    public func feed(_ bytes: [UInt8]) {
+        bytes.withUnsafeBytes { feed($0) }
+    }
+
+    /// Feeds text as UTF-8 (handy for tests and fixtures).
+    public func feed(_ text: String) {
+        var text = text
+        text.withUTF8 { feed(UnsafeRawBufferPointer($0)) }
+    }
+
+    private func write(_ bytes: UnsafeRawPointer, _ count: Int) {
+        guard count > 0 else { return }
+        _ = vterm_input_write(vterm, bytes.assumingMemoryBound(to: CChar.self), count)
+    }
+
+    private func apply(_ event: ControlSequenceScanner.Event) {
+        switch event {
+        case .title(let newTitle):
+            guard newTitle != title else { return }
+            title = newTitle
+            onTitleChange?(newTitle)
+        case .faintOn:
+            pen.set(.dim, true)
+        case .eraseScrollback:
+            scrollback.removeAll()
+        }
+    }
+
+    // MARK: Output
+
+    func output(_ bytes: UnsafeRawBufferPointer) {
+        if probe != nil {
+            probe!.append(contentsOf: bytes)
+        } else {
+            pendingOutput.append(contentsOf: bytes)
+        }
+    }
+
+    func flushOutput() {
+        guard !pendingOutput.isEmpty else { return }
+        let bytes = pendingOutput
+        pendingOutput.removeAll(keepingCapacity: true)
+        send?(bytes)
+    }
+
+    // MARK: Size
+
+    /// Changes the size (each at least 1). Lines that no longer fit above the
+    /// cursor go to scrollback; growing taller pulls them back. No reflow.
+    public func resize(cols: Int, rows: Int) {
+        let cols = max(1, cols), rows = max(1, rows)
+        guard cols != self.cols || rows != self.rows else { return }
+        vterm_set_size(vterm, Int32(rows), Int32(cols))
+        flushOutput()
+    }
+
+    /// The most scrollback lines kept; lowering it drops the oldest.
+    public var scrollbackLimit: Int {
+        get { scrollback.limit }
+        set { scrollback.setLimit(newValue) }
+    }
+
+    // MARK: Reading the screen
+
+    /// The cell at (row, col) of the live screen; a blank cell outside it.
+    public func cell(row: Int, col: Int) -> TerminalCell {
+        guard row >= 0, row < rows, col >= 0, col < cols else { return .blank }
+        return makeCell(grid.row(row), count: cols, at: col, reverse: reverseVideo)
+    }
+
+    /// Every cell of a live row.
+    public func cells(row: Int) -> [TerminalCell] {
+        guard row >= 0, row < rows else { return [] }
+        let p = grid.row(row)
+        return (0..<cols).map { makeCell(p, count: cols, at: $0, reverse: reverseVideo) }
+    }
+
+    /// The text of a live row, trailing blanks removed (wide characters once).
+    public func text(row: Int) -> String {
+        guard row >= 0, row < rows else { return "" }
+        return text(of: UnsafeBufferPointer(start: grid.row(row), count: cols))
+    }
+
+    /// The whole live screen as text, one line per row, trailing blanks removed.
+    public var screenText: String {
+        (0..<rows).map { text(row: $0) }.joined(separator: "\n")
+    }
+
+    /// Rows changed since the last call, in order; clears the record. Cursor
+    /// moves are not damage: read `cursor` on every redraw.
+    public func takeDamage() -> [Int] {
+        var changed: [Int] = []
+        for r in 0..<dirty.count where dirty[r] {
+            changed.append(r)
+            dirty[r] = false
+        }
+        return changed
+    }
+
+    /// The modes the program has set.
+    public var modes: TerminalModes {
+        TerminalModes(alternateScreen: grid === alternate, mouseReporting: mouse,
+                      bracketedPaste: bracketedPasteMode, applicationCursorKeys: applicationCursorMode,
+                      reverseVideo: reverseVideo)
+    }
+
+    // MARK: Scrollback
+
+    /// Lines in scrollback.
+    public var scrollbackCount: Int { scrollback.count }
+
+    /// Scrollback line `index`, 0 being the most recent line pushed off the
+    /// top. Trailing blanks are not kept, so a line may be shorter than `cols`
+    /// (or longer, if the terminal was wider when it scrolled off).
+    public func scrollbackLine(_ index: Int) -> [TerminalCell] {
+        guard index >= 0, index < scrollback.count else { return [] }
+        return scrollback.line(index).withUnsafeBufferPointer { line in
+            (0..<line.count).map { makeCell(line.baseAddress!, count: line.count, at: $0, reverse: false) }
+        }
+    }
+
+    /// The text of scrollback line `index` (0 = most recent).
+    public func scrollbackText(_ index: Int) -> String {
+        guard index >= 0, index < scrollback.count else { return "" }
+        return scrollback.line(index).withUnsafeBufferPointer { text(of: $0) }
+    }
+
+    // MARK: Cell conversion
+
+    private func makeCell(_ line: UnsafePointer<StoredCell>, count: Int, at col: Int, reverse: Bool) -> TerminalCell {
+        let c = line[col]
+        var attrs = CellAttributes(rawValue: c.attrs & CellAttributes.visibleMask)
+        if reverse { attrs.formSymmetricDifference(.reverse) }
+        var cell = TerminalCell(text: " ", width: 1, foreground: TerminalColor(packed: c.fg),
+                                background: TerminalColor(packed: c.bg), attributes: attrs)
+        switch shape(line, count: count, at: col) {
+        case .blank: break
+        case .continuation: cell.text = ""; cell.width = 0
+        case .glyph(let width): cell.text = string(for: c.char); cell.width = width
+        }
+        return cell
+    }
+
+    private enum CellShape { case blank, continuation, glyph(Int) }
+
+    /// What a cell shows. A wide character whose other half was overwritten
+    /// shows as blank, as on a real terminal.
+    private func shape(_ line: UnsafePointer<StoredCell>, count: Int, at col: Int) -> CellShape {
+        let c = line[col]
+        if c.char == 0 { return .blank }
+        if c.char == StoredCell.continuation {
+            return col > 0 && line[col - 1].width == 2 && line[col - 1].char != StoredCell.continuation
+                ? .continuation : .blank
+        }
+        if c.width == 2 {
+            return col + 1 < count && line[col + 1].char == StoredCell.continuation ? .glyph(2) : .blank
+        }
+        return .glyph(1)
+    }
+
+    private func string(for code: UInt32) -> String {
+        var s = String.UnicodeScalarView()
+        if code & StoredCell.clusterFlag != 0 {
+            for v in clusters.scalars(of: code) { if let u = Unicode.Scalar(v) { s.append(u) } }
+        } else if let u = Unicode.Scalar(code) {
+            s.append(u)
+        }
+        return s.isEmpty ? " " : String(s)
+    }
+
+    private func text(of line: UnsafeBufferPointer<StoredCell>) -> String {
+        guard let base = line.baseAddress else { return "" }
+        var out = ""
+        var pendingSpaces = 0
+        for col in 0..<line.count {
+            switch shape(base, count: line.count, at: col) {
+            case .blank: pendingSpaces += 1
+            case .continuation: break
+            case .glyph:
+                if pendingSpaces > 0 { out += String(repeating: " ", count: pendingSpaces); pendingSpaces = 0 }
+                out += string(for: base[col].char)
+            }
+        }
+        return out
+    }
+}
