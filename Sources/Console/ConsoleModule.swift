@@ -1,0 +1,2 @@
+/// The curses console. (Being built: see issue 5.)
+enum ConsoleModule {}

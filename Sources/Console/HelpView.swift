@@ -1,0 +1,55 @@
+import Foundation
+
+/// `?`: every key, grouped by where it works, generated from `KeyBinding.all`.
+final class HelpView {
+    private var scrollTop = 0
+
+    func scroll(by step: Int) { scrollTop = max(0, scrollTop + step) }
+    func reset() { scrollTop = 0 }
+
+    /// The help text as lines of (keys, action); a nil key marks a group heading.
+    static func lines(prefix: String) -> [(keys: String?, text: String)] {
+        var lines: [(String?, String)] = []
+        for context in KeyBinding.Context.allCases {
+            if !lines.isEmpty { lines.append((nil, "")) }
+            lines.append((nil, context.rawValue))
+            for binding in KeyBinding.all where binding.context == context {
+                lines.append((binding.keys.replacingPrefix(with: prefix), binding.action))
+            }
+        }
+        return lines
+    }
+
+    func draw(on screen: Screen, in area: Rect, prefix: String) {
+        let lines = Self.lines(prefix: prefix)
+        let rect = OverlayFrame.centred(width: 96, height: lines.count + 4, in: area)
+        OverlayFrame.draw(on: screen, rect, title: "Help · keys (↑↓ scroll, any other key closes)")
+        let inner = rect.inset(by: 1)
+        let visible = max(0, inner.height - 1)
+        scrollTop = min(scrollTop, max(0, lines.count - visible))
+        for row in 0..<visible {
+            let index = scrollTop + row
+            guard lines.indices.contains(index) else { break }
+            let line = lines[index]
+            let y = inner.y + 1 + row
+            if let keys = line.keys {
+                screen.put(keys, row: y, col: inner.x + 2, width: 24, pen: screen.pen(.dialogKey))
+                screen.put(line.text, row: y, col: inner.x + 27, width: inner.width - 28, pen: screen.pen(.dialog))
+            } else {
+                screen.put(line.text, row: y, col: inner.x + 1, width: inner.width - 2, pen: screen.pen(.dialogTitle))
+            }
+        }
+    }
+}
+
+extension String {
+    fileprivate func replacingPrefix(with prefix: String) -> String {
+        var out = ""
+        var rest = Substring(self)
+        while let range = rest.range(of: "{prefix}") {
+            out += rest[..<range.lowerBound] + prefix
+            rest = rest[range.upperBound...]
+        }
+        return out + rest
+    }
+}
