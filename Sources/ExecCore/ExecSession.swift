@@ -77,7 +77,10 @@ public final class ExecSession: Sendable {
                     }
                 }
                 return channel.eventLoop.makeCompletedFuture {
+                    // .forwardBytes: frames that arrive in the same read as the 101
+                    // response (a command that fails at once) must not be dropped.
                     try channel.pipeline.syncOperations.addHTTPClientHandlers(
+                        leftOverBytesStrategy: .forwardBytes,
                         withClientUpgrade: (upgraders: [upgrader], completionHandler: { _ in }))
                     try channel.pipeline.syncOperations.addHandler(rejection.value)
                 }

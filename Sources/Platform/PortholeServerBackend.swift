@@ -1,0 +1,129 @@
+import AsyncHTTPClient
+import ExecCore
+import Foundation
+import NIOCore
+import NIOHTTP1
+
+/// A `PlatformBackend` that talks to a porthole local platform over its REST
+/// and exec API — a `porthole serve` daemon, or the one the console starts
+/// in-process. The same calls serve both, so every byte goes one way.
+public final class PortholeServerBackend: PlatformBackend {
+    public let host: String
+    public let port: Int
+    public let token: AccessToken?
+    public let displayName: String
+    private let client: HTTPClient
+
+    public init(host: String, port: Int, token: AccessToken?, displayName: String? = nil, client: HTTPClient = .shared) {
+        self.host = host
+        self.port = port
+        self.token = token
+        self.displayName = displayName ?? "local \(host):\(port)"
+        self.client = client
+    }
+
+    /// Connects as `connection` says, reading its token file.
+    public convenience init(connection: ServerConnection, displayName: String? = nil) throws {
+        let token = try AccessToken.read(from: connection.tokenFile)
+        self.init(host: connection.host, port: connection.port, token: token, displayName: displayName)
+    }
+
+    var baseURL: String { "http://\(host.contains(":") ? "[\(host)]" : host):\(port)" }
+
+    // MARK: PlatformBackend
+
+    public func listFunctions() async throws -> [Function] {
+        struct Answer: Decodable { var functions: [Function] }
+        return try await get("/2023-03-30/functions", as: Answer.self).functions
+    }
+
+    public func listInstances(function: String?) async throws -> [Instance] {
+        struct Answer: Decodable { var instances: [Instance] }
+        let path = function.map { "/2023-03-30/functions/\(ExecRequest.percentEncode($0))/instances?withMetrics=true" }
+            ?? "/2023-03-30/instances?withMetrics=true"
+        return try await get(path, as: Answer.self).instances
+    }
+
+    public func describeInstance(function: String, id: String) async throws -> InstanceDetail {
+        try await get("/2023-03-30/functions/\(ExecRequest.percentEncode(function))/instances/\(ExecRequest.percentEncode(id))", as: InstanceDetail.self)
+    }
+
+    public func openExec(_ request: ExecRequest, handlers: ExecHandlers) async throws -> ExecSession {
+        do {
+            return try await ExecSession.connect(
+                to: ExecEndpoint(host: host, port: port, bearerToken: token?.value), request: request, handlers: handlers)
+        } catch let error as ExecConnectError {
+            switch error {
+            case .unreachable(_, _, let reason): throw PlatformError.unreachable(server: baseURL, reason: reason)
+            case .rejected(let status, let body): throw Self.error(status: status, body: body)
+            case .unsupportedProtocol: throw PlatformError.badResponse(error.description)
+            }
+        }
+    }
+
+    public func invoke(function: String, body: [UInt8]) async throws -> Invocation {
+        let (status, headers, answer) = try await send(.POST, "/2023-03-30/functions/\(ExecRequest.percentEncode(function))/invocations", body: body)
+        if status >= 400 && headers.first(name: "x-porthole-instance-id") == nil { throw Self.error(status: status, body: answer) }
+        return Invocation(status: status, body: answer, instanceId: headers.first(name: "x-porthole-instance-id"))
+    }
+
+    public func setProvisioned(function: String, target: Int) async throws {
+        let body = Array("{\"defaultTarget\":\(target)}".utf8)
+        let (status, _, answer) = try await send(.PUT, "/2023-03-30/functions/\(ExecRequest.percentEncode(function))/provision-config", body: body)
+        if status >= 400 { throw Self.error(status: status, body: answer) }
+    }
+
+    // MARK: HTTP
+
+    private func get<T: Decodable>(_ path: String, as type: T.Type) async throws -> T {
+        let (status, _, body) = try await send(.GET, path, body: nil)
+        guard status < 400 else { throw Self.error(status: status, body: body) }
+        do {
+            return try JSONDecoder().decode(T.self, from: Data(body))
+        } catch {
+            throw PlatformError.badResponse("\(path): \(error)")
+        }
+    }
+
+    private func send(_ method: HTTPMethod, _ path: String, body: [UInt8]?) async throws -> (Int, HTTPHeaders, [UInt8]) {
+        var request = HTTPClientRequest(url: baseURL + path)
+        request.method = method
+        if let token { request.headers.add(name: "Authorization", value: "Bearer \(token.value)") }
+        if let body {
+            request.headers.add(name: "Content-Type", value: "application/octet-stream")
+            request.body = .bytes(ByteBuffer(bytes: body))
+        }
+        do {
+            let response = try await client.execute(request, timeout: .seconds(90))
+            let buffer = try await response.body.collect(upTo: 64 * 1024 * 1024)
+            return (Int(response.status.code), response.headers, Array(buffer.readableBytesView))
+        } catch let error as HTTPClientError where error == .connectTimeout || error == .remoteConnectionClosed {
+            throw PlatformError.unreachable(server: baseURL, reason: "\(error)")
+        } catch let error as PlatformError {
+            throw error
+        } catch let error as HTTPClientError {
+            throw PlatformError.unreachable(server: baseURL, reason: "\(error)")
+        } catch {
+            // NIO's connection errors (refused, reset) land here.
+            throw PlatformError.unreachable(server: baseURL, reason: "\(error)")
+        }
+    }
+
+    /// Maps the server's `{"Code","Message"}` error to a `PlatformError`.
+    static func error(status: Int, body: [UInt8]) -> PlatformError {
+        struct Answer: Decodable {
+            var Code: String?
+            var Message: String?
+            var ErrorMessage: String?
+        }
+        let answer = try? JSONDecoder().decode(Answer.self, from: Data(body))
+        let code = answer?.Code ?? "HTTP\(status)"
+        let message = answer?.Message ?? answer?.ErrorMessage ?? String(decoding: body.prefix(500), as: UTF8.self)
+        switch status {
+        case 401, 403: return .unauthorized(message: message.isEmpty ? "the server refused the token (HTTP \(status))" : message)
+        case 404: return .notFound(code: code, message: message)
+        case 410: return .gone(code: code, message: message)
+        default: return .api(status: status, code: code, message: message)
+        }
+    }
+}

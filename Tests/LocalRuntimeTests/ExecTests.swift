@@ -1,0 +1,180 @@
+import Crypto
+import ExecCore
+import Foundation
+import LocalRuntime
+import Platform
+import XCTest
+
+/// Exec end to end: real server, real instance processes, real ptys and pipes.
+final class ExecTests: XCTestCase {
+    var platform: TestPlatform!
+    var instance: Instance!
+
+    override func setUp() async throws {
+        platform = try await TestPlatform.simple()
+        instance = try await platform.waitForRunning("fn").first
+    }
+
+    override func tearDown() async throws {
+        await platform?.shutdown()
+    }
+
+    func testEnvShowsFunctionVariablesAndInstanceId() async throws {
+        let result = try await platform.exec(instance, ["env"])
+        XCTAssertEqual(result.end, .exited(code: 0))
+        let lines = Set(result.stdoutText.split(separator: "\n").map(String.init))
+        XCTAssertTrue(lines.contains("GREETING=hi there"), result.stdoutText)
+        XCTAssertTrue(lines.contains("EMPTY_ONE="), result.stdoutText)
+        XCTAssertTrue(lines.contains("FC_INSTANCE_ID=\(instance.instanceId)"), result.stdoutText)
+        XCTAssertTrue(lines.contains("FC_FUNCTION_NAME=fn"), result.stdoutText)
+    }
+
+    func testRunsInTheCodeDirectory() async throws {
+        let result = try await platform.exec(instance, ["pwd"])
+        XCTAssertEqual(result.stdoutText.trimmingCharacters(in: .whitespacesAndNewlines),
+                       platform.directory.appendingPathComponent("fn").path)
+    }
+
+    func testStreamsStayApartAndExitCodeComesBack() async throws {
+        let result = try await platform.exec(instance, ["sh", "-c", "echo out; echo err >&2; exit 7"])
+        XCTAssertEqual(result.stdoutText, "out\n")
+        XCTAssertEqual(result.stderrText, "err\n")
+        XCTAssertEqual(result.end, .exited(code: 7))
+        XCTAssertEqual(result.end.exitCode, 7)
+    }
+
+    func testSignalIsReportedAs128PlusN() async throws {
+        let result = try await platform.exec(instance, ["sh", "-c", "kill -TERM $$"])
+        XCTAssertEqual(result.end, .exited(code: 128 + 15))
+    }
+
+    func testUnknownCommandIs127CommandNotFound() async throws {
+        let result = try await platform.exec(instance, ["no-such-command-xyz"])
+        guard case .commandNotFound(let message) = result.end else { return XCTFail("\(result.end)") }
+        XCTAssertTrue(message.contains("no-such-command-xyz"), message)
+        XCTAssertEqual(result.end.exitCode, 127)
+    }
+
+    func testCatEndsAfterStdinEOF() async throws {
+        let result = try await platform.exec(instance, ["cat"], stdin: Array("line one\nline two\n".utf8))
+        XCTAssertEqual(result.stdoutText, "line one\nline two\n")
+        XCTAssertEqual(result.end, .exited(code: 0))
+    }
+
+    func testTTYSeesResize() async throws {
+        let output = ExecOutput()
+        let session = try await platform.backend.openExec(
+            ExecRequest(functionName: "fn", instanceId: instance.instanceId, command: ["sh"], tty: true),
+            handlers: output.handlers)
+        session.resize(cols: 100, rows: 30)
+        session.send(Array("stty size\n".utf8))
+        try await poll(timeout: 10, "30 100 in \(output.stdoutText)") { output.stdoutText.contains("30 100") }
+        session.resize(cols: 132, rows: 43)
+        session.send(Array("stty size\n".utf8))
+        try await poll(timeout: 10, "43 132 in \(output.stdoutText)") { output.stdoutText.contains("43 132") }
+        session.send(Array("exit 3\n".utf8))
+        let end = await session.wait()
+        XCTAssertEqual(end, .exited(code: 3))
+    }
+
+    func testCtrlCReachesTheTTYProcess() async throws {
+        let output = ExecOutput()
+        let session = try await platform.backend.openExec(
+            ExecRequest(functionName: "fn", instanceId: instance.instanceId,
+                        command: ["sh", "-c", "echo ready; sleep 30; echo not-interrupted"], tty: true),
+            handlers: output.handlers)
+        try await poll(timeout: 10, "ready") { output.stdoutText.contains("ready") }
+        session.send([0x03])
+        let end = await session.wait()
+        XCTAssertEqual(end, .exited(code: 128 + 2), output.stdoutText)
+        XCTAssertFalse(output.stdoutText.contains("not-interrupted"))
+    }
+
+    func testLoginShellStarts() async throws {
+        let output = ExecOutput()
+        let session = try await platform.backend.openExec(
+            ExecRequest(functionName: "fn", instanceId: instance.instanceId, command: ExecRequest.loginShell, tty: true),
+            handlers: output.handlers)
+        session.send(Array("echo id=$FC_INSTANCE_ID\n".utf8))
+        try await poll(timeout: 10, "id in \(output.stdoutText)") { output.stdoutText.contains("id=\(self.instance.instanceId)") }
+        session.send(Array("exit\n".utf8))
+        let end = await session.wait()
+        XCTAssertEqual(end, .exited(code: 0))
+    }
+
+    func test64MiBOfStdoutArriveByteExact() async throws {
+        // 64 MiB of pseudo-random bytes from a fixed seed, produced in the instance.
+        let script = "import sys,random; r=random.Random(42); w=sys.stdout.buffer\nfor _ in range(1024): w.write(r.randbytes(65536))"
+        let result = try await platform.exec(instance, ["python3", "-c", script])
+        XCTAssertEqual(result.end, .exited(code: 0))
+        XCTAssertEqual(result.stdout.count, 64 << 20)
+        let local = try Self.run(["python3", "-c", script])
+        XCTAssertEqual(SHA256.hash(data: result.stdout), SHA256.hash(data: local))
+    }
+
+    func test16MiBOfStdinArriveByteExact() async throws {
+        // xorshift: cheap, varied bytes (a per-byte system RNG call is slow in debug builds).
+        var state: UInt64 = 0x9E37_79B9_7F4A_7C15
+        var input = [UInt8](repeating: 0, count: 16 << 20)
+        for index in stride(from: 0, to: input.count, by: 8) {
+            state ^= state << 13
+            state ^= state >> 7
+            state ^= state << 17
+            withUnsafeBytes(of: state) { bytes in
+                for offset in 0..<8 { input[index + offset] = bytes[offset] }
+            }
+        }
+        let result = try await platform.exec(instance, ["sha256sum"], stdin: input)
+        XCTAssertEqual(result.end, .exited(code: 0))
+        let expected = SHA256.hash(data: input).map { String(format: "%02x", $0) }.joined()
+        XCTAssertEqual(result.stdoutText.split(separator: " ").first.map(String.init), expected)
+    }
+
+    func testIdleTimeoutEndsASilentSession() async throws {
+        let started = Date()
+        let result = try await platform.exec(instance, ["sleep", "30"], idleTimeout: 1)
+        guard case .idleTimeout(let message) = result.end else { return XCTFail("\(result.end)") }
+        XCTAssertTrue(message.contains("idle"), message)
+        XCTAssertLessThan(Date().timeIntervalSince(started), 10)
+    }
+
+    func testUnknownInstanceIs404WithAHint() async throws {
+        do {
+            _ = try await platform.exec(Instance(instanceId: "c-000000000000", functionName: "fn", status: .running, createdTimeMs: 0), ["true"])
+            XCTFail("exec on an unknown instance succeeded")
+        } catch let error as PlatformError {
+            guard case .notFound(let code, let message) = error else { return XCTFail("\(error)") }
+            XCTAssertEqual(code, "InstanceNotFound")
+            XCTAssertTrue(message.contains("porthole instances"), message)
+        }
+    }
+
+    func testNoTokenIs401() async throws {
+        let anonymous = PortholeServerBackend(host: platform.embedded.host, port: platform.embedded.port, token: nil)
+        do {
+            _ = try await anonymous.listFunctions()
+            XCTFail("listing without a token succeeded")
+        } catch let error as PlatformError {
+            guard case .unauthorized = error else { return XCTFail("\(error)") }
+        }
+        let wrong = PortholeServerBackend(host: platform.embedded.host, port: platform.embedded.port, token: AccessToken(value: "nope"))
+        do {
+            _ = try await wrong.openExec(ExecRequest(functionName: "fn", instanceId: instance.instanceId, command: ["true"]), handlers: ExecHandlers(onStdout: { _ in }))
+            XCTFail("exec with a wrong token succeeded")
+        } catch let error as PlatformError {
+            guard case .unauthorized = error else { return XCTFail("\(error)") }
+        }
+    }
+
+    static func run(_ argv: [String]) throws -> Data {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = argv
+        let pipe = Pipe()
+        process.standardOutput = pipe
+        try process.run()
+        let data = pipe.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return data
+    }
+}

@@ -1,2 +1,0 @@
-import XCTest
-final class LocalRuntimeTestsPlaceholder: XCTestCase { func testModuleBuilds() {} }
