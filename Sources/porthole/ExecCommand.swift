@@ -1,0 +1,133 @@
+import ArgumentParser
+import CShims
+import ExecCore
+import Foundation
+import Platform
+
+struct ExecCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "exec",
+        abstract: "Run a command inside a live instance, like `kubectl exec`; no command opens a login shell.",
+        discussion: """
+            porthole exec c-1a2b3c4d5e6f -- env          # why is my variable not set?
+            porthole exec -it c-1a2b3c4d5e6f              # a shell (bash if present, else sh)
+            porthole's exit code is the remote command's (127: not found, 255: the session ended without one).
+            """)
+
+    @OptionGroup var server: ServerOptions
+    @Flag(name: [.customShort("i"), .long], help: "Pass stdin to the command.") var stdin = false
+    @Flag(name: [.customShort("t"), .long], help: "Allocate a terminal (raw mode locally, window size forwarded).") var tty = false
+    @Option(help: "Close the session after this many seconds with no data (0: never).") var idleTimeout: Int = 0
+    @Argument(help: "The instance id (c-…); its function is found for you.") var instance: String
+    @Argument(parsing: .postTerminator, help: "The command and its arguments, after --.") var command: [String] = []
+
+    func run() async throws {
+        let backend: PortholeServerBackend
+        let target: Instance
+        do {
+            backend = try server.backend()
+            target = try await backend.findInstance(id: instance)
+        } catch {
+            throw failure(error)
+        }
+        // No command: a login shell, interactive when we have a terminal (what `docker exec -it` users expect).
+        let interactiveDefault = command.isEmpty && isatty(0) == 1
+        let argv = command.isEmpty ? ExecRequest.loginShell : command
+        let useTTY = tty || interactiveDefault
+        let useStdin = stdin || interactiveDefault
+        let request = ExecRequest(
+            functionName: target.functionName, instanceId: target.instanceId, command: argv,
+            stdin: useStdin, stdout: true, stderr: !useTTY, tty: useTTY, idleTimeout: idleTimeout)
+
+        let rawTerminal = useTTY && isatty(0) == 1
+        var initialSize: TerminalSize?
+        if rawTerminal {
+            var cols: UInt16 = 0, rows: UInt16 = 0
+            if porthole_get_winsize(0, &cols, &rows) == 0, cols > 0, rows > 0 { initialSize = TerminalSize(cols: Int(cols), rows: Int(rows)) }
+        }
+        let handlers = ExecHandlers(
+            onStdout: { bytes in writeAll(1, bytes) },
+            onStderr: { bytes in writeAll(2, bytes) })
+        let session: ExecSession
+        do {
+            session = try await backend.openExec(request, handlers: handlers)
+        } catch {
+            throw failure(error)
+        }
+        if let size = initialSize { session.resize(cols: size.cols, rows: size.rows) }
+        if rawTerminal {
+            porthole_tty_raw(0)
+            atexit { porthole_tty_restore(0) }
+            forwardWindowSize(to: session)
+        }
+        if useStdin { pumpStdin(into: session) }
+        let end = await session.wait()
+        if rawTerminal { porthole_tty_restore(0) }
+        switch end {
+        case .exited: break
+        default: FileHandle.standardError.write(Data("porthole: \(end.description)\n".utf8))
+        }
+        throw ExitCode(end.exitCode)
+    }
+
+    /// SIGWINCH → resize, so full-screen programs in the instance follow the local window.
+    private func forwardWindowSize(to session: ExecSession) {
+        signal(SIGWINCH, SIG_IGN)
+        let source = DispatchSource.makeSignalSource(signal: SIGWINCH, queue: .global())
+        source.setEventHandler {
+            var cols: UInt16 = 0, rows: UInt16 = 0
+            if porthole_get_winsize(0, &cols, &rows) == 0 { session.resize(cols: Int(cols), rows: Int(rows)) }
+        }
+        source.resume()
+        SignalSources.keep(source)
+        // Stopping porthole from outside must not leave the terminal raw.
+        for signalNumber in [SIGTERM, SIGHUP] {
+            signal(signalNumber, SIG_IGN)
+            let stop = DispatchSource.makeSignalSource(signal: signalNumber, queue: .global())
+            stop.setEventHandler {
+                porthole_tty_restore(0)
+                Foundation.exit(128 + signalNumber)
+            }
+            stop.resume()
+            SignalSources.keep(stop)
+        }
+    }
+
+    /// Copies local stdin to the session on its own thread; each chunk waits for
+    /// the socket, so a large input never piles up in memory.
+    private func pumpStdin(into session: ExecSession) {
+        let thread = Thread {
+            var buffer = [UInt8](repeating: 0, count: 64 * 1024)
+            while true {
+                let count = buffer.withUnsafeMutableBytes { read(0, $0.baseAddress, $0.count) }
+                if count < 0 && errno == EINTR { continue }
+                if count <= 0 { break }
+                let chunk = Array(buffer[0..<count])
+                let done = DispatchSemaphore(value: 0)
+                Task {
+                    try? await session.write(chunk)
+                    done.signal()
+                }
+                done.wait()
+                if session.end != nil { return }
+            }
+            session.closeStdin()
+        }
+        thread.start()
+    }
+}
+
+/// write(2) until every byte is out (stdout may be a pipe that takes a little at a time).
+func writeAll(_ fd: Int32, _ bytes: [UInt8]) {
+    var offset = 0
+    bytes.withUnsafeBytes { raw in
+        while offset < raw.count {
+            let n = write(fd, raw.baseAddress! + offset, raw.count - offset)
+            if n < 0 {
+                if errno == EINTR || errno == EAGAIN { continue }
+                return
+            }
+            offset += n
+        }
+    }
+}

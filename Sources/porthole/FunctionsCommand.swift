@@ -1,0 +1,38 @@
+import ArgumentParser
+import Foundation
+import Platform
+
+struct FunctionsCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "functions", abstract: "List the platform's functions.")
+
+    @OptionGroup var server: ServerOptions
+    @Option(name: .shortAndLong, help: "Output format: table or json.") var output: OutputFormat = .table
+
+    func run() async throws {
+        let functions: [Function]
+        do {
+            functions = try await server.backend().listFunctions()
+        } catch {
+            throw failure(error)
+        }
+        if output == .json { return try printJSON(["functions": functions]) }
+        var table = TextTable(header: ["NAME", "RUNTIME", "INSTANCES", "ACTIVE", "CONCURRENCY", "PROVISIONED", "MEMORY", "INVOCATIONS"])
+        for f in functions {
+            table.rows.append([
+                f.functionName, f.runtime, String(f.liveInstances ?? 0), String(f.activeRequests ?? 0),
+                String(f.instanceConcurrency ?? 1), String(f.provisioned ?? 0), "\(f.memorySize ?? 0)M", String(f.invocations ?? 0),
+            ])
+        }
+        print(table.render(), terminator: "")
+    }
+}
+
+enum OutputFormat: String, ExpressibleByArgument, CaseIterable {
+    case table, json
+}
+
+func printJSON<T: Encodable>(_ value: T) throws {
+    let encoder = JSONEncoder()
+    encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+    print(String(decoding: try encoder.encode(value), as: UTF8.self))
+}

@@ -1,0 +1,35 @@
+import ArgumentParser
+import Foundation
+import Platform
+
+struct InstancesCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "instances", abstract: "List instances with live metrics, of one function or of all.")
+
+    @OptionGroup var server: ServerOptions
+    @Option(name: .shortAndLong, help: "Output format: table or json.") var output: OutputFormat = .table
+    @Argument(help: "Only this function's instances.") var function: String?
+
+    func run() async throws {
+        let instances: [Instance]
+        do {
+            instances = try await server.backend().listInstances(function: function)
+        } catch {
+            throw failure(error)
+        }
+        if output == .json { return try printJSON(["instances": instances]) }
+        var table = TextTable(header: ["FUNCTION", "ID", "STATUS", "KIND", "AGE", "IDLE", "CPU%", "MEM", "REQ", "EXEC", "ISOLATION"])
+        for i in instances {
+            let m = i.metrics
+            table.rows.append([
+                i.functionName, i.instanceId, i.status.rawValue, m.map { $0.provisioned ? "prov" : "ond" } ?? "—",
+                m.map { Formatting.duration($0.uptimeSeconds) } ?? "—", m.map { Formatting.duration($0.idleSeconds) } ?? "—",
+                m?.cpuPercent.map { String(format: "%.1f", $0) } ?? "—",
+                m.map { "\(Formatting.bytes($0.memoryBytes))/\(Formatting.bytes($0.memoryLimitBytes))" } ?? "—",
+                m.map { "\($0.activeRequests)/\($0.instanceConcurrency)" } ?? "—", m.map { String($0.execSessions) } ?? "—",
+                m?.isolation ?? "—",
+            ])
+        }
+        print(table.render(), terminator: "")
+    }
+}

@@ -1,0 +1,96 @@
+import ArgumentParser
+import Foundation
+import LocalRuntime
+import Platform
+
+struct ServeCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "serve", abstract: "Run the local serverless platform as a daemon (REST + exec API).")
+
+    @Option(help: "Function spec file (YAML). Default: the built-in demo functions.") var config: String?
+    @Option(help: "Address to listen on.") var listen: String = "127.0.0.1:\(ServerConnection.defaultPort)"
+    @Option(help: "Token file; created (mode 0600, random) if missing. Default: the state directory's.") var tokenFile: String?
+    @Option(help: "Instance isolation: auto, namespaces or process.") var isolation: IsolationChoice = .auto
+
+    func run() async throws {
+        let state = StateDirectory.standard()
+        do {
+            let specs = try config.map { try SpecLoader.load(file: URL(fileURLWithPath: $0)) } ?? DemoFunctions.load()
+            let tokenURL = tokenFile.map { URL(fileURLWithPath: $0) } ?? state.tokenFile
+            let token = try AccessToken.loadOrCreate(at: tokenURL)
+            let (host, port) = try ServerConnection.parse(listen)
+            let platform = try LocalPlatform(specs: specs, options: .init(isolation: isolation.value, stateDirectory: state))
+            let server = APIServer(platform: platform, token: token)
+            let bound = try await server.start(host: host, port: port)
+            platform.start()
+            let url = "http://\(bound.host):\(bound.port)"
+            let record = ServerRecord(url: url, tokenFile: tokenURL.path, pid: getpid())
+            try JSONEncoder().encode(record).write(to: state.serverRecordFile)
+            print("porthole serve: listening on \(url), \(specs.count) functions, isolation \(platform.isolation.rawValue)")
+            print("token: \(tokenURL.path) · audit log: \(state.auditLog.path) · Ctrl-C stops every instance")
+            fflush(stdout)
+            await waitForTerminationSignal()
+            print("porthole serve: stopping instances…")
+            platform.shutdown()
+            await server.stop()
+            try? FileManager.default.removeItem(at: state.serverRecordFile)
+        } catch {
+            throw failure(error)
+        }
+    }
+}
+
+enum IsolationChoice: String, ExpressibleByArgument, CaseIterable {
+    case auto, namespaces, process
+
+    var value: Isolation? {
+        switch self {
+        case .auto: return nil
+        case .namespaces: return .namespaces
+        case .process: return .process
+        }
+    }
+}
+
+/// Suspends until SIGINT or SIGTERM arrives.
+func waitForTerminationSignal() async {
+    await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+        let resumed = ResumeOnce(continuation)
+        for signalNumber in [SIGINT, SIGTERM] {
+            signal(signalNumber, SIG_IGN)
+            let source = DispatchSource.makeSignalSource(signal: signalNumber, queue: .global())
+            source.setEventHandler { resumed.resume() }
+            source.resume()
+            SignalSources.keep(source)
+        }
+    }
+}
+
+/// Keeps signal sources alive for the life of the process.
+enum SignalSources {
+    nonisolated(unsafe) private static var sources: [DispatchSourceSignal] = []
+    private static let lock = NSLock()
+
+    static func keep(_ source: DispatchSourceSignal) {
+        lock.lock()
+        sources.append(source)
+        lock.unlock()
+    }
+}
+
+final class ResumeOnce: @unchecked Sendable {
+    private var continuation: CheckedContinuation<Void, Never>?
+    private let lock = NSLock()
+
+    init(_ continuation: CheckedContinuation<Void, Never>) {
+        self.continuation = continuation
+    }
+
+    func resume() {
+        lock.lock()
+        let c = continuation
+        continuation = nil
+        lock.unlock()
+        c?.resume()
+    }
+}
