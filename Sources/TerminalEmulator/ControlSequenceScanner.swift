@@ -11,7 +11,9 @@ import Darwin
 ///   two writes and 0.2+ hands it over in fragments; the scanner keeps its own
 ///   state between feeds, so a split title still arrives whole;
 /// - SGR 2 (faint), which libvterm has no attribute for;
-/// - `ESC [ 3 J` (erase scrollback), which libvterm 0.1.x ignores.
+/// - `ESC [ 3 J` (erase scrollback), which libvterm 0.1.x ignores;
+/// - `ESC [ ? 47 h/l`, the oldest alternate-screen switch, which libvterm
+///   0.1.x ignores (it knows 1047 and 1049).
 ///
 /// It is a small ECMA-48 recogniser, not a second emulator: everything else is
 /// skipped. Its state survives across `next(in:from:)` calls.
@@ -21,6 +23,8 @@ struct ControlSequenceScanner {
         case title(String)
         case faintOn
         case eraseScrollback
+        /// DECSET / DECRST 47.
+        case alternateScreen47(Bool)
     }
 
     private enum State {
@@ -38,7 +42,8 @@ struct ControlSequenceScanner {
     private var subParam: [Bool] = []
     private var current: Int32 = -1
     private var currentIsSub = false
-    private var unusual = false               // private marker or intermediate: not ours
+    private var marker: UInt8 = 0             // private marker (< = > ?), 0 if none
+    private var intermediate = false
     // OSC being read.
     private var osc: [UInt8] = []
 
@@ -106,7 +111,8 @@ struct ControlSequenceScanner {
             subParam.removeAll(keepingCapacity: true)
             current = -1
             currentIsSub = false
-            unusual = false
+            marker = 0
+            intermediate = false
         case 0x5D:  // ]
             state = .osc
             osc.removeAll(keepingCapacity: true)
@@ -128,13 +134,13 @@ struct ControlSequenceScanner {
             endParam()
             currentIsSub = byte == 0x3A
         case 0x3C...0x3F:  // < = > ?  private markers
-            unusual = true
+            if marker == 0 { marker = byte }
         case 0x20...0x2F:  // intermediates
-            unusual = true
+            intermediate = true
         case 0x40...0x7E:  // final byte
             endParam()
             state = .ground
-            return unusual ? nil : dispatch(final: byte)
+            return intermediate ? nil : dispatch(final: byte)
         case 0x1B:
             startEscape(byte)
         case 0x00...0x1F:
@@ -155,6 +161,10 @@ struct ControlSequenceScanner {
     }
 
     private func dispatch(final: UInt8) -> Event? {
+        if marker == 0x3F, final == 0x68 || final == 0x6C, params.contains(47) {  // ? … h / l
+            return .alternateScreen47(final == 0x68)
+        }
+        guard marker == 0 else { return nil }
         switch final {
         case 0x6D:  // m: SGR
             return sgrTurnsFaintOn() ? .faintOn : nil

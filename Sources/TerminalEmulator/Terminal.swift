@@ -139,6 +139,10 @@ public final class Terminal {
             pen.set(.dim, true)
         case .eraseScrollback:
             scrollback.removeAll()
+        case .alternateScreen47(let on):
+            // Same screen switch as 1047, which libvterm knows.
+            let switchMode = Array("\u{1B}[?1047\(on ? "h" : "l")".utf8)
+            switchMode.withUnsafeBytes { write($0.baseAddress!, $0.count) }
         }
     }
 
