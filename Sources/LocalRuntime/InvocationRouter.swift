@@ -23,7 +23,8 @@ extension LocalPlatform {
         function: String, method: HTTPMethod = .POST, path: String = "/", headers: [(String, String)] = [], body: [UInt8]
     ) async throws -> InvocationResponse {
         guard let spec = locked({ specs[function] }) else { throw APIError.functionNotFound(function) }
-        let deadline = Date().addingTimeInterval(options.slotWait + options.startTimeout)
+        // Waiting for a busy slot is bounded by slotWait; a cold start we caused may take startTimeout.
+        var deadline = Date().addingTimeInterval(options.slotWait)
         locked { waiting[function, default: 0] += 1 }
         var instance: RuntimeInstance?
         while instance == nil {
@@ -35,6 +36,7 @@ extension LocalPlatform {
             if shouldLaunch {
                 do {
                     try launch(spec, provisioned: false)
+                    deadline = max(deadline, Date().addingTimeInterval(options.startTimeout))
                 } catch {
                     locked { waiting[function, default: 1] -= 1 }
                     throw error

@@ -22,6 +22,10 @@ final class TestPlatform {
                 body = self.rfile.read(n).decode() if n else ''
                 if body.startswith('sleep '):
                     time.sleep(float(body.split()[1]))
+                if body.startswith('burn '):
+                    end = time.monotonic() + float(body.split()[1])
+                    while time.monotonic() < end:
+                        sum(i * i for i in range(1000))
                 data = (os.environ.get('FC_INSTANCE_ID', '?') + ' ' + body).encode()
                 self.send_response(200)
                 self.send_header('Content-Length', str(len(data)))
