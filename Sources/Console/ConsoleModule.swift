@@ -1,2 +1,0 @@
-/// The curses console. (Being built: see issue 5.)
-enum ConsoleModule {}

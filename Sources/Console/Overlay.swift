@@ -1,0 +1,8 @@
+/// What is drawn over everything else and takes keys first.
+enum Overlay {
+    case help(HelpView)
+    case menu(ActionMenu)
+    case detail(InstanceDetailView)
+    /// "Quit and close N sessions? y/n".
+    case confirmQuit
+}

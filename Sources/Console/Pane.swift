@@ -1,0 +1,153 @@
+import ExecCore
+import Foundation
+import Platform
+import TerminalEmulator
+
+/// One terminal pane: an emulated terminal fed by one exec session in one
+/// instance. Lives on the UI thread; its session's callbacks only append to
+/// `output` and post to the inbox.
+final class Pane {
+    let id: PaneID
+    let functionName: String
+    let instanceId: String
+    let purpose: PanePurpose
+    let terminal: Terminal
+    let output = PaneOutput()
+    private(set) var state: PaneState = .connecting
+    /// Marked panes receive synchronized input.
+    var marked = false
+    /// Non-nil while the scrollback view is shown.
+    var scrollback: ScrollbackView?
+    /// The outer rectangle, border included.
+    private(set) var frame = Rect.zero
+    /// Every row must be drawn at the next frame (new frame, theme, overlay closed).
+    var needsFullRedraw = true
+    /// The border or title must be drawn at the next frame.
+    var chromeDirty = true
+
+    var session: ExecSession? {
+        if case .open(let session) = state { return session }
+        return nil
+    }
+
+    var contentRect: Rect { frame.inset(by: 1) }
+
+    init(id: PaneID, functionName: String, instanceId: String, purpose: PanePurpose, scrollbackLimit: Int = 10_000) {
+        self.id = id
+        self.functionName = functionName
+        self.instanceId = instanceId
+        self.purpose = purpose
+        terminal = Terminal(cols: 80, rows: 24, scrollbackLimit: scrollbackLimit)
+        terminal.send = { [weak self] bytes in self?.session?.send(bytes) }
+        terminal.onTitleChange = { [weak self] _ in self?.chromeDirty = true }
+    }
+
+    /// The title drawn in the border: function, instance, what runs, and how it ended.
+    var title: String {
+        var parts = "\(functionName) / \(instanceId) · "
+        let programTitle = terminal.title
+        parts += programTitle.isEmpty || state.isFinished ? purpose.label : programTitle
+        if !state.isOpen { parts += " · " + state.summary }
+        if scrollback != nil { parts += " · scrollback" }
+        return parts
+    }
+
+    /// Moves the pane; a new content size resizes the emulator and tells the
+    /// program (the tty gets SIGWINCH) — on every layout change.
+    func place(in frame: Rect) {
+        guard frame != self.frame else { return }
+        self.frame = frame
+        let content = contentRect
+        needsFullRedraw = true
+        chromeDirty = true
+        guard content.width > 0, content.height > 0 else { return }
+        if content.width != terminal.cols || content.height != terminal.rows {
+            terminal.resize(cols: content.width, rows: content.height)
+            session?.resize(cols: content.width, rows: content.height)
+        }
+    }
+
+    /// Opens the exec session on a background task; the outcome comes back as
+    /// inbox events (`sessionOpened`/`sessionFailed`, then output and `sessionEnded`).
+    func connect(backend: any PlatformBackend, inbox: Inbox, idleTimeout: Int?) {
+        state = .connecting
+        chromeDirty = true
+        let request = ExecRequest(
+            functionName: functionName, instanceId: instanceId, command: purpose.argv,
+            stdin: true, stdout: true, stderr: true, tty: true, idleTimeout: idleTimeout)
+        let output = self.output
+        let id = self.id
+        let deliver: @Sendable ([UInt8]) -> Void = { bytes in
+            if output.append(bytes) { inbox.post(.paneOutput(id)) }
+        }
+        let handlers = ExecHandlers(
+            onStdout: deliver, onStderr: deliver,
+            onEnd: { end in inbox.post(.sessionEnded(id, end)) })
+        Task.detached {
+            do {
+                let session = try await backend.openExec(request, handlers: handlers)
+                inbox.post(.sessionOpened(id, session))
+            } catch {
+                inbox.post(.sessionFailed(id, "\(error)"))
+            }
+        }
+    }
+
+    /// The session is open: size it to the pane at once.
+    func opened(_ session: ExecSession) {
+        guard case .connecting = state else {
+            // Closed or ended while connecting: this session is not wanted.
+            session.cancel()
+            return
+        }
+        state = .open(session)
+        chromeDirty = true
+        session.resize(cols: terminal.cols, rows: terminal.rows)
+    }
+
+    /// Feeds whatever output is waiting into the emulator.
+    func drainOutput() {
+        let bytes = output.take()
+        if !bytes.isEmpty { terminal.feed(bytes) }
+    }
+
+    func ended(_ end: ExecEnd, instanceLive: Bool) {
+        drainOutput()
+        state = .ended(end)
+        chromeDirty = true
+        var note = "[\(end.description)"
+        if case .login = purpose, instanceLive { note += " — Enter reconnects" }
+        note += "]"
+        writeNote(note)
+    }
+
+    func failed(_ message: String) {
+        state = .failed(message)
+        chromeDirty = true
+        writeNote("[could not open a session in \(instanceId): \(message)]")
+    }
+
+    /// Writes a dim line of our own into the pane, after the program's output.
+    private func writeNote(_ text: String) {
+        let atLineStart = terminal.cursor.col == 0
+        terminal.feed((atLineStart ? "" : "\r\n") + "\u{1B}[0;2m" + text + "\u{1B}[0m\r\n")
+    }
+
+    /// Sends a key to the program, encoded by the emulator (cursor-key mode,
+    /// modifiers), when the session is open.
+    func send(_ press: KeyPress) {
+        guard state.isOpen else { return }
+        terminal.sendKey(press.key, modifiers: press.modifiers)
+    }
+
+    func paste(_ text: String) {
+        guard state.isOpen else { return }
+        terminal.paste(text)
+    }
+
+    /// Ends the session (closing the pane or quitting).
+    func close() {
+        session?.cancel()
+        if case .connecting = state { state = .failed("closed") }
+    }
+}

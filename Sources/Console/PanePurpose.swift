@@ -1,0 +1,30 @@
+/// What a pane runs in its instance.
+enum PanePurpose: Equatable, Sendable {
+    /// A login shell: bash when the instance has it, else sh.
+    case login
+    /// One command line, run by `sh -c`, whose output and exit code stay on show.
+    case command(String)
+
+    // The exec request has no environment: TERM is set here so full-screen
+    // programs know what the pane's emulator speaks (an xterm).
+    private static let environment = "export TERM=xterm-256color COLORTERM=truecolor; "
+
+    /// The argv sent to the instance.
+    var argv: [String] {
+        switch self {
+        case .login:
+            return ["/bin/sh", "-c", Self.environment
+                + "if command -v bash >/dev/null 2>&1; then exec bash -l; fi; exec sh -l"]
+        case .command(let line):
+            return ["/bin/sh", "-c", Self.environment + line]
+        }
+    }
+
+    /// How the pane title names it.
+    var label: String {
+        switch self {
+        case .login: return "shell"
+        case .command(let line): return "$ " + line
+        }
+    }
+}
