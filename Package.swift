@@ -89,6 +89,7 @@ let package = Package(
                 "LocalRuntime", "Platform", "ExecCore",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+                .product(name: "NIOWebSocket", package: "swift-nio"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
             ]),
         .testTarget(name: "PlatformTests", dependencies: ["Platform"]),
