@@ -1,15 +1,56 @@
 import ArgumentParser
+import Console
 import Foundation
+import LocalRuntime
+import Platform
 
 @main
 struct Porthole: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "porthole",
         abstract: "A terminal console for serverless functions: live instances, and shells inside them, side by side.",
-        discussion: "With no subcommand, opens the console on the embedded local platform (or --context / --server).",
+        discussion: """
+            With no subcommand, opens the console: on a context (--context, or current-context in \
+            ~/.config/porthole/config.yaml), on a `porthole serve` (--server), or else on the embedded \
+            local platform with the demo functions (or --config FILE).
+            """,
         subcommands: [ServeCommand.self, FunctionsCommand.self, InstancesCommand.self, ExecCommand.self, InvokeCommand.self])
 
+    @Option(help: "A context from ~/.config/porthole/config.yaml.") var context: String?
+    @Option(help: "Connect to a running `porthole serve` at this URL.") var server: String?
+    @Option(help: "Token file for --server.") var tokenFile: String?
+    @Option(help: "Function specs for the embedded platform (default: the demo functions).") var config: String?
+    @Option(help: "Theme name (dark, light, high-contrast, solarized) or a theme file.") var theme: String?
+    @Option(help: "Seconds between instance table refreshes.") var refresh: Double?
+    @Option(help: "Prefix key that reaches the console from a pane, tmux notation (C-a, C-b…).") var prefix: String?
+    @Option(help: "Embedded platform isolation: auto, namespaces or process.") var isolation: IsolationChoice = .auto
+
     func run() async throws {
-        throw CleanExit.helpRequest(self)
+        do {
+            let settings = try ContextConfig.load()
+            var options = ConsoleOptions(
+                themeName: theme ?? settings.theme ?? "dark", refreshInterval: refresh ?? settings.refreshSeconds ?? 2,
+                prefixKey: prefix ?? settings.prefixKey ?? "C-a")
+            options.noColor = ProcessInfo.processInfo.environment["NO_COLOR"].map { !$0.isEmpty } ?? false
+            if let name = context ?? (server == nil ? settings.currentContext : nil) {
+                let backend = try settings.backend(context: name)
+                options.contextName = name
+                try ConsoleApp(backend: backend, options: options).run()
+            } else if server != nil {
+                let backend = try PortholeServerBackend(connection: ServerConnection.resolve(server: server, tokenFile: tokenFile))
+                try ConsoleApp(backend: backend, options: options).run()
+            } else {
+                let specs = try config.map { try SpecLoader.load(file: URL(fileURLWithPath: $0)) }
+                let embedded = try await EmbeddedPlatform.start(
+                    specs: specs, options: LocalPlatform.Options(isolation: isolation.value))
+                options.contextName = "local (embedded)"
+                defer { embedded.platform.shutdown() }
+                try ConsoleApp(backend: embedded.backend(), options: options).run()
+            }
+        } catch let error as ExitCode {
+            throw error
+        } catch {
+            throw failure(error)
+        }
     }
 }

@@ -1,0 +1,95 @@
+import Foundation
+import Yams
+
+/// `~/.config/porthole/config.yaml` (or `$PORTHOLE_CONFIG`): named contexts, like
+/// kubeconfig's, and console preferences.
+///
+///     current-context: staging
+///     theme: dark
+///     contexts:
+///       - name: staging
+///         backend: local            # a `porthole serve` daemon
+///         server: http://127.0.0.1:7878
+///         tokenFile: ~/.local/state/porthole/token
+public struct ContextConfig: Sendable, Equatable {
+    public struct Context: Sendable, Equatable {
+        public var name: String
+        public var backend: String
+        public var server: String?
+        public var tokenFile: String?
+    }
+
+    public var currentContext: String?
+    public var theme: String?
+    public var refreshSeconds: Double?
+    public var prefixKey: String?
+    public var contexts: [Context] = []
+
+    public init() {}
+
+    public static func defaultFile(environment: [String: String] = ProcessInfo.processInfo.environment) -> URL {
+        if let explicit = environment["PORTHOLE_CONFIG"], !explicit.isEmpty { return URL(fileURLWithPath: explicit) }
+        let base = environment["XDG_CONFIG_HOME"].map { URL(fileURLWithPath: $0) }
+            ?? URL(fileURLWithPath: environment["HOME"] ?? NSHomeDirectory()).appendingPathComponent(".config")
+        return base.appendingPathComponent("porthole/config.yaml")
+    }
+
+    /// Reads `file`; a missing file is an empty config, a broken one an error naming the key.
+    public static func load(file: URL = defaultFile()) throws -> ContextConfig {
+        guard let data = FileManager.default.contents(atPath: file.path) else { return ContextConfig() }
+        let text = String(decoding: data, as: UTF8.self)
+        let node: Node?
+        do {
+            node = try Yams.compose(yaml: text)
+        } catch {
+            throw PlatformError.configuration("\(file.path): not valid YAML: \(error)")
+        }
+        var config = ContextConfig()
+        guard let mapping = node?.mapping else { return config }
+        func fail(_ key: String, _ problem: String, _ at: Node?) -> PlatformError {
+            let line = at?.mark.map { ":\($0.line)" } ?? ""
+            return .configuration("\(file.path)\(line): \(key): \(problem)")
+        }
+        for (key, value) in mapping {
+            switch key.string ?? "" {
+            case "current-context": config.currentContext = value.string
+            case "theme": config.theme = value.string
+            case "refresh":
+                guard let seconds = value.float, seconds > 0 else { throw fail("refresh", "expected seconds, like 2", value) }
+                config.refreshSeconds = seconds
+            case "prefix": config.prefixKey = value.string
+            case "contexts":
+                guard let list = value.sequence else { throw fail("contexts", "expected a list", value) }
+                for (index, item) in list.enumerated() {
+                    guard let context = item.mapping, let name = context["name"]?.string else {
+                        throw fail("contexts[\(index)]", "expected a mapping with a name", item)
+                    }
+                    config.contexts.append(Context(
+                        name: name, backend: context["backend"]?.string ?? "local",
+                        server: context["server"]?.string, tokenFile: context["tokenFile"]?.string.map(expandTilde)))
+                }
+            default:
+                throw fail(key.string ?? "?", "unknown key; known: current-context, theme, refresh, prefix, contexts", key)
+            }
+        }
+        return config
+    }
+
+    /// The backend a context names. Only `local` (a `porthole serve`) exists so far.
+    public func backend(context name: String) throws -> PortholeServerBackend {
+        guard let context = contexts.first(where: { $0.name == name }) else {
+            let known = contexts.map(\.name).joined(separator: ", ")
+            throw PlatformError.configuration("no context named \(name) in \(Self.defaultFile().path)\(known.isEmpty ? "" : "; known: \(known)")")
+        }
+        guard context.backend == "local" else {
+            throw PlatformError.configuration("context \(name): backend \"\(context.backend)\" is not supported by this build; use backend: local with a porthole serve address")
+        }
+        let connection = try ServerConnection.resolve(server: context.server, tokenFile: context.tokenFile)
+        return try PortholeServerBackend(connection: connection, displayName: name)
+    }
+}
+
+func expandTilde(_ path: String) -> String {
+    guard path.hasPrefix("~/") else { return path }
+    return (ProcessInfo.processInfo.environment["HOME"] ?? NSHomeDirectory()) + path.dropFirst()
+}
