@@ -78,6 +78,7 @@ let package = Package(
             name: "porthole-bench",
             dependencies: [
                 "ExecCore", "Platform", "LocalRuntime", "TerminalEmulator", "CShims",
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
             ]),
 
         .testTarget(

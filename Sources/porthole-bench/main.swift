@@ -1,1 +1,55 @@
-print("porthole-bench: no benchmarks yet")
+import Foundation
+import LocalRuntime
+import Platform
+
+// porthole-bench [exec|terminal|all] — speed and memory as ratios against a
+// reference measured in the same run. Run with `swift run -c release porthole-bench`.
+
+let arguments = Array(CommandLine.arguments.dropFirst())
+let which = arguments.first ?? "all"
+let quick = arguments.contains("--quick")
+setvbuf(stdout, nil, _IOLBF, 0)
+
+func line(_ text: String) { print(text) }
+
+func fmt(_ value: Double, _ digits: Int = 2) -> String { String(format: "%.\(digits)f", value) }
+
+func runExecBenchmarks() async throws {
+    let state = StateDirectory(url: FileManager.default.temporaryDirectory.appendingPathComponent("porthole-bench-\(getpid())"))
+    let embedded = try await EmbeddedPlatform.start(options: LocalPlatform.Options(stateDirectory: state))
+    defer { embedded.platform.shutdown() }
+    let tokenFile = state.url.appendingPathComponent("bench-token")
+    try (embedded.token.value + "\n").write(to: tokenFile, atomically: true, encoding: .utf8)
+    var instance: Instance?
+    for _ in 0..<200 where instance == nil {
+        instance = try await embedded.backend().listInstances(function: "hello").first { $0.status == .running }
+        if instance == nil { try await Task.sleep(nanoseconds: 50_000_000) }
+    }
+    guard let instance else { throw BenchmarkError("no running instance of hello") }
+
+    let lines = quick ? 1_000_000 : 9_000_000
+    let runs = quick ? 1 : 3
+    let throughput = try ExecThroughputBenchmark.run(embedded: embedded, instance: instance, tokenFile: tokenFile, lines: lines, runs: runs)
+    let mb = Double(throughput.bytes) / 1e6
+    let ptyMedian = Statistics.median(throughput.ptySeconds)
+    let portholeMedian = Statistics.median(throughput.portholeSeconds)
+    line("exec throughput: \(fmt(mb, 1)) MB of `seq 1 \(lines)`, median of \(runs)")
+    line("  local pty (reference)   \(fmt(ptyMedian)) s  \(fmt(mb / ptyMedian, 1)) MB/s")
+    line("  porthole exec -t        \(fmt(portholeMedian)) s  \(fmt(mb / portholeMedian, 1)) MB/s  (CLI peak RSS \(fmt(throughput.portholePeakRSSMiB, 1)) MiB)")
+    line("  ratio pty/porthole      \(fmt(throughput.ratio))  (goal ≥ 0.90)")
+
+    let trips = quick ? 200 : 1000
+    let echo = try await EchoLatencyBenchmark.run(embedded: embedded, instance: instance, roundTrips: trips)
+    line("keystroke echo latency: \(trips) round trips")
+    line("  local pty (reference)   p50 \(fmt(Statistics.percentile(echo.ptyMs, 50), 3)) ms  p99 \(fmt(Statistics.percentile(echo.ptyMs, 99), 3)) ms")
+    line("  porthole tty session    p50 \(fmt(Statistics.percentile(echo.portholeMs, 50), 3)) ms  p99 \(fmt(Statistics.percentile(echo.portholeMs, 99), 3)) ms  (goal p99 ≤ 2 ms)")
+    line("  server process peak RSS \(fmt(peakRSSMiB(), 1)) MiB")
+}
+
+do {
+    line("porthole-bench \(which) — \(ISO8601DateFormatter().string(from: Date())), \(ProcessInfo.processInfo.activeProcessorCount) cores")
+    if which == "exec" || which == "all" { try await runExecBenchmarks() }
+} catch {
+    FileHandle.standardError.write(Data("porthole-bench: \(error)\n".utf8))
+    exit(1)
+}

@@ -9,12 +9,23 @@ struct Porthole: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "porthole",
         abstract: "A terminal console for serverless functions: live instances, and shells inside them, side by side.",
+        discussion: "With no subcommand, opens the console (`porthole console --help` lists its options).",
+        subcommands: [
+            ConsoleCommand.self, ServeCommand.self, FunctionsCommand.self, InstancesCommand.self, ExecCommand.self,
+            InvokeCommand.self,
+        ],
+        defaultSubcommand: ConsoleCommand.self)
+}
+
+struct ConsoleCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "console",
+        abstract: "The full-screen console (the default).",
         discussion: """
-            With no subcommand, opens the console: on a context (--context, or current-context in \
-            ~/.config/porthole/config.yaml), on a `porthole serve` (--server), or else on the embedded \
-            local platform with the demo functions (or --config FILE).
-            """,
-        subcommands: [ServeCommand.self, FunctionsCommand.self, InstancesCommand.self, ExecCommand.self, InvokeCommand.self])
+            Opens on a context (--context, or current-context in ~/.config/porthole/config.yaml), on a \
+            `porthole serve` (--server), or else on the embedded local platform with the demo functions \
+            (or --config FILE), which stops every instance it started when the console exits.
+            """)
 
     @Option(help: "A context from ~/.config/porthole/config.yaml.") var context: String?
     @Option(help: "Connect to a running `porthole serve` at this URL.") var server: String?
