@@ -14,7 +14,17 @@ public final class PortholeServerBackend: PlatformBackend {
     public let displayName: String
     private let client: HTTPClient
 
-    public init(host: String, port: Int, token: AccessToken?, displayName: String? = nil, client: HTTPClient = .shared) {
+    /// One client for the process. Connection failures fail at once rather than
+    /// being retried until the request deadline: a missing server must say so
+    /// quickly, and the console retries on its own schedule.
+    public static let sharedClient: HTTPClient = {
+        var configuration = HTTPClient.Configuration()
+        configuration.timeout = .init(connect: .seconds(5))
+        configuration.connectionPool.retryConnectionEstablishment = false
+        return HTTPClient(eventLoopGroup: HTTPClient.defaultEventLoopGroup, configuration: configuration)
+    }()
+
+    public init(host: String, port: Int, token: AccessToken?, displayName: String? = nil, client: HTTPClient = PortholeServerBackend.sharedClient) {
         self.host = host
         self.port = port
         self.token = token

@@ -1,0 +1,51 @@
+import Foundation
+import XCTest
+
+@testable import Platform
+
+final class ContextConfigTests: XCTestCase {
+    func write(_ yaml: String) throws -> URL {
+        let file = FileManager.default.temporaryDirectory.appendingPathComponent("config-\(UUID().uuidString.prefix(8)).yaml")
+        try yaml.write(to: file, atomically: true, encoding: .utf8)
+        return file
+    }
+
+    func testReadsContextsAndPreferences() throws {
+        let file = try write("""
+            current-context: staging
+            theme: light
+            refresh: 1.5
+            prefix: C-b
+            contexts:
+              - name: staging
+                backend: local
+                server: http://127.0.0.1:7000
+                tokenFile: /tmp/staging.token
+            """)
+        let config = try ContextConfig.load(file: file)
+        XCTAssertEqual(config.currentContext, "staging")
+        XCTAssertEqual(config.theme, "light")
+        XCTAssertEqual(config.refreshSeconds, 1.5)
+        XCTAssertEqual(config.prefixKey, "C-b")
+        XCTAssertEqual(config.contexts, [.init(name: "staging", backend: "local", server: "http://127.0.0.1:7000", tokenFile: "/tmp/staging.token")])
+    }
+
+    func testMissingFileIsEmpty() throws {
+        XCTAssertEqual(try ContextConfig.load(file: URL(fileURLWithPath: "/nonexistent/config.yaml")), ContextConfig())
+    }
+
+    func testBadKeysAreNamedWithTheirLine() throws {
+        let file = try write("theme: dark\nrefesh: 2\n")
+        XCTAssertThrowsError(try ContextConfig.load(file: file)) {
+            XCTAssertTrue("\($0)".contains("config-") && "\($0)".contains(":2: refesh: unknown key"), "\($0)")
+        }
+        let negative = try write("refresh: -1\n")
+        XCTAssertThrowsError(try ContextConfig.load(file: negative)) { XCTAssertTrue("\($0)".contains("refresh: expected seconds"), "\($0)") }
+    }
+
+    func testUnknownContextAndUnsupportedBackendAreClear() throws {
+        let config = try ContextConfig.load(file: try write("contexts:\n  - name: prod\n    backend: kubernetes\n"))
+        XCTAssertThrowsError(try config.backend(context: "nope")) { XCTAssertTrue("\($0)".contains("known: prod"), "\($0)") }
+        XCTAssertThrowsError(try config.backend(context: "prod")) { XCTAssertTrue("\($0)".contains("not supported"), "\($0)") }
+    }
+}

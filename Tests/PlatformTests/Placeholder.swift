@@ -1,2 +1,0 @@
-import XCTest
-final class PlatformTestsPlaceholder: XCTestCase { func testModuleBuilds() {} }
