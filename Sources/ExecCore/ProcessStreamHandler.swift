@@ -18,6 +18,11 @@ final class ProcessStreamHandler: ChannelInboundHandler {
         pump?.processOutput(unwrapInboundIn(data), on: channelByte)
     }
 
+    func channelReadComplete(context: ChannelHandlerContext) {
+        pump?.processReadComplete()
+        context.fireChannelReadComplete()
+    }
+
     func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
         if case ChannelEvent.inputClosed = event { end() }
         context.fireUserInboundEventTriggered(event)

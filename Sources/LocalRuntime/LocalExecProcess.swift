@@ -39,8 +39,9 @@ final class LocalExecProcess: ExecProcess {
                     argv: argv, environment: env, directory: directory, size: (size.cols, size.rows))
                 // Our own CLOEXEC copy for the write side: NIO's dup() would leak into later children.
                 let writeCopy = porthole_dup_cloexec(master)
+                // A pty hands out ~4 KiB per read: take several per wake-up.
                 return NIOPipeBootstrap(group: eventLoop)
-                    .channelOption(.autoRead, value: true)
+                    .channelOption(.maxMessagesPerRead, value: 16)
                     .takingOwnershipOfDescriptors(input: master, output: writeCopy)
                     .map { channel in
                         LocalExecProcess(io: channel, errorOutput: nil, child: child, ptyMaster: master, eventLoop: eventLoop)
