@@ -4,32 +4,56 @@ import Glibc
 import Darwin
 #endif
 
-/// Watches the byte stream, alongside libvterm, for the few things libvterm
-/// does not tell us the same way on every version:
+/// Watches the byte stream, alongside libvterm, for what libvterm does not
+/// handle the same way on every version:
 ///
-/// - window titles (OSC 0 / OSC 2): libvterm 0.1.x drops an OSC split across
+/// - window titles (OSC 0 / OSC 2): libvterm 0.1 drops an OSC split across
 ///   two writes and 0.2+ hands it over in fragments; the scanner keeps its own
 ///   state between feeds, so a split title still arrives whole;
 /// - SGR 2 (faint), which libvterm has no attribute for;
-/// - `ESC [ 3 J` (erase scrollback), which libvterm 0.1.x ignores;
-/// - `ESC [ ? 47 h/l`, the oldest alternate-screen switch, which libvterm
-///   0.1.x ignores (it knows 1047 and 1049).
+/// - `ESC [ 3 J` (erase scrollback), which libvterm 0.1 ignores;
+/// - `ESC [ ? 47 h/l`, the oldest alternate-screen switch, which libvterm 0.1
+///   ignores (it knows 1047 and 1049);
+/// - cursor restores (DECRC `ESC 8`, SCORC `ESC [ u`, DECRST 1048/1049):
+///   libvterm 0.1 restores a cursor saved before a resize without clamping it;
+/// - APC, PM and SOS strings, whose contents libvterm 0.1 prints as text;
+/// - CSI sequences with more than 16 parameters, which crash libvterm 0.1
+///   (its parser writes past its argument array): the extra parameters are
+///   withheld, as xterm ignores them.
 ///
-/// It is a small ECMA-48 recogniser, not a second emulator: everything else is
-/// skipped. Its state survives across `next(in:from:)` calls.
+/// Withheld bytes are never given to libvterm.
+/// The states follow libvterm's parser (C0 controls run inside sequences,
+/// CAN/SUB cancel, ESC inside a string is ST or starts a new escape) so both
+/// see the same sequences. It is a recogniser, not a second emulator.
 struct ControlSequenceScanner {
-    /// Something found in the stream; it takes effect after the sequence's last byte.
+    /// Something found in the stream; it takes effect at the returned offset.
     enum Event: Equatable {
         case title(String)
         case faintOn
         case eraseScrollback
         /// DECSET / DECRST 47.
         case alternateScreen47(Bool)
+        /// The program restored a saved cursor.
+        case cursorRestored
+        /// Bytes from here on are withheld from libvterm. With `cancelEscape`
+        /// libvterm has been given an ESC that must now be cancelled (CAN).
+        case withholdStart(cancelEscape: Bool)
+        /// Bytes from here on go to libvterm again. With `escapePending` the
+        /// withheld string was cut short by an ESC that starts a new sequence
+        /// here: libvterm must be given that ESC first.
+        case withholdEnd(escapePending: Bool)
     }
 
     private enum State {
-        case ground, escape, csi, osc, oscEscape, ignoredString, ignoredStringEscape
+        case ground
+        case escape
+        case csi
+        case osc
+        case dcs
+        case hiddenString
     }
+
+    private enum CSIPhase { case leader, params, intermediate }
 
     /// Longest OSC payload kept (libvterm's own string buffer is similar).
     static let oscLimit = 4096
@@ -37,13 +61,22 @@ struct ControlSequenceScanner {
     static let paramLimit = 16
 
     private var state = State.ground
+    /// In a string state, the last byte was ESC (ST may follow).
+    private var stringEscape = false
+    /// In the escape state, an intermediate (0x20–0x2F) was seen.
+    private var escapeIntermediate = false
     // CSI being read.
-    private var params: [Int32] = []          // -1 = missing; sub-parameters are flagged below
-    private var subParam: [Bool] = []
+    private var phase = CSIPhase.leader
+    private var params: [Int32] = []          // -1 = missing
+    private var subParam: [Bool] = []         // the parameter followed a ':'
     private var current: Int32 = -1
     private var currentIsSub = false
-    private var marker: UInt8 = 0             // private marker (< = > ?), 0 if none
+    private var marker: UInt8 = 0             // private leader (< = > ?), 0 if none
     private var intermediate = false
+    private var separators = 0                // ';' and ':' seen
+    private var tooManyParams = false
+    /// Bytes are being withheld from libvterm.
+    private(set) var withholding = false
     // OSC being read.
     private var osc: [UInt8] = []
 
@@ -52,9 +85,12 @@ struct ControlSequenceScanner {
         subParam.reserveCapacity(Self.paramLimit)
     }
 
-    /// Scans `bytes` from `from`; returns the first event and the offset just
-    /// past the sequence that caused it, or nil when the rest holds none.
-    mutating func next(in bytes: UnsafeRawBufferPointer, from: Int) -> (event: Event, end: Int)? {
+    /// libvterm 0.1 crashes on the 16th separator of one CSI.
+    static let separatorLimit = 15
+
+    /// Scans `bytes` from `from`; returns the first event, the offset where it
+    /// takes effect, and where to go on scanning; nil when the rest holds none.
+    mutating func next(in bytes: UnsafeRawBufferPointer, from: Int) -> (event: Event, at: Int, resume: Int)? {
         guard let base = bytes.baseAddress?.assumingMemoryBound(to: UInt8.self) else { return nil }
         let count = bytes.count
         var i = from
@@ -64,91 +100,154 @@ struct ControlSequenceScanner {
                 guard let hit = memchr(base + i, 0x1B, count - i) else { return nil }
                 i = UnsafeRawPointer(hit).assumingMemoryBound(to: UInt8.self) - base + 1
                 state = .escape
+                escapeIntermediate = false
                 continue
             }
             let byte = base[i]
+            if state == .hiddenString, stringEscape, byte != 0x5C {
+                // ESC cut the hidden string short: hand over, then read this
+                // byte as the start of a new escape (without consuming it).
+                stringEscape = false
+                state = .escape
+                escapeIntermediate = false
+                withholding = false
+                return (.withholdEnd(escapePending: true), i, i)
+            }
+            if state == .csi, phase != .intermediate {
+                let isParamByte = (0x30...0x3B).contains(byte)
+                if isParamByte, byte >= 0x3A {
+                    if separators >= Self.separatorLimit { tooManyParams = true }
+                    separators += 1
+                }
+                if isParamByte, tooManyParams, !withholding {
+                    withholding = true
+                    _ = step(byte)
+                    return (.withholdStart(cancelEscape: false), i, i + 1)
+                }
+                if !isParamByte, withholding {
+                    withholding = false
+                    return (.withholdEnd(escapePending: false), i, i)
+                }
+            }
             i += 1
-            if let event = step(byte) { return (event, i) }
+            if let event = step(byte) {
+                if case .withholdStart = event { return (event, i - 1, i) }  // the introducer is withheld too
+                return (event, i, i)
+            }
         }
         return nil
     }
 
     private mutating func step(_ byte: UInt8) -> Event? {
-        // CAN and SUB abort any sequence.
-        if byte == 0x18 || byte == 0x1A {
+        if byte == 0x00 || byte == 0x7F { return nil }          // ignored everywhere
+        let inString = state == .osc || state == .dcs || state == .hiddenString
+        if byte == 0x18 || byte == 0x1A {                       // CAN, SUB cancel
+            let wasHidden = state == .hiddenString
             state = .ground
+            stringEscape = false
+            guard wasHidden else { return nil }
+            withholding = false
+            return .withholdEnd(escapePending: false)
+        }
+        if byte == 0x1B {
+            if inString { stringEscape = true } else { state = .escape; escapeIntermediate = false }
             return nil
         }
-        switch state {
-        case .ground:
-            if byte == 0x1B { state = .escape }
-        case .escape:
-            startEscape(byte)
-        case .csi:
-            return csiByte(byte)
-        case .osc:
-            if byte == 0x07 { state = .ground; return finishOSC() }
-            if byte == 0x1B { state = .oscEscape; return nil }
-            if osc.count < Self.oscLimit { osc.append(byte) }
-        case .oscEscape:
-            if byte == 0x5C { state = .ground; return finishOSC() }
-            // Any other escape ends the string unfinished and starts anew.
-            startEscape(byte)
-        case .ignoredString:
-            if byte == 0x07 { state = .ground } else if byte == 0x1B { state = .ignoredStringEscape }
-        case .ignoredStringEscape:
-            if byte == 0x5C { state = .ground } else { startEscape(byte) }
+        if inString {
+            if stringEscape {
+                stringEscape = false
+                if byte == 0x5C { return finishString() }      // ESC \ = ST
+                // The string ends unfinished; ESC + this byte is a new escape.
+                state = .escape
+                escapeIntermediate = false
+                return escapeByte(byte)
+            }
+            if byte == 0x07 { return finishString() }          // BEL ends strings too
+            if state == .osc, byte >= 0x20, osc.count < Self.oscLimit { osc.append(byte) }
+            return nil
         }
-        return nil
+        if byte < 0x20 { return nil }                           // C0 runs without ending anything
+        switch state {
+        case .escape: return escapeByte(byte)
+        case .csi: return csiByte(byte)
+        default: return nil
+        }
     }
 
-    /// The byte after an ESC.
-    private mutating func startEscape(_ byte: UInt8) {
+    /// A byte after ESC (and any intermediates).
+    private mutating func escapeByte(_ byte: UInt8) -> Event? {
         switch byte {
-        case 0x5B:  // [
-            state = .csi
-            params.removeAll(keepingCapacity: true)
-            subParam.removeAll(keepingCapacity: true)
-            current = -1
-            currentIsSub = false
-            marker = 0
-            intermediate = false
-        case 0x5D:  // ]
-            state = .osc
-            osc.removeAll(keepingCapacity: true)
-        case 0x50, 0x58, 0x5E, 0x5F:  // P X ^ _: DCS, SOS, PM, APC
-            state = .ignoredString
-        case 0x1B:
-            state = .escape
-        default:
+        case 0x20...0x2F:
+            escapeIntermediate = true
+        case 0x40...0x5F where !escapeIntermediate:
+            // 7-bit forms of C1 controls.
+            switch byte {
+            case 0x5B:  // [
+                state = .csi
+                phase = .leader
+                params.removeAll(keepingCapacity: true)
+                subParam.removeAll(keepingCapacity: true)
+                current = -1
+                currentIsSub = false
+                marker = 0
+                intermediate = false
+                separators = 0
+                tooManyParams = false
+            case 0x5D:  // ]
+                state = .osc
+                osc.removeAll(keepingCapacity: true)
+            case 0x50:  // P: DCS, which libvterm handles
+                state = .dcs
+            case 0x58, 0x5E, 0x5F:  // X ^ _: SOS, PM, APC
+                state = .hiddenString
+                withholding = true
+                return .withholdStart(cancelEscape: true)
+            default:
+                state = .ground
+            }
+        case 0x30...0x7E:
             state = .ground
+            return !escapeIntermediate && byte == 0x38 ? .cursorRestored : nil  // ESC 8
+        default:
+            break  // libvterm ignores other bytes inside an escape
         }
+        return nil
     }
 
     private mutating func csiByte(_ byte: UInt8) -> Event? {
+        if phase == .leader {
+            if (0x3C...0x3F).contains(byte) {
+                if marker == 0 { marker = byte }
+                return nil
+            }
+            phase = .params
+        }
+        if phase == .params {
+            switch byte {
+            case 0x30...0x39:
+                let digit = Int32(byte - 0x30)
+                current = current < 0 ? digit : min(current &* 10 &+ digit, 1_000_000)
+                return nil
+            case 0x3A, 0x3B:  // : or ;
+                endParam()
+                currentIsSub = byte == 0x3A
+                return nil
+            default:
+                endParam()
+                phase = .intermediate
+            }
+        }
         switch byte {
-        case 0x30...0x39:
-            let digit = Int32(byte - 0x30)
-            current = current < 0 ? digit : min(current &* 10 &+ digit, 1_000_000)
-        case 0x3B, 0x3A:  // ; or :
-            endParam()
-            currentIsSub = byte == 0x3A
-        case 0x3C...0x3F:  // < = > ?  private markers
-            if marker == 0 { marker = byte }
-        case 0x20...0x2F:  // intermediates
+        case 0x20...0x2F:
             intermediate = true
-        case 0x40...0x7E:  // final byte
-            endParam()
+            return nil
+        case 0x40...0x7E:
             state = .ground
             return intermediate ? nil : dispatch(final: byte)
-        case 0x1B:
-            startEscape(byte)
-        case 0x00...0x1F:
-            break  // C0 controls run inside a CSI without ending it
         default:
-            state = .ground  // not a CSI after all
+            state = .ground  // not a valid CSI; libvterm drops it too
+            return nil
         }
-        return nil
     }
 
     private mutating func endParam() {
@@ -161,8 +260,10 @@ struct ControlSequenceScanner {
     }
 
     private func dispatch(final: UInt8) -> Event? {
-        if marker == 0x3F, final == 0x68 || final == 0x6C, params.contains(47) {  // ? … h / l
-            return .alternateScreen47(final == 0x68)
+        if marker == 0x3F, final == 0x68 || final == 0x6C {  // DECSET / DECRST
+            if params.contains(47) { return .alternateScreen47(final == 0x68) }
+            if final == 0x6C, params.contains(1048) || params.contains(1049) { return .cursorRestored }
+            return nil
         }
         guard marker == 0 else { return nil }
         switch final {
@@ -170,6 +271,8 @@ struct ControlSequenceScanner {
             return sgrTurnsFaintOn() ? .faintOn : nil
         case 0x4A:  // J: ED
             return params.count == 1 && params[0] == 3 ? .eraseScrollback : nil
+        case 0x75:  // u: SCORC
+            return .cursorRestored
         default:
             return nil
         }
@@ -200,7 +303,19 @@ struct ControlSequenceScanner {
         return faint
     }
 
-    private func finishOSC() -> Event? {
+    private mutating func finishString() -> Event? {
+        let finished = state
+        state = .ground
+        switch finished {
+        case .osc: return titleFromOSC()
+        case .hiddenString:
+            withholding = false
+            return .withholdEnd(escapePending: false)
+        default: return nil
+        }
+    }
+
+    private func titleFromOSC() -> Event? {
         // "Ps ; Pt": 0 sets icon name and title, 2 the title.
         guard let semicolon = osc.firstIndex(of: 0x3B) else { return nil }
         let command = osc[..<semicolon]

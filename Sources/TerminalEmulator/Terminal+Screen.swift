@@ -203,7 +203,10 @@ extension Terminal {
             while last >= newRows, primary.isBlank(row: last), !(onPrimary && last == cursor.row) {
                 last -= 1
             }
-            let excess = last + 1 - newRows
+            var excess = last + 1 - newRows
+            // Never push the cursor's own row off the top (libvterm would
+            // then put the cursor above row 0); rows below it are cut instead.
+            if onPrimary { excess = min(excess, cursor.row) }
             if excess > 0 {
                 for r in 0..<excess { scrollback.push(primary.row(r), count: primary.cols) }
                 primary.scrollRows(top: 0, bottom: oldRows, by: excess, blank: .blank())

@@ -54,16 +54,21 @@ public final class Terminal {
     var mouse = MouseReporting.off
     var reverseVideo = false
     private var scanner = ControlSequenceScanner()
+    private var sanitizer = UTF8Sanitizer()
     /// Output gathered during a libvterm call, handed to `send` afterwards so
     /// `send` may call back into this terminal.
     var pendingOutput: [UInt8] = []
     /// When set, output is captured here instead (mode probes).
     var probe: [UInt8]?
 
-    /// A terminal of `cols × rows` (each at least 1) keeping `scrollbackLimit`
-    /// lines of scrollback.
+    /// Narrowest screen: a wide character must fit on a line (libvterm
+    /// misplaces the cursor on a one-column screen).
+    public static let minimumCols = 2
+
+    /// A terminal of `cols × rows` (at least `minimumCols` × 1) keeping
+    /// `scrollbackLimit` lines of scrollback.
     public init(cols: Int, rows: Int, scrollbackLimit: Int = 10_000) {
-        let cols = max(1, cols), rows = max(1, rows)
+        let cols = max(Terminal.minimumCols, cols), rows = max(1, rows)
         guard let vt = vterm_new(Int32(rows), Int32(cols)) else {
             // vterm_new only fails when malloc does.
             fatalError("libvterm could not allocate a \(cols)x\(rows) terminal")
@@ -103,13 +108,27 @@ public final class Terminal {
     /// Feeds bytes the program wrote (any split: sequences may span calls).
     public func feed(_ bytes: UnsafeRawBufferPointer) {
         guard let base = bytes.baseAddress, !bytes.isEmpty else { return }
-        var written = 0
-        while let (event, end) = scanner.next(in: bytes, from: written) {
-            write(base + written, end - written)
-            written = end
-            apply(event)
+        var done = 0                                 // bytes written or withheld
+        var scanned = 0
+        var withholding = scanner.withholding
+        while let (event, at, resume) = scanner.next(in: bytes, from: scanned) {
+            if !withholding { write(base + done, at - done) }
+            done = at
+            scanned = resume
+            switch event {
+            case .withholdStart(let cancelEscape):
+                // libvterm already has the ESC: CAN makes it forget it.
+                if cancelEscape { writeRaw(Terminal.cancel) }
+                withholding = true
+            case .withholdEnd(let escapePending):
+                withholding = false
+                if escapePending { writeRaw(Terminal.escape) }
+            default:
+                apply(event)
+            }
         }
-        write(base + written, bytes.count - written)
+        if !withholding { write(base + done, bytes.count - done) }
+        keepCursorOnScreen()
         flushOutput()
     }
 
@@ -124,10 +143,28 @@ public final class Terminal {
         text.withUTF8 { feed(UnsafeRawBufferPointer($0)) }
     }
 
+    /// Hands bytes to libvterm, made valid UTF-8 first (see `UTF8Sanitizer`).
     private func write(_ bytes: UnsafeRawPointer, _ count: Int) {
         guard count > 0 else { return }
-        _ = vterm_input_write(vterm, bytes.assumingMemoryBound(to: CChar.self), count)
+        sanitizer.sanitize(UnsafeRawBufferPointer(start: bytes, count: count)) { piece in
+            writeRaw(piece.baseAddress!.assumingMemoryBound(to: UInt8.self), piece.count)
+        }
     }
+
+    private static let cancel: [UInt8] = [0x18]
+    private static let escape: [UInt8] = [0x1B]
+
+    private func writeRaw(_ bytes: [UInt8]) {
+        bytes.withUnsafeBufferPointer { writeRaw($0.baseAddress!, $0.count) }
+    }
+
+    private func writeRaw(_ bytes: UnsafePointer<UInt8>, _ count: Int) {
+        guard count > 0 else { return }
+        bytes.withMemoryRebound(to: CChar.self, capacity: count) {
+            _ = vterm_input_write(vterm, $0, count)
+        }
+    }
+
 
     private func apply(_ event: ControlSequenceScanner.Event) {
         switch event {
@@ -141,9 +178,23 @@ public final class Terminal {
             scrollback.removeAll()
         case .alternateScreen47(let on):
             // Same screen switch as 1047, which libvterm knows.
-            let switchMode = Array("\u{1B}[?1047\(on ? "h" : "l")".utf8)
-            switchMode.withUnsafeBytes { write($0.baseAddress!, $0.count) }
+            writeRaw(Array("\u{1B}[?1047\(on ? "h" : "l")".utf8))
+        case .cursorRestored:
+            keepCursorOnScreen()
+        case .withholdStart, .withholdEnd:
+            break  // handled in feed
         }
+    }
+
+    /// Puts libvterm's cursor back on screen if a restore brought back one
+    /// saved when the screen was bigger (libvterm 0.1 does not clamp it, and
+    /// would then write outside its line table).
+    private func keepCursorOnScreen() {
+        var pos = VTermPos()
+        vterm_state_get_cursorpos(state, &pos)
+        let row = Int(pos.row), col = Int(pos.col)
+        guard row < 0 || row >= rows || col < 0 || col >= cols else { return }
+        writeRaw(Array("\u{1B}[\(min(max(row, 0), rows - 1) + 1);\(min(max(col, 0), cols - 1) + 1)H".utf8))
     }
 
     // MARK: Output
@@ -165,12 +216,20 @@ public final class Terminal {
 
     // MARK: Size
 
-    /// Changes the size (each at least 1). Lines that no longer fit above the
-    /// cursor go to scrollback; growing taller pulls them back. No reflow.
+    /// Changes the size (at least `minimumCols` × 1). Lines that no longer fit
+    /// above the cursor go to scrollback; growing taller pulls them back. No reflow.
     public func resize(cols: Int, rows: Int) {
-        let cols = max(1, cols), rows = max(1, rows)
+        let cols = max(Terminal.minimumCols, cols), rows = max(1, rows)
         guard cols != self.cols || rows != self.rows else { return }
         vterm_set_size(vterm, Int32(rows), Int32(cols))
+        // libvterm 0.1 clamps the bottom and right margins to the new size but
+        // not the top and left ones; an inverted scroll region then makes it
+        // memmove a negative length. Reset the margins (xterm does too on
+        // resize) and put the cursor back where it was: DECSTBM and DECSLRM
+        // home it.
+        var pos = VTermPos()
+        vterm_state_get_cursorpos(state, &pos)
+        writeRaw(Array("\u{1B}[r\u{1B}[s\u{1B}[\(pos.row + 1);\(pos.col + 1)H".utf8))
         flushOutput()
     }
 
