@@ -17,6 +17,8 @@ import Darwin
 /// - cursor restores (DECRC `ESC 8`, SCORC `ESC [ u`, DECRST 1048/1049):
 ///   libvterm 0.1 restores a cursor saved before a resize without clamping it;
 /// - APC, PM and SOS strings, whose contents libvterm 0.1 prints as text;
+/// - DCS strings: libvterm 0.1 crashes answering a DECRQSS it does not know
+///   (a bad printf format), so only the requests it answers are passed on;
 /// - CSI sequences with more than 16 parameters, which crash libvterm 0.1
 ///   (its parser writes past its argument array): the extra parameters are
 ///   withheld, as xterm ignores them.
@@ -40,8 +42,9 @@ struct ControlSequenceScanner {
         case withholdStart(cancelEscape: Bool)
         /// Bytes from here on go to libvterm again. With `escapePending` the
         /// withheld string was cut short by an ESC that starts a new sequence
-        /// here: libvterm must be given that ESC first.
-        case withholdEnd(escapePending: Bool)
+        /// here: libvterm must be given that ESC first. `replacement` is what
+        /// libvterm gets instead of the withheld bytes (a safe DECRQSS).
+        case withholdEnd(escapePending: Bool, replacement: [UInt8])
     }
 
     private enum State {
@@ -49,8 +52,8 @@ struct ControlSequenceScanner {
         case escape
         case csi
         case osc
-        case dcs
-        case hiddenString
+        /// DCS, APC, PM or SOS: withheld from libvterm.
+        case withheldString
     }
 
     private enum CSIPhase { case leader, params, intermediate }
@@ -77,8 +80,15 @@ struct ControlSequenceScanner {
     private var tooManyParams = false
     /// Bytes are being withheld from libvterm.
     private(set) var withholding = false
-    // OSC being read.
+    // OSC or DCS payload being read.
     private var osc: [UInt8] = []
+    private var dcs: [UInt8] = []
+    private var isDCS = false
+
+    /// DECRQSS requests libvterm 0.1 answers (`$q` + setting); any other
+    /// makes it pass a length where printf expects a string.
+    static let answeredStatusRequests: Set<[UInt8]> = Set(["$qm", "$qr", "$qs", "$q q", "$q\"q"].map { Array($0.utf8) })
+    static let dcsLimit = 8
 
     init() {
         params.reserveCapacity(Self.paramLimit)
@@ -104,14 +114,14 @@ struct ControlSequenceScanner {
                 continue
             }
             let byte = base[i]
-            if state == .hiddenString, stringEscape, byte != 0x5C {
+            if state == .withheldString, stringEscape, byte != 0x5C {
                 // ESC cut the hidden string short: hand over, then read this
                 // byte as the start of a new escape (without consuming it).
                 stringEscape = false
                 state = .escape
                 escapeIntermediate = false
                 withholding = false
-                return (.withholdEnd(escapePending: true), i, i)
+                return (.withholdEnd(escapePending: true, replacement: []), i, i)
             }
             if state == .csi, phase != .intermediate {
                 let isParamByte = (0x30...0x3B).contains(byte)
@@ -126,7 +136,7 @@ struct ControlSequenceScanner {
                 }
                 if !isParamByte, withholding {
                     withholding = false
-                    return (.withholdEnd(escapePending: false), i, i)
+                    return (.withholdEnd(escapePending: false, replacement: []), i, i)
                 }
             }
             i += 1
@@ -140,14 +150,14 @@ struct ControlSequenceScanner {
 
     private mutating func step(_ byte: UInt8) -> Event? {
         if byte == 0x00 || byte == 0x7F { return nil }          // ignored everywhere
-        let inString = state == .osc || state == .dcs || state == .hiddenString
+        let inString = state == .osc || state == .withheldString
         if byte == 0x18 || byte == 0x1A {                       // CAN, SUB cancel
-            let wasHidden = state == .hiddenString
+            let wasWithheld = state == .withheldString
             state = .ground
             stringEscape = false
-            guard wasHidden else { return nil }
+            guard wasWithheld else { return nil }
             withholding = false
-            return .withholdEnd(escapePending: false)
+            return .withholdEnd(escapePending: false, replacement: [])
         }
         if byte == 0x1B {
             if inString { stringEscape = true } else { state = .escape; escapeIntermediate = false }
@@ -163,7 +173,13 @@ struct ControlSequenceScanner {
                 return escapeByte(byte)
             }
             if byte == 0x07 { return finishString() }          // BEL ends strings too
-            if state == .osc, byte >= 0x20, osc.count < Self.oscLimit { osc.append(byte) }
+            if byte >= 0x20 {
+                if state == .osc {
+                    if osc.count < Self.oscLimit { osc.append(byte) }
+                } else if isDCS, dcs.count <= Self.dcsLimit {
+                    dcs.append(byte)
+                }
+            }
             return nil
         }
         if byte < 0x20 { return nil }                           // C0 runs without ending anything
@@ -196,10 +212,10 @@ struct ControlSequenceScanner {
             case 0x5D:  // ]
                 state = .osc
                 osc.removeAll(keepingCapacity: true)
-            case 0x50:  // P: DCS, which libvterm handles
-                state = .dcs
-            case 0x58, 0x5E, 0x5F:  // X ^ _: SOS, PM, APC
-                state = .hiddenString
+            case 0x50, 0x58, 0x5E, 0x5F:  // P X ^ _: DCS, SOS, PM, APC
+                state = .withheldString
+                isDCS = byte == 0x50
+                dcs.removeAll(keepingCapacity: true)
                 withholding = true
                 return .withholdStart(cancelEscape: true)
             default:
@@ -308,9 +324,12 @@ struct ControlSequenceScanner {
         state = .ground
         switch finished {
         case .osc: return titleFromOSC()
-        case .hiddenString:
+        case .withheldString:
             withholding = false
-            return .withholdEnd(escapePending: false)
+            guard isDCS, Self.answeredStatusRequests.contains(dcs) else {
+                return .withholdEnd(escapePending: false, replacement: [])
+            }
+            return .withholdEnd(escapePending: false, replacement: [0x1B, 0x50] + dcs + [0x1B, 0x5C])
         default: return nil
         }
     }

@@ -120,8 +120,9 @@ public final class Terminal {
                 // libvterm already has the ESC: CAN makes it forget it.
                 if cancelEscape { writeRaw(Terminal.cancel) }
                 withholding = true
-            case .withholdEnd(let escapePending):
+            case .withholdEnd(let escapePending, let replacement):
                 withholding = false
+                if !replacement.isEmpty { writeRaw(replacement) }
                 if escapePending { writeRaw(Terminal.escape) }
             default:
                 apply(event)
@@ -254,13 +255,13 @@ public final class Terminal {
         return (0..<cols).map { makeCell(p, count: cols, at: $0, reverse: reverseVideo) }
     }
 
-    /// The text of a live row, trailing blanks removed (wide characters once).
+    /// The text of a live row, trailing spaces removed (wide characters once).
     public func text(row: Int) -> String {
         guard row >= 0, row < rows else { return "" }
         return text(of: UnsafeBufferPointer(start: grid.row(row), count: cols))
     }
 
-    /// The whole live screen as text, one line per row, trailing blanks removed.
+    /// The whole live screen as text, one line per row, trailing spaces removed.
     public var screenText: String {
         (0..<rows).map { text(row: $0) }.joined(separator: "\n")
     }
@@ -360,6 +361,7 @@ public final class Terminal {
                 out += string(for: base[col].char)
             }
         }
+        while out.last == " " { out.removeLast() }
         return out
     }
 }

@@ -26,6 +26,20 @@ final class ReplyTests: XCTestCase {
         XCTAssertEqual(h.takeSentString(), "\(csi)0n")
     }
 
+    func testStatusStringRequests() {
+        let h = Harness(cols: 20, rows: 10)
+        h.feed("\(csi)1;31m\(esc)P$qm\(esc)\\")
+        XCTAssertEqual(h.takeSentString(), "\(esc)P1$r1;31m\(esc)\\")
+        h.feed("\(csi)2;8r\(esc)P$q")
+        h.feed("r\u{7}")                                  // split, BEL-terminated
+        XCTAssertEqual(h.takeSentString(), "\(esc)P1$r2;8r\(esc)\\")
+        // libvterm 0.1.4 crashes answering requests it does not know (it
+        // passes a length where printf wants a string): they get no answer.
+        h.feed("\(esc)P$q\"p\(esc)\\\(esc)P$qx\(esc)\\\(esc)P+q544e\(esc)\\ok")
+        XCTAssertEqual(h.takeSent(), [])
+        XCTAssertEqual(h.lines[0], "ok", "DECSTBM homed the cursor")
+    }
+
     func testManyRepliesInOneFeedAreAllDelivered() {
         // libvterm's fallback buffer is 64 bytes; 200 replies must all arrive.
         let h = Harness(cols: 20, rows: 10)
