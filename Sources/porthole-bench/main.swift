@@ -46,9 +46,24 @@ func runExecBenchmarks() async throws {
     line("  server process peak RSS \(fmt(peakRSSMiB(), 1)) MiB")
 }
 
+func runConsoleBenchmark() throws {
+    let lines = quick ? 1_000_000 : 8_500_000
+    let runs = quick ? 1 : 3
+    let result = try ConsoleThroughputBenchmark.run(lines: lines, runs: runs, echoSamples: quick ? 50 : 200)
+    let mb = Double(result.bytes) / 1e6
+    let tmux = Statistics.median(result.tmuxSeconds)
+    let porthole = Statistics.median(result.portholeSeconds)
+    line("console pane throughput: \(fmt(mb, 1)) MB of `seq 1 \(lines)` shown in a 160x48 pane, median of \(runs)")
+    line("  tmux pane (reference)   \(fmt(tmux)) s")
+    line("  porthole console pane   \(fmt(porthole)) s")
+    line("  ratio porthole/tmux     \(fmt(porthole / tmux))  (goal ≤ 1.10)")
+    line("  key echo in another pane while one floods: p50 \(fmt(Statistics.percentile(result.echoMs, 50), 1)) ms  p99 \(fmt(Statistics.percentile(result.echoMs, 99), 1)) ms  (goal p99 < 50 ms; includes tmux capture polling)")
+}
+
 do {
     line("porthole-bench \(which) — \(ISO8601DateFormatter().string(from: Date())), \(ProcessInfo.processInfo.activeProcessorCount) cores")
     if which == "exec" || which == "all" { try await runExecBenchmarks() }
+    if which == "console" || which == "all" { try runConsoleBenchmark() }
 } catch {
     FileHandle.standardError.write(Data("porthole-bench: \(error)\n".utf8))
     exit(1)

@@ -46,17 +46,17 @@ struct ConsoleCommand: AsyncParsableCommand {
             if let name = context ?? (server == nil ? settings.currentContext : nil) {
                 let backend = try settings.backend(context: name)
                 options.contextName = name
-                try ConsoleApp(backend: backend, options: options).run()
+                try await runOnUIThread(ConsoleApp(backend: backend, options: options))
             } else if server != nil {
                 let backend = try PortholeServerBackend(connection: ServerConnection.resolve(server: server, tokenFile: tokenFile))
-                try ConsoleApp(backend: backend, options: options).run()
+                try await runOnUIThread(ConsoleApp(backend: backend, options: options))
             } else {
                 let specs = try config.map { try SpecLoader.load(file: URL(fileURLWithPath: $0)) }
                 let embedded = try await EmbeddedPlatform.start(
                     specs: specs, options: LocalPlatform.Options(isolation: isolation.value))
                 options.contextName = "local (embedded)"
                 defer { embedded.platform.shutdown() }
-                try ConsoleApp(backend: embedded.backend(), options: options).run()
+                try await runOnUIThread(ConsoleApp(backend: embedded.backend(), options: options))
             }
         } catch let error as ExitCode {
             throw error
@@ -64,4 +64,30 @@ struct ConsoleCommand: AsyncParsableCommand {
             throw failure(error)
         }
     }
+}
+
+/// Runs the console on a thread of its own: it blocks in poll() for its whole
+/// life, and must neither hold one of the few cooperative-pool threads the
+/// embedded platform's tasks need nor live on a pool thread's small stack.
+func runOnUIThread(_ app: ConsoleApp) async throws {
+    let box = UnsafeTransfer(app)
+    try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, Error>) in
+        let thread = Thread {
+            do {
+                try box.value.run()
+                continuation.resume()
+            } catch {
+                continuation.resume(throwing: error)
+            }
+        }
+        thread.name = "porthole-ui"
+        thread.stackSize = 16 << 20
+        thread.start()
+    }
+}
+
+/// Hands a non-Sendable value to exactly one other thread.
+struct UnsafeTransfer<Value>: @unchecked Sendable {
+    let value: Value
+    init(_ value: Value) { self.value = value }
 }

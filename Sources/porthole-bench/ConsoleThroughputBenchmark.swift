@@ -1,0 +1,107 @@
+import Foundation
+
+/// Issue 5's figure: `seq` output shown in a console pane against the same output
+/// in a plain tmux pane, both 160x48, measured in the same run; then key echo in
+/// a second console pane while the first one floods.
+enum ConsoleThroughputBenchmark {
+    struct Result {
+        var bytes: Int
+        var tmuxSeconds: [Double]
+        var portholeSeconds: [Double]
+        var echoMs: [Double]
+    }
+
+    /// `done$((6*7))` prints `done42` only when the command has finished, never in the echoed command line.
+    static let marker = "done42"
+
+    static func run(lines: Int, runs: Int, echoSamples: Int) throws -> Result {
+        let binary = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("porthole").path
+        let command = "clear; seq 1 \(lines); echo done$((6*7))"
+        let bytes = (1...lines).reduce(0) { $0 + String($1).utf8.count + 1 }
+
+        // Reference: a shell in a plain tmux pane.
+        let reference = TmuxDriver(socket: "porthole-bench-ref-\(getpid())")
+        defer { reference.kill() }
+        try reference.start(cols: 160, rows: 48, command: "env PS1='$ ' bash --norc --noprofile")
+        try reference.wait(timeout: 10) { $0.contains("$") }
+
+        // Porthole: the console on its embedded platform, one pane zoomed to 160x48.
+        let state = FileManager.default.temporaryDirectory.appendingPathComponent("porthole-bench-console-\(getpid())").path
+        let console = TmuxDriver(socket: "porthole-bench-console-\(getpid())")
+        defer { console.kill() }
+        try console.start(cols: 162, rows: 52, command: "\(binary) --refresh 1", environment: ["PORTHOLE_STATE_DIR": state])
+        try console.wait(timeout: 30) { $0.contains("Running") }
+        try console.keys("Enter")
+        try console.wait(timeout: 15) { $0.contains("# ") || $0.contains("$ ") }
+        try console.keys("C-a", "z")
+        try fitPane(console)
+
+        var tmuxTimes: [Double] = []
+        var portholeTimes: [Double] = []
+        for _ in 0..<runs {
+            tmuxTimes.append(try timeCommand(reference, command))
+            portholeTimes.append(try timeCommand(console, command))
+        }
+
+        // Echo in a second pane while the first floods.
+        try console.keys("C-a", "z")
+        try console.keys("C-a", "Tab")
+        try console.keys("Down")
+        try console.keys("Enter")
+        try console.wait(timeout: 15) { screen in screen.components(separatedBy: "# ").count > 2 || screen.components(separatedBy: "$ ").count > 2 }
+        try console.keys("C-a", "Left")
+        try console.literal("seq 1 \(lines * 4)\r")
+        try console.keys("C-a", "Right")
+        var echo: [Double] = []
+        let letters = Array("abcdefghijklmnopqrstuvwxyz")
+        for index in 0..<echoSamples {
+            let token = "k\(index)" + String(letters[index % 26]) + "q"
+            let start = now()
+            try console.literal(token)
+            try console.wait(timeout: 5, interval: 500) { $0.contains(token) }
+            echo.append((now() - start) * 1000)
+            try console.keys("C-u")
+        }
+        try console.keys("C-a", "Left")
+        try console.keys("C-c")
+        return Result(bytes: bytes, tmuxSeconds: tmuxTimes, portholeSeconds: portholeTimes, echoMs: echo)
+    }
+
+    /// Resizes the outer window until the zoomed pane's terminal is 160x48.
+    static func fitPane(_ console: TmuxDriver) throws {
+        var cols = 162, rows = 52
+        for _ in 0..<4 {
+            try console.literal("clear; stty size\r")
+            var size: (Int, Int)?
+            try console.wait(timeout: 10) { screen in
+                for line in screen.split(separator: "\n") {
+                    let parts = line.split(whereSeparator: { !$0.isNumber }).compactMap { Int($0) }
+                    let trimmed = line.trimmingCharacters(in: CharacterSet(charactersIn: " │┃|"))
+                    if parts.count == 2, trimmed.range(of: "^[0-9]+ [0-9]+$", options: .regularExpression) != nil {
+                        size = (parts[1], parts[0])
+                        return true
+                    }
+                }
+                return false
+            }
+            guard let (paneCols, paneRows) = size else { break }
+            if paneCols == 160 && paneRows == 48 { return }
+            cols += 160 - paneCols
+            rows += 48 - paneRows
+            try console.resize(cols: cols, rows: rows)
+            usleep(300_000)
+        }
+        throw BenchmarkError("could not size the console pane to 160x48")
+    }
+
+    static func timeCommand(_ driver: TmuxDriver, _ command: String) throws -> Double {
+        try driver.literal("clear\r")
+        usleep(200_000)
+        let start = now()
+        try driver.literal(command + "\r")
+        try driver.wait(timeout: 600, interval: 5_000) { screen in
+            screen.split(separator: "\n").contains { $0.contains(marker) && !$0.contains("$((") }
+        }
+        return now() - start
+    }
+}
