@@ -60,8 +60,6 @@ struct ControlSequenceScanner {
 
     /// Longest OSC payload kept (libvterm's own string buffer is similar).
     static let oscLimit = 4096
-    /// CSI parameters kept (libvterm keeps 16).
-    static let paramLimit = 16
 
     private var state = State.ground
     /// In a string state, the last byte was ESC (ST may follow).
@@ -70,8 +68,7 @@ struct ControlSequenceScanner {
     private var escapeIntermediate = false
     // CSI being read.
     private var phase = CSIPhase.leader
-    private var params: [Int32] = []          // -1 = missing
-    private var subParam: [Bool] = []         // the parameter followed a ':'
+    private var params = CSIParameters()      // -1 = missing
     private var current: Int32 = -1
     private var currentIsSub = false
     private var marker: UInt8 = 0             // private leader (< = > ?), 0 if none
@@ -89,11 +86,6 @@ struct ControlSequenceScanner {
     /// makes it pass a length where printf expects a string.
     static let answeredStatusRequests: Set<[UInt8]> = Set(["$qm", "$qr", "$qs", "$q q", "$q\"q"].map { Array($0.utf8) })
     static let dcsLimit = 8
-
-    init() {
-        params.reserveCapacity(Self.paramLimit)
-        subParam.reserveCapacity(Self.paramLimit)
-    }
 
     /// libvterm 0.1 crashes on the 16th separator of one CSI.
     static let separatorLimit = 15
@@ -201,8 +193,7 @@ struct ControlSequenceScanner {
             case 0x5B:  // [
                 state = .csi
                 phase = .leader
-                params.removeAll(keepingCapacity: true)
-                subParam.removeAll(keepingCapacity: true)
+                params.removeAll()
                 current = -1
                 currentIsSub = false
                 marker = 0
@@ -267,10 +258,7 @@ struct ControlSequenceScanner {
     }
 
     private mutating func endParam() {
-        if params.count < Self.paramLimit {
-            params.append(current)
-            subParam.append(currentIsSub)
-        }
+        params.append(current, isSub: currentIsSub)
         current = -1
         currentIsSub = false
     }
@@ -299,7 +287,7 @@ struct ControlSequenceScanner {
         var faint = false
         var i = 0
         while i < params.count {
-            if subParam[i] { i += 1; continue }
+            if params.isSub(i) { i += 1; continue }
             switch max(params[i], 0) {
             case 0, 22:
                 faint = false
@@ -308,7 +296,7 @@ struct ControlSequenceScanner {
             case 38, 48, 58:
                 // `38;5;n` and `38;2;r;g;b` carry their colour in the next
                 // parameters, which must not be read as attributes.
-                if i + 1 < params.count && !subParam[i + 1] {
+                if i + 1 < params.count && !params.isSub(i + 1) {
                     if params[i + 1] == 5 { i += 2 } else if params[i + 1] == 2 { i += 4 }
                 }
             default:

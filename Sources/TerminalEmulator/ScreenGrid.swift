@@ -4,75 +4,127 @@
 /// rotates row numbers and clears the rows that come in: O(rows + cols) per
 /// scrolled line instead of moving the whole screen (libvterm's own screen
 /// layer does the latter, which made `seq` output slower than the pty).
+///
+/// Each row also keeps its extent: no cell at or right of it holds anything
+/// but blanks, so a line going to scrollback is trimmed without scanning 80
+/// empty cells. It is an upper bound, raised by every write.
+///
+/// The storage sits behind a pointer held in a `let`: glyphs arrive one
+/// callback at a time, and Swift's run-time exclusivity checks on class `var`s
+/// cost more than the writes themselves.
 final class ScreenGrid {
-    private(set) var rows: Int
-    private(set) var cols: Int
-    /// rows × cols cells; row storage slot `s` starts at `cells + s * cols`.
-    private var cells: UnsafeMutablePointer<StoredCell>
-    /// Screen row → storage slot.
-    private var slots: UnsafeMutablePointer<Int>
+    struct Storage {
+        var rows: Int
+        var cols: Int
+        /// rows × cols cells; storage slot `s` starts at `cells + s * cols`.
+        var cells: UnsafeMutablePointer<StoredCell>
+        /// Screen row → storage slot.
+        var slots: UnsafeMutablePointer<Int>
+        /// Per storage slot: columns at and after this one are plain blanks.
+        var extents: UnsafeMutablePointer<Int>
+
+        @inline(__always)
+        func row(_ row: Int) -> UnsafeMutablePointer<StoredCell> {
+            cells + slots[row] &* cols
+        }
+
+        @inline(__always)
+        func extent(ofRow row: Int) -> Int { extents[slots[row]] }
+
+        /// Records that `row` may hold something before column `end`.
+        @inline(__always)
+        func raiseExtent(ofRow row: Int, to end: Int) {
+            let slot = slots[row]
+            if extents[slot] < end { extents[slot] = end }
+        }
+
+        func setExtent(ofRow row: Int, to end: Int) { extents[slots[row]] = end }
+    }
+
+    let storage: UnsafeMutablePointer<Storage>
 
     init(rows: Int, cols: Int) {
-        self.rows = rows
-        self.cols = cols
-        cells = .allocate(capacity: rows * cols)
-        cells.initialize(repeating: .blank(), count: rows * cols)
-        slots = .allocate(capacity: rows)
+        let cells = UnsafeMutablePointer<StoredCell>.allocate(capacity: rows * cols)
+        StoredCell.fill(cells, count: rows * cols, with: .blank())
+        let slots = UnsafeMutablePointer<Int>.allocate(capacity: rows)
         for r in 0..<rows { slots[r] = r }
+        let extents = UnsafeMutablePointer<Int>.allocate(capacity: rows)
+        extents.initialize(repeating: 0, count: rows)
+        storage = .allocate(capacity: 1)
+        storage.initialize(to: Storage(rows: rows, cols: cols, cells: cells, slots: slots, extents: extents))
     }
 
     deinit {
-        cells.deallocate()
-        slots.deallocate()
+        storage.pointee.cells.deallocate()
+        storage.pointee.slots.deallocate()
+        storage.pointee.extents.deallocate()
+        storage.deallocate()
     }
+
+    var rows: Int { storage.pointee.rows }
+    var cols: Int { storage.pointee.cols }
 
     /// The cells of screen row `row` (0 ≤ row < rows).
     @inline(__always)
     func row(_ row: Int) -> UnsafeMutablePointer<StoredCell> {
-        cells + slots[row] &* cols
+        storage.pointee.row(row)
     }
 
     /// Fills `cols` of `row` with `cell`.
     func fill(row: Int, cols range: Range<Int>, with cell: StoredCell) {
         guard !range.isEmpty else { return }
-        (self.row(row) + range.lowerBound).update(repeating: cell, count: range.count)
+        StoredCell.fill(self.row(row) + range.lowerBound, count: range.count, with: cell)
+        let s = storage.pointee
+        if !cell.isPlainBlank {
+            s.raiseExtent(ofRow: row, to: range.upperBound)
+        } else if range.upperBound >= s.extent(ofRow: row) {
+            s.setExtent(ofRow: row, to: min(range.lowerBound, s.extent(ofRow: row)))
+        }
     }
 
-    /// Fills every cell with `cell`.
-    func fillAll(with cell: StoredCell) {
-        cells.update(repeating: cell, count: rows * cols)
-    }
+    /// Columns of `row` that may hold something; the rest are plain blanks.
+    func extent(ofRow row: Int) -> Int { storage.pointee.extent(ofRow: row) }
 
     /// Moves full-width rows `top..<bottom` up by `count` (down if negative);
-    /// the rows that come in are filled with `blank`. `leaving` sees each row
-    /// that goes out at the top, oldest first, before it is reused.
-    func scrollRows(top: Int, bottom: Int, by count: Int, blank: StoredCell,
-                    leaving: ((UnsafeMutablePointer<StoredCell>) -> Void)? = nil) {
+    /// the rows that come in are filled with `blank`.
+    func scrollRows(top: Int, bottom: Int, by count: Int, blank: StoredCell) {
         let height = bottom - top
         guard height > 0, count != 0 else { return }
         let n = min(abs(count), height)
-        if count > 0, let leaving {
-            for r in top..<(top + n) { leaving(row(r)) }
-        }
+        let slots = storage.pointee.slots
         if n < height {
             // Rotate the slot numbers of the region by n.
-            let saved = UnsafeMutablePointer<Int>.allocate(capacity: n)
-            defer { saved.deallocate() }
-            if count > 0 {
-                saved.update(from: slots + top, count: n)
-                (slots + top).update(from: slots + top + n, count: height - n)
-                (slots + bottom - n).update(from: saved, count: n)
+            if n == 1 {
+                // The common case (one line of output): no scratch memory.
+                if count > 0 {
+                    let first = slots[top]
+                    (slots + top).update(from: slots + top + 1, count: height - 1)
+                    slots[bottom - 1] = first
+                } else {
+                    let last = slots[bottom - 1]
+                    (slots + top + 1).update(from: slots + top, count: height - 1)
+                    slots[top] = last
+                }
             } else {
-                saved.update(from: slots + bottom - n, count: n)
-                (slots + top + n).update(from: slots + top, count: height - n)
-                (slots + top).update(from: saved, count: n)
+                let saved = UnsafeMutablePointer<Int>.allocate(capacity: n)
+                defer { saved.deallocate() }
+                if count > 0 {
+                    saved.update(from: slots + top, count: n)
+                    (slots + top).update(from: slots + top + n, count: height - n)
+                    (slots + bottom - n).update(from: saved, count: n)
+                } else {
+                    saved.update(from: slots + bottom - n, count: n)
+                    (slots + top + n).update(from: slots + top, count: height - n)
+                    (slots + top).update(from: saved, count: n)
+                }
             }
         }
         let incoming = count > 0 ? (bottom - n)..<bottom : top..<(top + n)
+        let cols = storage.pointee.cols
         for r in incoming { fill(row: r, cols: 0..<cols, with: blank) }
     }
 
-    /// Moves the cells of `rect` by (down, right) as libvterm's scrollrect
+    /// Moves the cells of a block by (down, right) as libvterm's scrollrect
     /// means it (positive = content moves up / left); vacated cells get `blank`.
     func scrollRect(rows rowRange: Range<Int>, cols colRange: Range<Int>,
                     down: Int, right: Int, blank: StoredCell) {
@@ -100,28 +152,39 @@ final class ScreenGrid {
     /// Copies a height × width block; overlapping blocks are handled.
     func copyRect(dest: (row: Int, col: Int), src: (row: Int, col: Int), height: Int, width: Int) {
         guard height > 0, width > 0 else { return }
-        // Walk rows away from the overlap; within a row `update` is memmove.
-        let order = dest.row > src.row ? Array((0..<height).reversed()) : Array(0..<height)
-        for i in order {
+        // What lands in each destination row is blank beyond the source's extent.
+        let s = storage.pointee
+        func copyRow(_ i: Int) {
+            let contentEnd = dest.col + max(0, min(width, s.extent(ofRow: src.row + i) - src.col))
             (row(dest.row + i) + dest.col).update(from: row(src.row + i) + src.col, count: width)
+            s.raiseExtent(ofRow: dest.row + i, to: contentEnd)
+        }
+        // Walk rows away from the overlap; within a row `update` is memmove.
+        if dest.row > src.row {
+            for i in stride(from: height - 1, through: 0, by: -1) { copyRow(i) }
+        } else {
+            for i in 0..<height { copyRow(i) }
         }
     }
 
     /// Reallocates to the new size, keeping the top-left cells (no reflow).
     func resize(rows newRows: Int, cols newCols: Int, blank: StoredCell = .blank()) {
-        let newCells = UnsafeMutablePointer<StoredCell>.allocate(capacity: newRows * newCols)
-        newCells.initialize(repeating: blank, count: newRows * newCols)
-        let keepCols = min(cols, newCols)
-        for r in 0..<min(rows, newRows) {
-            (newCells + r * newCols).update(from: row(r), count: keepCols)
+        let old = storage.pointee
+        let cells = UnsafeMutablePointer<StoredCell>.allocate(capacity: newRows * newCols)
+        StoredCell.fill(cells, count: newRows * newCols, with: blank)
+        let keepCols = min(old.cols, newCols)
+        let extents = UnsafeMutablePointer<Int>.allocate(capacity: newRows)
+        extents.initialize(repeating: blank.isPlainBlank ? 0 : newCols, count: newRows)
+        for r in 0..<min(old.rows, newRows) {
+            (cells + r * newCols).update(from: old.row(r), count: keepCols)
+            extents[r] = max(extents[r], min(old.extent(ofRow: r), newCols))
         }
-        cells.deallocate()
-        slots.deallocate()
-        cells = newCells
-        slots = .allocate(capacity: newRows)
+        let slots = UnsafeMutablePointer<Int>.allocate(capacity: newRows)
         for r in 0..<newRows { slots[r] = r }
-        rows = newRows
-        cols = newCols
+        old.cells.deallocate()
+        old.slots.deallocate()
+        old.extents.deallocate()
+        storage.pointee = Storage(rows: newRows, cols: newCols, cells: cells, slots: slots, extents: extents)
     }
 
     /// Writes `line` (any length) into `row`, padding with blanks.
@@ -129,12 +192,13 @@ final class ScreenGrid {
         let n = min(line.count, cols)
         if let base = line.baseAddress, n > 0 { row(r).update(from: base, count: n) }
         fill(row: r, cols: n..<cols, with: .blank())
+        storage.pointee.setExtent(ofRow: r, to: n)
     }
 
     /// True when every cell of `row` is an erased cell in default colours.
     func isBlank(row r: Int) -> Bool {
         let p = row(r)
-        for c in 0..<cols where !p[c].isPlainBlank { return false }
+        for c in 0..<extent(ofRow: r) where !p[c].isPlainBlank { return false }
         return true
     }
 }

@@ -44,7 +44,7 @@ extension Terminal {
             },
             setpenattr: { attr, value, user in
                 guard let value, let user else { return 0 }
-                Unmanaged<Terminal>.fromOpaque(user)._withUnsafeGuaranteedRef { $0.pen.apply(attr, value) }
+                Unmanaged<Terminal>.fromOpaque(user)._withUnsafeGuaranteedRef { $0.live.pointee.pen.apply(attr, value) }
                 return 1
             },
             settermprop: { prop, value, user in
@@ -73,24 +73,31 @@ extension Terminal {
 
     @inline(__always)
     func putGlyph(_ chars: UnsafePointer<UInt32>, count: Int, width: Int, protected: Bool, row: Int, col: Int) {
-        let g = grid
-        guard row >= 0, row < g.rows, col >= 0, col < g.cols else { return }
+        let live = self.live
+        let screen = live.pointee.screen
+        let cols = screen.pointee.cols
+        guard row >= 0, row < screen.pointee.rows, col >= 0, col < cols else { return }
         let code = count <= 1
             ? chars[0]
             : clusters.code(for: UnsafeBufferPointer(start: chars, count: count))
-        let line = g.row(row)
+        let line = screen.pointee.row(row)
+        let pen = live.pointee.pen
         let attrs = protected ? pen.attrs | CellAttributes.protectedBit : pen.attrs
-        line[col] = StoredCell(char: code, fg: pen.fg, bg: pen.bg, attrs: attrs, width: UInt8(clamping: width))
-        if width == 2, col + 1 < g.cols {
-            line[col + 1] = StoredCell(char: StoredCell.continuation, fg: pen.fg, bg: pen.bg, attrs: attrs, width: 0)
+        line[col] = StoredCell(char: code, fg: pen.fg, bg: pen.bg, attrs: attrs, wide: width == 2)
+        if width == 2, col + 1 < cols {
+            line[col + 1] = StoredCell(char: StoredCell.continuation, fg: pen.fg, bg: pen.bg, attrs: attrs, wide: false)
+            screen.pointee.raiseExtent(ofRow: row, to: col + 2)
+        } else {
+            screen.pointee.raiseExtent(ofRow: row, to: col + 1)
         }
-        dirty[row] = true
+        live.pointee.dirty[row] = true
     }
 
+    @inline(__always)
     func moveCursor(row: Int, col: Int, visible: Bool) {
-        cursor.row = row
-        cursor.col = col
-        cursor.visible = visible
+        live.pointee.cursor.row = row
+        live.pointee.cursor.col = col
+        live.pointee.cursor.visible = visible
     }
 
     func ringBell() {
@@ -108,12 +115,17 @@ extension Terminal {
     }
 
     private func markDirty(_ rows: Range<Int>) {
+        let dirty = live.pointee.dirty
         for r in rows { dirty[r] = true }
+    }
+
+    private var eraseBlank: StoredCell {
+        StoredCell.blank(fg: live.pointee.pen.fg, bg: live.pointee.pen.bg)
     }
 
     func erase(_ rect: VTermRect, selective: Bool) {
         let (rows, cols) = clip(rect)
-        let blank = StoredCell.blank(fg: pen.fg, bg: pen.bg)
+        let blank = eraseBlank
         for r in rows {
             if selective {
                 // DECSED/DECSEL leave DECSCA-protected cells alone.
@@ -130,12 +142,12 @@ extension Terminal {
         let (rows, cols) = clip(rect)
         guard !rows.isEmpty, !cols.isEmpty else { return }
         let g = grid
-        let blank = StoredCell.blank(fg: pen.fg, bg: pen.bg)
+        let blank = eraseBlank
         if right == 0, cols == 0..<g.cols {
             // Lines leaving the top of the primary screen go to scrollback
             // (as libvterm's screen does: any region anchored at the top).
             if down > 0, rows.lowerBound == 0, g === primary {
-                for r in 0..<min(down, rows.count) { scrollback.push(g.row(r), count: g.cols) }
+                for r in 0..<min(down, rows.count) { scrollback.pointee.push(g.row(r), count: g.extent(ofRow: r)) }
             }
             g.scrollRows(top: rows.lowerBound, bottom: rows.upperBound, by: down, blank: blank)
         } else {
@@ -158,18 +170,19 @@ extension Terminal {
     func setProperty(_ prop: VTermProp, _ value: Int) -> Bool {
         switch prop {
         case VTERM_PROP_CURSORVISIBLE:
-            cursor.visible = value != 0
+            live.pointee.cursor.visible = value != 0
         case VTERM_PROP_CURSORBLINK:
-            cursor.blinking = value != 0
+            live.pointee.cursor.blinking = value != 0
         case VTERM_PROP_CURSORSHAPE:
             switch value {
-            case Int(VTERM_PROP_CURSORSHAPE_UNDERLINE): cursor.shape = .underline
-            case Int(VTERM_PROP_CURSORSHAPE_BAR_LEFT): cursor.shape = .bar
-            default: cursor.shape = .block
+            case Int(VTERM_PROP_CURSORSHAPE_UNDERLINE): live.pointee.cursor.shape = .underline
+            case Int(VTERM_PROP_CURSORSHAPE_BAR_LEFT): live.pointee.cursor.shape = .bar
+            default: live.pointee.cursor.shape = .block
             }
         case VTERM_PROP_ALTSCREEN:
             // libvterm erases the alternate screen itself after this returns.
             grid = value != 0 ? alternate : primary
+            live.pointee.screen = grid.storage
             markDirty(0..<grid.rows)
         case VTERM_PROP_REVERSE:
             reverseVideo = value != 0
@@ -200,15 +213,16 @@ extension Terminal {
             // Keep the cursor's row (or, behind the alternate screen, the last
             // written row) on screen by pushing lines off the top.
             var last = oldRows - 1
-            while last >= newRows, primary.isBlank(row: last), !(onPrimary && last == cursor.row) {
+            let cursorRow = live.pointee.cursor.row
+            while last >= newRows, primary.isBlank(row: last), !(onPrimary && last == cursorRow) {
                 last -= 1
             }
             var excess = last + 1 - newRows
             // Never push the cursor's own row off the top (libvterm would
             // then put the cursor above row 0); rows below it are cut instead.
-            if onPrimary { excess = min(excess, cursor.row) }
+            if onPrimary { excess = min(excess, cursorRow) }
             if excess > 0 {
-                for r in 0..<excess { scrollback.push(primary.row(r), count: primary.cols) }
+                for r in 0..<excess { scrollback.pointee.push(primary.row(r), count: primary.extent(ofRow: r)) }
                 primary.scrollRows(top: 0, bottom: oldRows, by: excess, blank: .blank())
                 if onPrimary { delta -= excess }
             }
@@ -216,17 +230,17 @@ extension Terminal {
         primary.resize(rows: newRows, cols: newCols)
         alternate.resize(rows: newRows, cols: newCols)
         if newRows > oldRows, onPrimary {
-            let pulled = min(newRows - oldRows, scrollback.count)
+            let pulled = min(newRows - oldRows, scrollback.pointee.count)
             if pulled > 0 {
                 primary.scrollRows(top: 0, bottom: newRows, by: -pulled, blank: .blank())
                 for r in stride(from: pulled - 1, through: 0, by: -1) {
-                    guard let line = scrollback.popNewest() else { break }
+                    guard let line = scrollback.pointee.popNewest() else { break }
                     line.withUnsafeBufferPointer { primary.setRow(r, from: $0) }
                 }
                 delta += pulled
             }
         }
-        dirty = Array(repeating: true, count: newRows)
+        live.pointee.damageAll(rows: newRows)
         return delta
     }
 }

@@ -36,7 +36,7 @@ public final class Terminal {
     /// Rows of the live screen.
     public var rows: Int { grid.rows }
     /// The cursor on the live screen.
-    public internal(set) var cursor = TerminalCursor()
+    public var cursor: TerminalCursor { live.pointee.cursor }
 
     let vterm: OpaquePointer
     let state: OpaquePointer
@@ -44,13 +44,12 @@ public final class Terminal {
 
     let primary: ScreenGrid
     let alternate: ScreenGrid
-    /// The screen being shown: `primary` or `alternate`.
+    /// The screen being shown: `primary` or `alternate` (also in `live`).
     var grid: ScreenGrid
-    var pen = Pen()
+    let live: UnsafeMutablePointer<LiveState>
     var clusters = ClusterTable()
-    var scrollback: ScrollbackRing
-    /// One flag per row of the live screen.
-    var dirty: [Bool]
+    /// Behind a pointer for the same reason as `live`: a push per scrolled line.
+    let scrollback: UnsafeMutablePointer<ScrollbackRing>
     var mouse = MouseReporting.off
     var reverseVideo = false
     private var scanner = ControlSequenceScanner()
@@ -78,8 +77,10 @@ public final class Terminal {
         primary = ScreenGrid(rows: rows, cols: cols)
         alternate = ScreenGrid(rows: rows, cols: cols)
         grid = primary
-        scrollback = ScrollbackRing(limit: scrollbackLimit)
-        dirty = Array(repeating: true, count: rows)
+        live = .allocate(capacity: 1)
+        live.initialize(to: LiveState(screen: primary.storage, rows: rows))
+        scrollback = .allocate(capacity: 1)
+        scrollback.initialize(to: ScrollbackRing(limit: scrollbackLimit))
 
         vterm_set_utf8(vt, 1)
         let user = Unmanaged.passUnretained(self).toOpaque()
@@ -101,6 +102,12 @@ public final class Terminal {
     deinit {
         porthole_vterm_detach(state, bridge)
         vterm_free(vterm)
+        live.pointee.release()
+        live.deinitialize(count: 1)
+        live.deallocate()
+        scrollback.pointee.release()
+        scrollback.deinitialize(count: 1)
+        scrollback.deallocate()
     }
 
     // MARK: Input
@@ -174,9 +181,9 @@ public final class Terminal {
             title = newTitle
             onTitleChange?(newTitle)
         case .faintOn:
-            pen.set(.dim, true)
+            live.pointee.pen.set(.dim, true)
         case .eraseScrollback:
-            scrollback.removeAll()
+            scrollback.pointee.removeAll()
         case .alternateScreen47(let on):
             // Same screen switch as 1047, which libvterm knows.
             writeRaw(Array("\u{1B}[?1047\(on ? "h" : "l")".utf8))
@@ -236,8 +243,8 @@ public final class Terminal {
 
     /// The most scrollback lines kept; lowering it drops the oldest.
     public var scrollbackLimit: Int {
-        get { scrollback.limit }
-        set { scrollback.setLimit(newValue) }
+        get { scrollback.pointee.limit }
+        set { scrollback.pointee.setLimit(newValue) }
     }
 
     // MARK: Reading the screen
@@ -270,7 +277,8 @@ public final class Terminal {
     /// moves are not damage: read `cursor` on every redraw.
     public func takeDamage() -> [Int] {
         var changed: [Int] = []
-        for r in 0..<dirty.count where dirty[r] {
+        let dirty = live.pointee.dirty
+        for r in 0..<live.pointee.dirtyCount where dirty[r] {
             changed.append(r)
             dirty[r] = false
         }
@@ -287,22 +295,22 @@ public final class Terminal {
     // MARK: Scrollback
 
     /// Lines in scrollback.
-    public var scrollbackCount: Int { scrollback.count }
+    public var scrollbackCount: Int { scrollback.pointee.count }
 
     /// Scrollback line `index`, 0 being the most recent line pushed off the
     /// top. Trailing blanks are not kept, so a line may be shorter than `cols`
     /// (or longer, if the terminal was wider when it scrolled off).
     public func scrollbackLine(_ index: Int) -> [TerminalCell] {
-        guard index >= 0, index < scrollback.count else { return [] }
-        return scrollback.line(index).withUnsafeBufferPointer { line in
-            (0..<line.count).map { makeCell(line.baseAddress!, count: line.count, at: $0, reverse: false) }
-        }
+        guard index >= 0, index < scrollback.pointee.count else { return [] }
+        let line = scrollback.pointee.line(index)
+        guard let base = line.baseAddress else { return [] }
+        return (0..<line.count).map { makeCell(base, count: line.count, at: $0, reverse: false) }
     }
 
     /// The text of scrollback line `index` (0 = most recent).
     public func scrollbackText(_ index: Int) -> String {
-        guard index >= 0, index < scrollback.count else { return "" }
-        return scrollback.line(index).withUnsafeBufferPointer { text(of: $0) }
+        guard index >= 0, index < scrollback.pointee.count else { return "" }
+        return text(of: scrollback.pointee.line(index))
     }
 
     // MARK: Cell conversion
@@ -329,10 +337,10 @@ public final class Terminal {
         let c = line[col]
         if c.char == 0 { return .blank }
         if c.char == StoredCell.continuation {
-            return col > 0 && line[col - 1].width == 2 && line[col - 1].char != StoredCell.continuation
+            return col > 0 && line[col - 1].wide != 0 && line[col - 1].char != StoredCell.continuation
                 ? .continuation : .blank
         }
-        if c.width == 2 {
+        if c.wide != 0 {
             return col + 1 < count && line[col + 1].char == StoredCell.continuation ? .glyph(2) : .blank
         }
         return .glyph(1)

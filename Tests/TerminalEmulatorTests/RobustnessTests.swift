@@ -220,6 +220,14 @@ final class RobustnessTests: XCTestCase {
                 }
             }
         }
+        // Row extents are upper bounds: nothing but blanks past them.
+        for r in 0..<t.rows {
+            let stored = t.grid.row(r)
+            for c in t.grid.extent(ofRow: r)..<t.cols where !stored[c].isPlainBlank {
+                XCTFail("row \(r) has content at \(c), past its extent \(t.grid.extent(ofRow: r))", file: file, line: line)
+                return
+            }
+        }
         let damage = t.takeDamage()
         XCTAssertEqual(damage, damage.sorted(), file: file, line: line)
         XCTAssert(damage.allSatisfy { (0..<t.rows).contains($0) }, file: file, line: line)
