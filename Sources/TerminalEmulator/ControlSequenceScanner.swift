@@ -19,6 +19,8 @@ import Darwin
 /// - APC, PM and SOS strings, whose contents libvterm 0.1 prints as text;
 /// - DCS strings: libvterm 0.1 crashes answering a DECRQSS it does not know
 ///   (a bad printf format), so only the requests it answers are passed on;
+/// - REP (`ESC [ Ps b`), on which libvterm 0.1 loops forever when the last
+///   character it printed had width 0 (or none was printed yet);
 /// - CSI sequences with more than 16 parameters, which crash libvterm 0.1
 ///   (its parser writes past its argument array): the extra parameters are
 ///   withheld, as xterm ignores them.
@@ -37,6 +39,9 @@ struct ControlSequenceScanner {
         case alternateScreen47(Bool)
         /// The program restored a saved cursor.
         case cursorRestored
+        /// The final byte of a REP, at the event's offset, not yet given to
+        /// libvterm: the terminal decides whether libvterm may run it.
+        case repeatFinal
         /// Bytes from here on are withheld from libvterm. With `cancelEscape`
         /// libvterm has been given an ESC that must now be cancelled (CAN).
         case withholdStart(cancelEscape: Bool)
@@ -133,8 +138,10 @@ struct ControlSequenceScanner {
             }
             i += 1
             if let event = step(byte) {
-                if case .withholdStart = event { return (event, i - 1, i) }  // the introducer is withheld too
-                return (event, i, i)
+                switch event {
+                case .withholdStart, .repeatFinal: return (event, i - 1, i)  // that byte is not passed on yet
+                default: return (event, i, i)
+                }
             }
         }
         return nil
@@ -277,6 +284,8 @@ struct ControlSequenceScanner {
             return params.count == 1 && params[0] == 3 ? .eraseScrollback : nil
         case 0x75:  // u: SCORC
             return .cursorRestored
+        case 0x62:  // b: REP
+            return .repeatFinal
         default:
             return nil
         }

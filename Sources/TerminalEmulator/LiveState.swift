@@ -5,6 +5,8 @@
 struct LiveState {
     var pen = Pen()
     var cursor = TerminalCursor()
+    /// Width of the glyph libvterm placed last (what its REP repeats).
+    var lastGlyphWidth = 0
     /// Storage of the screen being shown (primary or alternate).
     var screen: UnsafeMutablePointer<ScreenGrid.Storage>
     /// One flag per row of the live screen: changed since `takeDamage()`.

@@ -74,6 +74,7 @@ extension Terminal {
     @inline(__always)
     func putGlyph(_ chars: UnsafePointer<UInt32>, count: Int, width: Int, protected: Bool, row: Int, col: Int) {
         let live = self.live
+        live.pointee.lastGlyphWidth = width
         let screen = live.pointee.screen
         let cols = screen.pointee.cols
         guard row >= 0, row < screen.pointee.rows, col >= 0, col < cols else { return }

@@ -131,6 +131,12 @@ public final class Terminal {
                 withholding = false
                 if !replacement.isEmpty { writeRaw(replacement) }
                 if escapePending { writeRaw(Terminal.escape) }
+            case .repeatFinal:
+                // libvterm 0.1 repeats its last glyph by adding that glyph's
+                // width to the cursor until the line ends: with width 0 it
+                // never does. CAN drops the sequence instead.
+                writeRaw(live.pointee.lastGlyphWidth > 0 ? Terminal.repeatFinal : Terminal.cancel)
+                done = resume
             default:
                 apply(event)
             }
@@ -151,15 +157,26 @@ public final class Terminal {
         text.withUTF8 { feed(UnsafeRawBufferPointer($0)) }
     }
 
-    /// Hands bytes to libvterm, made valid UTF-8 first (see `UTF8Sanitizer`).
+    /// Largest write handed to libvterm at once: libvterm 0.1 decodes text
+    /// into a stack array as long as the write (`uint32_t codepoints[len]`),
+    /// so one big feed could overflow a thread's stack. 4 KiB costs 16 KiB.
+    static let writeLimit = 4096
+
+    /// Hands bytes to libvterm, made valid UTF-8 first (see `UTF8Sanitizer`),
+    /// in pieces of at most `writeLimit` bytes.
     private func write(_ bytes: UnsafeRawPointer, _ count: Int) {
-        guard count > 0 else { return }
-        sanitizer.sanitize(UnsafeRawBufferPointer(start: bytes, count: count)) { piece in
-            writeRaw(piece.baseAddress!.assumingMemoryBound(to: UInt8.self), piece.count)
+        var offset = 0
+        while offset < count {
+            let n = min(Terminal.writeLimit, count - offset)
+            sanitizer.sanitize(UnsafeRawBufferPointer(start: bytes + offset, count: n)) { piece in
+                writeRaw(piece.baseAddress!.assumingMemoryBound(to: UInt8.self), piece.count)
+            }
+            offset += n
         }
     }
 
     private static let cancel: [UInt8] = [0x18]
+    private static let repeatFinal: [UInt8] = [0x62]
     private static let escape: [UInt8] = [0x1B]
 
     private func writeRaw(_ bytes: [UInt8]) {
@@ -189,7 +206,7 @@ public final class Terminal {
             writeRaw(Array("\u{1B}[?1047\(on ? "h" : "l")".utf8))
         case .cursorRestored:
             keepCursorOnScreen()
-        case .withholdStart, .withholdEnd:
+        case .withholdStart, .withholdEnd, .repeatFinal:
             break  // handled in feed
         }
     }

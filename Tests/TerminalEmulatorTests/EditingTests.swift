@@ -65,6 +65,28 @@ final class EditingTests: XCTestCase {
         XCTAssertEqual(h.lines[0], "  defgh")
     }
 
+    func testRepeatLastCharacter() {
+        let h = Harness(cols: 10, rows: 2)
+        h.feed("ab\(csi)3bc")
+        XCTAssertEqual(h.lines[0], "abbbbc")
+        h.feed("\(csi)99b")                 // REP stops at the end of the line
+        XCTAssertEqual(h.lines[0], "abbbbccccc")
+        XCTAssertEqual(h.lines[1], "")
+    }
+
+    /// libvterm 0.1 loops forever on REP when its last glyph had width 0:
+    /// nothing printed yet, or a combining mark printed on its own.
+    func testRepeatWithNothingToRepeatDoesNotHang() {
+        let h = Harness(cols: 10, rows: 2)
+        h.feed("\(csi)5bx")
+        XCTAssertEqual(h.lines[0], "x")
+        h.feed("\(csi)2;5H\u{301}\(csi)3")
+        h.feed("by")
+        XCTAssertEqual(h.cell(1, 4).text, "y", "REP dropped, then y")
+        h.feed("\(csi)2b")
+        XCTAssertEqual(h.lines[1], "    yyy", "a real glyph repeats again")
+    }
+
     func testInsertModeShiftsText() {
         let h = Harness(cols: 10, rows: 2)
         h.feed("world\r\(csi)4hhello \(csi)4l")

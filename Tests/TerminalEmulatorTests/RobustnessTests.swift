@@ -1,4 +1,5 @@
 import XCTest
+import Foundation
 @testable import TerminalEmulator
 
 /// Truncated, malformed and random input: the state must stay consistent.
@@ -127,6 +128,25 @@ final class RobustnessTests: XCTestCase {
         h.feed("a\r\nb\r\nc\(esc)M\(csi)L\(csi)M\(csi)S\(csi)T\(csi)@\(csi)P")
         h.feed("\(csi)5;1Hend\r\n")
         XCTAssertEqual(h.lines[3], "end", "the whole screen scrolls: no region is left")
+    }
+
+    /// libvterm 0.1 keeps a text run's code points in a stack array as long
+    /// as the write; the terminal hands it bounded pieces, so a large feed
+    /// runs on a small stack.
+    func testLargeFeedOnASmallStack() {
+        let text = Array(String(repeating: "x", count: 8 << 20).utf8)   // would need 32 MiB of stack
+        let done = expectation(description: "fed")
+        var lastRow = ""   // the last full row
+        let thread = Thread {
+            let t = Terminal(cols: 80, rows: 24)
+            t.feed(text)
+            lastRow = t.text(row: 22)
+            done.fulfill()
+        }
+        thread.stackSize = 512 << 10
+        thread.start()
+        wait(for: [done], timeout: 60)
+        XCTAssertEqual(lastRow, String(repeating: "x", count: 80))
     }
 
     func testBinaryGarbageWithC1Controls() {
