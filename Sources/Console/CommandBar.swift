@@ -32,7 +32,10 @@ final class CommandBar {
 
     /// Closes the bar; a submitted line goes into its history.
     func close(submitted: Bool) {
-        if submitted, let purpose { editors[purpose.historyKey]?.remember(text) }
+        if submitted, let purpose {
+            let line = text  // read before the write below: both touch `editors`
+            editors[purpose.historyKey]?.remember(line)
+        }
         purpose = nil
     }
 

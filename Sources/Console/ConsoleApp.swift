@@ -36,6 +36,8 @@ public final class ConsoleApp {
     private var layout = PaneLayout()
     private var zoomed = false
     private var synchronized = false
+    /// Synchronized input marked every pane itself (nothing was marked).
+    private var marksAreAutomatic = false
     private var focus: Focus = .instances
     private var lastPaneFocus: PaneID?
     private var nextPaneNumber = 1
@@ -336,6 +338,10 @@ public final class ConsoleApp {
         case .detail(let id, let result):
             if case .detail(let view)? = overlay, view.instanceId == id { view.receive(result) }
             chromeDirty = true
+        case .notice(let text, let error):
+            statusLine.show(text, error: error)
+            refresher.refreshSoon()
+            chromeDirty = true
         case .terminate:
             running = false
         }
@@ -549,6 +555,7 @@ public final class ConsoleApp {
             case "m":
                 guard let current else { return }
                 current.marked.toggle()
+                marksAreAutomatic = false
                 current.chromeDirty = true
                 statusLine.show(current.marked ? "pane marked for synchronized input" : "pane unmarked")
             case "s":
@@ -577,8 +584,12 @@ public final class ConsoleApp {
     private func toggleSynchronized() {
         synchronized.toggle()
         if synchronized, !panes.values.contains(where: \.marked) {
-            // Nothing marked yet: synchronize every pane, as tmux does.
+            // Nothing marked yet: synchronize every pane, as tmux does, and unmark them again after.
             for pane in panes.values { pane.marked = true }
+            marksAreAutomatic = true
+        } else if !synchronized, marksAreAutomatic {
+            for pane in panes.values { pane.marked = false }
+            marksAreAutomatic = false
         }
         for pane in panes.values { pane.chromeDirty = true }
         let count = panes.values.filter(\.marked).count
@@ -905,6 +916,19 @@ public final class ConsoleApp {
         case .sort(let column):
             instanceTable.query.sort(by: column)
             reloadTable()
+        case .scale(let function, let count):
+            let backend = self.backend
+            let inbox = self.inbox
+            statusLine.show("setting \(function) to \(count) provisioned instances…")
+            Task.detached {
+                do {
+                    try await backend.setProvisioned(function: function, target: count)
+                    inbox.post(.notice("\(function) keeps \(count) provisioned instance\(count == 1 ? "" : "s")", error: false))
+                } catch {
+                    inbox.post(.notice("cannot scale \(function): \(error)", error: true))
+                }
+            }
+            refresher.refreshSoon()
         case .help:
             overlay = .help(HelpView())
         case .quit:

@@ -7,10 +7,12 @@ enum ConsoleCommand: Equatable {
     case layout(LayoutPreset)
     case theme(String)
     case sort(InstanceColumn)
+    /// Sets how many provisioned instances a function keeps (lowering it releases instances).
+    case scale(function: String, provisioned: Int)
     case help
     case quit
 
-    static let usage = "commands: login ID · exec ID CMD · layout NAME · theme NAME · sort COLUMN · help · quit"
+    static let usage = "commands: login ID · exec ID CMD · layout NAME · theme NAME · sort COLUMN · scale FUNCTION N · help · quit"
 
     static func parse(_ line: String) throws -> ConsoleCommand {
         let trimmed = line.trimmingWhitespace()
@@ -42,6 +44,12 @@ enum ConsoleCommand: Equatable {
                 throw CommandError("usage: sort COLUMN, one of \(InstanceColumn.allCases.map(\.rawValue).joined(separator: ", "))")
             }
             return .sort(column)
+        case "scale":
+            let pieces = argument.split(separator: " ").map(String.init)
+            guard pieces.count == 2, let count = Int(pieces[1]), count >= 0 else {
+                throw CommandError("usage: scale FUNCTION N (N provisioned instances, 0 or more)")
+            }
+            return .scale(function: pieces[0], provisioned: count)
         case "help", "?":
             return .help
         case "quit", "q", "q!", "exit":

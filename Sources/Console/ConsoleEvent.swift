@@ -17,6 +17,8 @@ enum ConsoleEvent: Sendable {
     case sessionEnded(PaneID, ExecEnd)
     /// The detail of an instance arrived for the detail view.
     case detail(String, Result<InstanceDetail, PlatformFailure>)
+    /// A message for the status line from background work.
+    case notice(String, error: Bool)
     /// A signal asked the console to stop (SIGTERM, SIGHUP, SIGINT).
     case terminate(Int32)
 }

@@ -1,3 +1,5 @@
+import Foundation
+
 /// The top row: where we are, how much is there, and the two keys to remember.
 /// A refresh failure turns its right side into a banner until a refresh works.
 enum HeaderBar {
@@ -12,9 +14,12 @@ enum HeaderBar {
         let counts = " │ \(functions) function\(functions == 1 ? "" : "s") · \(instances) instance\(instances == 1 ? "" : "s") · \(sessions) session\(sessions == 1 ? "" : "s")"
         col += screen.put(counts, row: rect.y, col: col, width: rect.maxX - col, pen: pen)
         if let refreshError {
-            let banner = " ⚠ \(refreshError) — retrying "
+            // The reason is clipped, "retrying" never is: the user must see the console is still trying.
             let start = col + 2
-            if start < rect.maxX {
+            let suffix = " — retrying "
+            let room = rect.maxX - start - Screen.width(of: suffix)
+            if room > 4 {
+                let banner = Format.fit(" ⚠ " + refreshError.replacingOccurrences(of: "\n", with: " "), room).trimmingTrailingSpaces() + suffix
                 screen.put(banner, row: rect.y, col: start, width: rect.maxX - start, pen: screen.pen(.banner))
             }
             return
@@ -27,5 +32,13 @@ enum HeaderBar {
             screen.put(":", row: rect.y, col: start + 8, width: 1, pen: screen.pen(.headerAccent))
             screen.put(" command", row: rect.y, col: start + 9, width: 8, pen: pen)
         }
+    }
+}
+
+extension String {
+    fileprivate func trimmingTrailingSpaces() -> String {
+        var s = Substring(self)
+        while s.last == " " { s = s.dropLast() }
+        return String(s)
     }
 }

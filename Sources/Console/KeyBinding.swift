@@ -48,7 +48,7 @@ struct KeyBinding: Equatable {
         KeyBinding(context: .scrollback, keys: "/ n N", action: "search older, next older, next newer"),
         KeyBinding(context: .scrollback, keys: "q Esc", action: "leave the scrollback view"),
         KeyBinding(context: .anywhere, keys: "?", action: "this help (any key closes it)"),
-        KeyBinding(context: .anywhere, keys: ":", action: "command: login ID · exec ID CMD · layout NAME · theme NAME · sort COLUMN · quit"),
+        KeyBinding(context: .anywhere, keys: ":", action: "command: login ID · exec ID CMD · layout NAME · theme NAME · sort COLUMN · scale FUNCTION N · quit"),
         KeyBinding(context: .anywhere, keys: "Esc", action: "close a menu, a dialog or the command bar"),
         KeyBinding(context: .anywhere, keys: "mouse", action: "click focuses a pane or selects a row; wheel scrolls"),
     ]

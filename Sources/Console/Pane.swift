@@ -32,13 +32,25 @@ final class Pane {
 
     var contentRect: Rect { frame.inset(by: 1) }
 
+    /// Keys typed while the session is still connecting, sent once it opens
+    /// (a user typing straight after Enter must not lose keystrokes).
+    private var pendingInput: [UInt8] = []
+
+    private func deliver(_ bytes: [UInt8]) {
+        switch state {
+        case .open(let session): session.send(bytes)
+        case .connecting: pendingInput.append(contentsOf: bytes)
+        case .ended, .failed: break
+        }
+    }
+
     init(id: PaneID, functionName: String, instanceId: String, purpose: PanePurpose, scrollbackLimit: Int = 10_000) {
         self.id = id
         self.functionName = functionName
         self.instanceId = instanceId
         self.purpose = purpose
         terminal = Terminal(cols: 80, rows: 24, scrollbackLimit: scrollbackLimit)
-        terminal.send = { [weak self] bytes in self?.session?.send(bytes) }
+        terminal.send = { [weak self] bytes in self?.deliver(bytes) }
         terminal.onTitleChange = { [weak self] _ in self?.chromeDirty = true }
     }
 
@@ -71,6 +83,7 @@ final class Pane {
     /// inbox events (`sessionOpened`/`sessionFailed`, then output and `sessionEnded`).
     func connect(backend: any PlatformBackend, inbox: Inbox, idleTimeout: Int?) {
         state = .connecting
+        pendingInput = []
         chromeDirty = true
         let request = ExecRequest(
             functionName: functionName, instanceId: instanceId, command: purpose.argv,
@@ -103,6 +116,10 @@ final class Pane {
         state = .open(session)
         chromeDirty = true
         session.resize(cols: terminal.cols, rows: terminal.rows)
+        if !pendingInput.isEmpty {
+            session.send(pendingInput)
+            pendingInput = []
+        }
     }
 
     /// Feeds whatever output is waiting into the emulator.
@@ -123,6 +140,7 @@ final class Pane {
 
     func failed(_ message: String) {
         state = .failed(message)
+        pendingInput = []
         chromeDirty = true
         writeNote("[could not open a session in \(instanceId): \(message)]")
     }
@@ -136,12 +154,12 @@ final class Pane {
     /// Sends a key to the program, encoded by the emulator (cursor-key mode,
     /// modifiers), when the session is open.
     func send(_ press: KeyPress) {
-        guard state.isOpen else { return }
+        guard !state.isFinished else { return }
         terminal.sendKey(press.key, modifiers: press.modifiers)
     }
 
     func paste(_ text: String) {
-        guard state.isOpen else { return }
+        guard !state.isFinished else { return }
         terminal.paste(text)
     }
 

@@ -1,0 +1,66 @@
+import Foundation
+import XCTest
+
+/// How the real `porthole` console starts and fails: bad themes, NO_COLOR, a
+/// server that goes away.
+final class ConsoleStartupTests: XCTestCase {
+    private var launches: [ConsoleLaunch] = []
+    private var servers: [PortholeServer] = []
+
+    override func tearDown() {
+        launches.forEach { $0.stop() }
+        servers.forEach { $0.stop() }
+    }
+
+    private func launch(_ arguments: [String] = [], environment: [String: String] = [:]) throws -> TmuxConsole {
+        let launch = try ConsoleLaunch(arguments: arguments, environment: environment)
+        launches.append(launch)
+        return launch.tmux
+    }
+
+    func testBadThemeFileIsAnErrorNamingTheKey() throws {
+        let file = FileManager.default.temporaryDirectory.appendingPathComponent("porthole-bad-theme-\(getpid()).yaml")
+        let dark = try String(contentsOf: TmuxConsole.packageRoot.appendingPathComponent("themes/dark.yaml"), encoding: .utf8)
+        try dark.replacingOccurrences(of: "table.warn: { fg: warn,", with: "table.warn: { fg: \"#ffd7\",")
+            .write(to: file, atomically: true, encoding: .utf8)
+        defer { try? FileManager.default.removeItem(at: file) }
+        let tmux = try launch(["--theme", file.path])
+        try tmux.waitFor("CONSOLE-EXITED", timeout: 60)
+        XCTAssertNotEqual(tmux.exitStatus, 0)
+        let stderr = try String(contentsOf: tmux.workDirectory.appendingPathComponent("stderr"), encoding: .utf8)
+        XCTAssertTrue(stderr.contains("styles.table.warn.fg"), stderr)
+        XCTAssertTrue(stderr.contains(file.path), stderr)
+    }
+
+    func testNoColorDrawsWithAttributesOnly() throws {
+        let tmux = try launch(environment: ["NO_COLOR": "1"])
+        let screen = try tmux.waitUntil("the instance table", escapes: true) { screen in
+            screen.contains { $0.contains("▶") && $0.contains("c-") && $0.contains("Running") }
+        }
+        let text = screen.joined(separator: "\n")
+        XCTAssertFalse(text.contains("38;5;"), "a foreground colour was drawn")
+        XCTAssertFalse(text.contains("48;5;"), "a background colour was drawn")
+        // The selected row still stands out: reverse video (dark theme's mono for table.selected).
+        let selected = try XCTUnwrap(screen.first { $0.contains("▶c-") })
+        XCTAssertNotNil(selected.range(of: "\u{1B}\\[(0;)?7m", options: .regularExpression), selected)
+    }
+
+    func testLosingTheServerShowsABannerAndRecovers() throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("porthole-serve-\(getpid())-\(UUID().uuidString.prefix(6))")
+        let server = try PortholeServer(directory: directory)
+        servers.append(server)
+        let tmux = try launch(["--server", "http://\(server.address)", "--token-file", server.tokenFile.path, "--refresh", "0.5"])
+        try tmux.waitUntil("instances from the server", timeout: 30) { screen in
+            ScreenReading.contains(screen, "Running") && ScreenReading.contains(screen, "env-printer")
+        }
+        server.stop()
+        try tmux.waitFor("retrying", timeout: 30)
+        XCTAssertNil(tmux.exitStatus, "the console must stay up without its server")
+        // The server comes back on the same address: the banner goes, fresh instances show.
+        let again = try PortholeServer(directory: directory, port: server.port)
+        servers.append(again)
+        try tmux.waitUntil("the banner gone and instances back", timeout: 30) { screen in
+            !ScreenReading.contains(screen, "retrying") && ScreenReading.contains(screen, "Running")
+        }
+    }
+}

@@ -1,0 +1,34 @@
+import Foundation
+
+/// Reading a captured console screen: pane halves, ids, titles.
+enum ScreenReading {
+    /// Columns `range` of every row (character-wise; the console draws no wide characters of its own).
+    static func columns(_ screen: [String], _ range: Range<Int>) -> [String] {
+        screen.map { row in
+            let characters = Array(row)
+            guard range.lowerBound < characters.count else { return "" }
+            return String(characters[range.lowerBound..<min(range.upperBound, characters.count)])
+        }
+    }
+
+    static func contains(_ rows: [String], _ text: String) -> Bool {
+        rows.contains { $0.contains(text) }
+    }
+
+    /// Every instance id (c- and 12 hex digits) in a text.
+    static func instanceIDs(in text: String) -> [String] {
+        let regex = try! NSRegularExpression(pattern: "c-[0-9a-f]{12}")
+        return regex.matches(in: text, range: NSRange(text.startIndex..., in: text)).compactMap {
+            Range($0.range, in: text).map { String(text[$0]) }
+        }
+    }
+
+    /// The id on the selected row of the instance table (the row marked ▶ c-…).
+    static func selectedInstanceID(_ screen: [String]) -> String? {
+        for row in screen {
+            guard let marker = row.range(of: "▶c-") else { continue }
+            return instanceIDs(in: String(row[marker.lowerBound...])).first
+        }
+        return nil
+    }
+}

@@ -1,0 +1,191 @@
+import Foundation
+import XCTest
+
+/// The console as a person uses it: a porthole process inside a detached tmux
+/// session of a fixed size, typed at with `send-keys`, read with `capture-pane`.
+/// Every wait is a bounded poll for text on screen, never a fixed sleep.
+///
+/// Each instance has its own tmux server socket and its own state directory, so
+/// tests never see each other's sessions or instances.
+final class TmuxConsole {
+    let name: String
+    let socket: String
+    let workDirectory: URL
+    private(set) var cols: Int
+    private(set) var rows: Int
+
+    static let packageRoot = URL(fileURLWithPath: #filePath)
+        .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+    static let buildDirectory = packageRoot.appendingPathComponent(".build/debug")
+    static var portholeBinary: URL { buildDirectory.appendingPathComponent("porthole") }
+
+    private static let counter = NSLock()
+    nonisolated(unsafe) private static var next = 0
+
+    /// Starts `command` (argv, run by tmux through the shell) in a new detached session.
+    init(command: [String], environment: [String: String] = [:], cols: Int = 160, rows: Int = 48) throws {
+        guard Self.which("tmux") != nil else { throw XCTSkip("tmux is not installed") }
+        let number = Self.counter.withLock { () -> Int in
+            Self.next += 1
+            return Self.next
+        }
+        name = "ph\(getpid())-\(number)"
+        socket = "porthole-tests-\(getpid())-\(number)"
+        workDirectory = FileManager.default.temporaryDirectory.appendingPathComponent("porthole-console-\(name)")
+        try? FileManager.default.removeItem(at: workDirectory)
+        try FileManager.default.createDirectory(at: workDirectory, withIntermediateDirectories: true)
+        self.cols = cols
+        self.rows = rows
+        let config = workDirectory.appendingPathComponent("tmux.conf")
+        // tmux-256color so the console sees 256 colours, as in a real modern terminal.
+        try "set -g default-terminal tmux-256color\nset -g escape-time 0\nset -g history-limit 0\n"
+            .write(to: config, atomically: true, encoding: .utf8)
+        var env = environment
+        env["XDG_STATE_HOME"] = env["XDG_STATE_HOME"] ?? workDirectory.appendingPathComponent("state").path
+        env["XDG_CONFIG_HOME"] = env["XDG_CONFIG_HOME"] ?? workDirectory.appendingPathComponent("config").path
+        let exports = env.sorted { $0.key < $1.key }.map { "\($0.key)=\(Self.quote($0.value))" }.joined(separator: " ")
+        // After the console exits the shell records its status and stays, so the test can read both.
+        let status = workDirectory.appendingPathComponent("exit-status").path
+        // NO_COLOR only when a test asks for it (swift test may set it for its own output).
+        let unset = env["NO_COLOR"] == nil ? "-u NO_COLOR " : ""
+        let line = "cd \(Self.quote(Self.packageRoot.path)) && env \(unset)\(exports) \(command.map(Self.quote).joined(separator: " ")) 2>\(Self.quote(workDirectory.appendingPathComponent("stderr").path)); echo $? > \(Self.quote(status)); echo CONSOLE-EXITED; sleep 600"
+        try tmux(["-f", config.path, "new-session", "-d", "-s", name, "-x", String(cols), "-y", String(rows), line])
+    }
+
+    deinit { kill() }
+
+    func kill() {
+        _ = try? tmux(["kill-server"])
+    }
+
+    // MARK: Typing
+
+    /// Sends tmux key names: "Enter", "C-a", "Escape", "Left", "Tab".
+    func press(_ keys: String...) throws {
+        try tmux(["send-keys", "-t", name] + keys)
+    }
+
+    /// Types text literally.
+    func type(_ text: String) throws {
+        try tmux(["send-keys", "-t", name, "-l", text])
+    }
+
+    /// Types a line and Enter.
+    func typeLine(_ text: String) throws {
+        try type(text)
+        try press("Enter")
+    }
+
+    func resize(cols: Int, rows: Int) throws {
+        try tmux(["resize-window", "-t", name, "-x", String(cols), "-y", String(rows)])
+        self.cols = cols
+        self.rows = rows
+    }
+
+    // MARK: Reading
+
+    /// The screen as text, one string per row (with `escapes`, SGR sequences included).
+    func capture(escapes: Bool = false) throws -> [String] {
+        var arguments = ["capture-pane", "-p", "-t", name]
+        if escapes { arguments.insert("-e", at: 1) }
+        let text = try tmux(arguments)
+        return text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+    }
+
+    var screenText: String { (try? capture().joined(separator: "\n")) ?? "" }
+
+    /// Polls the screen until `condition` holds, at most `timeout` seconds; fails with the screen.
+    @discardableResult
+    func waitUntil(_ what: String, timeout: TimeInterval = 20, escapes: Bool = false,
+                   file: StaticString = #filePath, line: UInt = #line,
+                   _ condition: ([String]) -> Bool) throws -> [String] {
+        let deadline = Date().addingTimeInterval(timeout)
+        var screen: [String] = []
+        for _ in 0..<Int(timeout * 20) + 1 {
+            screen = try capture(escapes: escapes)
+            if condition(screen) { return screen }
+            if Date() > deadline { break }
+            usleep(50_000)
+        }
+        let stderrText = (try? String(contentsOf: workDirectory.appendingPathComponent("stderr"), encoding: .utf8)) ?? ""
+        XCTFail("timed out after \(timeout)s waiting for \(what); screen:\n\(screen.joined(separator: "\n"))\nstderr:\n\(stderrText.suffix(2000))",
+                file: file, line: line)
+        throw TimeoutError(what: what)
+    }
+
+    /// Waits until `text` is on screen.
+    @discardableResult
+    func waitFor(_ text: String, timeout: TimeInterval = 20, file: StaticString = #filePath, line: UInt = #line) throws -> [String] {
+        try waitUntil("\"\(text)\"", timeout: timeout, file: file, line: line) { rows in rows.contains { $0.contains(text) } }
+    }
+
+    /// The exit status of the console process once it has exited, else nil.
+    var exitStatus: Int32? {
+        guard let text = try? String(contentsOf: workDirectory.appendingPathComponent("exit-status"), encoding: .utf8) else { return nil }
+        return Int32(text.trimmingCharacters(in: .whitespacesAndNewlines))
+    }
+
+    /// The pid of the shell tmux started (the console is its child until it exits).
+    func shellPID() throws -> pid_t {
+        pid_t(try tmux(["display-message", "-p", "-t", name, "#{pane_pid}"]).trimmingCharacters(in: .whitespacesAndNewlines)) ?? -1
+    }
+
+    // MARK: Plumbing
+
+    struct TimeoutError: Error { let what: String }
+
+    @discardableResult
+    private func tmux(_ arguments: [String]) throws -> String {
+        try Self.run(["tmux", "-L", socket] + arguments)
+    }
+
+    @discardableResult
+    static func run(_ argv: [String]) throws -> String {
+        // posix_spawn and waitpid rather than Foundation's Process: a tmux server
+        // forked by this command inherits what Process uses to notice the exit,
+        // so Process would wait for the server, not the command. Output goes to a
+        // file for the same reason (a pipe would never reach EOF).
+        let outputPath = FileManager.default.temporaryDirectory.appendingPathComponent("porthole-run-\(UUID().uuidString)").path
+        defer { unlink(outputPath) }
+        var actions = posix_spawn_file_actions_t()
+        posix_spawn_file_actions_init(&actions)
+        defer { posix_spawn_file_actions_destroy(&actions) }
+        posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
+        posix_spawn_file_actions_addopen(&actions, 1, outputPath, O_WRONLY | O_CREAT | O_TRUNC, 0o600)
+        posix_spawn_file_actions_adddup2(&actions, 1, 2)
+        var cArguments = argv.map { strdup($0) } + [nil]
+        defer { for pointer in cArguments { free(pointer) } }
+        var pid: pid_t = 0
+        let spawned = posix_spawnp(&pid, argv[0], &actions, nil, &cArguments, environ)
+        guard spawned == 0 else {
+            throw CommandFailure(argv: argv, status: -1, output: String(cString: strerror(spawned)))
+        }
+        var status: Int32 = 0
+        while waitpid(pid, &status, 0) < 0 && errno == EINTR {}
+        let text = (try? String(contentsOfFile: outputPath, encoding: .utf8)) ?? ""
+        let exitCode = (status & 0x7F) == 0 ? (status >> 8) & 0xFF : 128 + (status & 0x7F)
+        if exitCode != 0 && !argv.contains("kill-server") {
+            throw CommandFailure(argv: argv, status: exitCode, output: text)
+        }
+        return text
+    }
+
+    struct CommandFailure: Error, CustomStringConvertible {
+        let argv: [String]
+        let status: Int32
+        let output: String
+        var description: String { "\(argv.joined(separator: " ")) exited \(status): \(output)" }
+    }
+
+    static func which(_ program: String) -> String? {
+        for dir in (ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin").split(separator: ":") {
+            let path = "\(dir)/\(program)"
+            if FileManager.default.isExecutableFile(atPath: path) { return path }
+        }
+        return nil
+    }
+
+    static func quote(_ text: String) -> String {
+        "'" + text.replacingOccurrences(of: "'", with: "'\\''") + "'"
+    }
+}
