@@ -3,6 +3,7 @@
 #include <vterm.h>
 #include <stdint.h>
 #include <stdlib.h>
+#include <string.h>
 
 /*
  * Porthole drives libvterm's *state* layer and keeps its own screen grid
@@ -12,7 +13,10 @@
  * The state callbacks differ between libvterm versions:
  *   0.1.x (Debian 12): resize(rows, cols, VTermPos *delta, user)
  *   0.2+/0.3.x:        resize(rows, cols, VTermStateFields *fields, user),
- *                      string properties arrive as VTermStringFragment,
+ *                      and a state with a resize callback leaves
+ *                      reallocating its per-row line info to that callback
+ *                      (the screen layer does it while reflowing);
+ *                      string properties arrive as VTermStringFragment;
  *                      extra members (sb_clear, ...) in the struct.
  * Swift sees only PortholeVTermHandlers below, which is the same on every
  * version; the trampolines here translate. Designated initialisers keep us
@@ -20,6 +24,13 @@
  */
 
 #define PORTHOLE_VTERM_MODERN (VTERM_VERSION_MAJOR > 0 || VTERM_VERSION_MINOR >= 2)
+
+/**
+ * 1 when built against libvterm 0.2 or later. Their parsers differ: 0.1 starts
+ * a CSI, OSC or DCS on ESC [, ] or P even after intermediate bytes
+ * (ESC ( [ is a CSI), 0.2+ ends the escape there (ESC ( [ designates G0).
+ */
+static inline int porthole_vterm_modern(void) { return PORTHOLE_VTERM_MODERN; }
 
 /** The callbacks Swift implements; the same on every libvterm version. */
 typedef struct PortholeVTermHandlers {
@@ -44,6 +55,8 @@ typedef struct PortholeVTermHandlers {
 typedef struct PortholeVTermBridge {
     VTermStateCallbacks callbacks;
     PortholeVTermHandlers handlers;
+    /** Rows before the resize in progress (libvterm has already changed its own). */
+    int rows;
 } PortholeVTermBridge;
 
 static inline int porthole_vterm__putglyph(VTermGlyphInfo *info, VTermPos pos, void *user) {
@@ -102,6 +115,19 @@ static inline int porthole_vterm__bell(void *user) {
 #if PORTHOLE_VTERM_MODERN
 static inline int porthole_vterm__resize(int rows, int cols, VTermStateFields *fields, void *user) {
     PortholeVTermBridge *b = (PortholeVTermBridge *)user;
+    /* Give each screen's line info the new row count, as libvterm's own
+     * screen would. Without this the state indexes past the old arrays once
+     * the terminal grows. VTerms made by vterm_new use malloc/free. */
+    for (int i = 0; i < 2; i++) {
+        VTermLineInfo *old = fields->lineinfos[i];
+        if (!old) continue;
+        VTermLineInfo *fresh = (VTermLineInfo *)calloc((size_t)rows, sizeof(VTermLineInfo));
+        if (!fresh) abort();  /* the state would write past `old` */
+        memcpy(fresh, old, (size_t)(rows < b->rows ? rows : b->rows) * sizeof(VTermLineInfo));
+        free(old);
+        fields->lineinfos[i] = fresh;
+    }
+    b->rows = rows;
     int delta = 0;
     int ret = b->handlers.resize(rows, cols, &delta, b->handlers.user);
     fields->pos.row += delta;
@@ -110,6 +136,7 @@ static inline int porthole_vterm__resize(int rows, int cols, VTermStateFields *f
 #else
 static inline int porthole_vterm__resize(int rows, int cols, VTermPos *delta, void *user) {
     PortholeVTermBridge *b = (PortholeVTermBridge *)user;
+    b->rows = rows;
     int d = 0;
     int ret = b->handlers.resize(rows, cols, &d, b->handlers.user);
     delta->row += d;
@@ -118,14 +145,16 @@ static inline int porthole_vterm__resize(int rows, int cols, VTermPos *delta, vo
 #endif
 
 /**
- * Installs `handlers` as the state callbacks of `state`. The returned bridge
- * must stay alive while the VTerm exists; free it with porthole_vterm_detach.
+ * Installs `handlers` as the state callbacks of `state` (of a VTerm made by
+ * vterm_new with `rows` rows). The returned bridge must stay alive while the
+ * VTerm exists; free it with porthole_vterm_detach.
  */
-static inline PortholeVTermBridge *porthole_vterm_attach(VTermState *state,
+static inline PortholeVTermBridge *porthole_vterm_attach(VTermState *state, int rows,
                                                          const PortholeVTermHandlers *handlers) {
     PortholeVTermBridge *b = (PortholeVTermBridge *)calloc(1, sizeof(PortholeVTermBridge));
     if (!b) return NULL;
     b->handlers = *handlers;
+    b->rows = rows;
     b->callbacks.putglyph = porthole_vterm__putglyph;
     b->callbacks.movecursor = porthole_vterm__movecursor;
     b->callbacks.scrollrect = porthole_vterm__scrollrect;

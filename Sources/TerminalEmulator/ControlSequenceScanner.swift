@@ -1,3 +1,4 @@
+import CVTerm
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -95,6 +96,11 @@ struct ControlSequenceScanner {
     /// libvterm 0.1 crashes on the 16th separator of one CSI.
     static let separatorLimit = 15
 
+    /// libvterm 0.1 opens a CSI, OSC or DCS on `[`, `]` or `P` even after an
+    /// escape's intermediate bytes; 0.2+ ends the escape there. The scanner
+    /// must see the same sequences as the libvterm it runs with.
+    static let introducersAfterIntermediates = porthole_vterm_modern() == 0
+
     /// Scans `bytes` from `from`; returns the first event, the offset where it
     /// takes effect, and where to go on scanning; nil when the rest holds none.
     mutating func next(in bytes: UnsafeRawBufferPointer, from: Int) -> (event: Event, at: Int, resume: Int)? {
@@ -191,10 +197,11 @@ struct ControlSequenceScanner {
 
     /// A byte after ESC (and any intermediates).
     private mutating func escapeByte(_ byte: UInt8) -> Event? {
+        let introducer = byte == 0x5B || byte == 0x5D || byte == 0x50
         switch byte {
         case 0x20...0x2F:
             escapeIntermediate = true
-        case 0x40...0x5F where !escapeIntermediate:
+        case 0x40...0x5F where !escapeIntermediate || (introducer && Self.introducersAfterIntermediates):
             // 7-bit forms of C1 controls.
             switch byte {
             case 0x5B:  // [

@@ -94,7 +94,8 @@ public final class Terminal {
         }, user)
         var handlers = Terminal.stateHandlers
         handlers.user = user
-        bridge = porthole_vterm_attach(state, &handlers)
+        bridge = porthole_vterm_attach(state, Int32(rows), &handlers)
+        guard bridge != nil else { fatalError("out of memory attaching to libvterm") }
         vterm_state_set_bold_highbright(state, 0)
         vterm_state_reset(state, 1)
     }

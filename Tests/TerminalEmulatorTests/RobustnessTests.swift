@@ -134,19 +134,29 @@ final class RobustnessTests: XCTestCase {
     /// as the write; the terminal hands it bounded pieces, so a large feed
     /// runs on a small stack.
     func testLargeFeedOnASmallStack() {
+        final class Result: @unchecked Sendable { var lastFullRow = "" }   // written before `done` is fulfilled
         let text = Array(String(repeating: "x", count: 8 << 20).utf8)   // would need 32 MiB of stack
         let done = expectation(description: "fed")
-        var lastRow = ""   // the last full row
+        let result = Result()
         let thread = Thread {
             let t = Terminal(cols: 80, rows: 24)
             t.feed(text)
-            lastRow = t.text(row: 22)
+            result.lastFullRow = t.text(row: 22)
             done.fulfill()
         }
         thread.stackSize = 512 << 10
         thread.start()
         wait(for: [done], timeout: 60)
-        XCTAssertEqual(lastRow, String(repeating: "x", count: 80))
+        XCTAssertEqual(result.lastFullRow, String(repeating: "x", count: 80))
+    }
+
+    /// libvterm 0.1 reads ESC ( [ as the start of a CSI; the scanner must
+    /// agree, or a REP or a DCS behind it would slip past the guards.
+    func testSequenceIntroducerAfterEscapeIntermediate() {
+        let h = Harness(cols: 10, rows: 2)
+        h.feed("\(esc)([5b\(esc))P$qx\(esc)\\ok")   // would hang / crash libvterm 0.1
+        XCTAssertEqual(h.terminal.cursor.row, 0)
+        XCTAssertTrue(h.lines[0].hasSuffix("ok"), h.lines[0])
     }
 
     func testBinaryGarbageWithC1Controls() {
