@@ -1,6 +1,8 @@
 /// Rendition flags of a cell (SGR 1, 2, 3, 4, 5, 7, 9 and their resets).
 public struct CellAttributes: OptionSet, Hashable, Sendable {
+    /// The flag bits (bit 7 is never set in cells handed out).
     public let rawValue: UInt8
+    /// Attributes from their bits.
     public init(rawValue: UInt8) { self.rawValue = rawValue }
 
     /// SGR 1.

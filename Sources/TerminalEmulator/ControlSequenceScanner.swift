@@ -116,6 +116,25 @@ struct ControlSequenceScanner {
                 escapeIntermediate = false
                 continue
             }
+            if state == .csi, phase == .params, !withholding {
+                // Fast path through parameter digits and separators, the
+                // bulk of colour-heavy output.
+                while i < count {
+                    let b = base[i]
+                    if b &- 0x30 < 10 {
+                        let digit = Int32(b &- 0x30)
+                        current = current < 0 ? digit : min(current &* 10 &+ digit, 1_000_000)
+                    } else if (b == 0x3B || b == 0x3A) && separators < Self.separatorLimit {
+                        separators += 1
+                        endParam()
+                        currentIsSub = b == 0x3A
+                    } else {
+                        break
+                    }
+                    i += 1
+                }
+                guard i < count else { return nil }
+            }
             let byte = base[i]
             if state == .withheldString, stringEscape, byte != 0x5C {
                 // ESC cut the hidden string short: hand over, then read this
@@ -286,7 +305,7 @@ struct ControlSequenceScanner {
         guard marker == 0 else { return nil }
         switch final {
         case 0x6D:  // m: SGR
-            return sgrTurnsFaintOn() ? .faintOn : nil
+            return params.containsTwo && sgrTurnsFaintOn() ? .faintOn : nil
         case 0x4A:  // J: ED
             return params.count == 1 && params[0] == 3 ? .eraseScrollback : nil
         case 0x75:  // u: SCORC

@@ -6,9 +6,12 @@ public struct TerminalCursor: Hashable, Sendable {
     public var col: Int
     /// False after DECTCEM reset (`ESC [ ? 25 l`).
     public var visible: Bool
+    /// Block, underline or bar (DECSCUSR).
     public var shape: CursorShape
+    /// Whether the program asked for a blinking cursor.
     public var blinking: Bool
 
+    /// A cursor at (row, col).
     public init(row: Int = 0, col: Int = 0, visible: Bool = true,
                 shape: CursorShape = .block, blinking: Bool = true) {
         self.row = row

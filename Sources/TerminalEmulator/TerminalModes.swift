@@ -11,6 +11,7 @@ public struct TerminalModes: Hashable, Sendable {
     /// The whole screen is in reverse video (DECSCNM, DECSET 5).
     public var reverseVideo: Bool
 
+    /// Modes with the given values (defaults: a freshly reset terminal).
     public init(alternateScreen: Bool = false, mouseReporting: MouseReporting = .off,
                 bracketedPaste: Bool = false, applicationCursorKeys: Bool = false,
                 reverseVideo: Bool = false) {
