@@ -103,7 +103,7 @@ extension Terminal {
 
     func ringBell() {
         bellCount += 1
-        onBell?()
+        bellsRung += 1  // onBell runs when the feed is done (see Terminal.notify)
     }
 
     // MARK: Erase, scroll, move

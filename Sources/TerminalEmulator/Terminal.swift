@@ -13,15 +13,17 @@ import CVTerm
 /// memory for every scrolled line.
 ///
 /// Not thread-safe: one thread owns a `Terminal` (in the console, the thread
-/// that owns curses). Callbacks run on that thread, inside the call that
-/// caused them.
+/// that owns curses). Callbacks (`send`, `onTitleChange`, `onBell`) run on
+/// that thread at the end of the call that caused them, once the terminal is
+/// done with the bytes, so they may call back into it (even `feed`).
 public final class Terminal {
     /// Bytes the program must receive: replies (device attributes, cursor
     /// position reports), key encodings and pastes. Called after the `feed`,
     /// `sendKey` or `paste` that produced them, never with an empty array.
     /// Output produced while this is nil is discarded.
     public var send: (([UInt8]) -> Void)?
-    /// Called when the program sets a new window title (OSC 0 or OSC 2).
+    /// Called when the program sets a new window title (OSC 0 or OSC 2); with
+    /// several changes in one feed, once with the last.
     public var onTitleChange: ((String) -> Void)?
     /// Called for every BEL the program rings.
     public var onBell: (() -> Void)?
@@ -58,6 +60,9 @@ public final class Terminal {
     var pendingOutput: [UInt8] = []
     /// When set, output is captured here instead (mode probes).
     var probe: [UInt8]?
+    /// Title change and bells waiting for the end of the current call.
+    private var titleChanged = false
+    var bellsRung = 0
 
     /// Narrowest screen: a wide character must fit on a line (libvterm
     /// misplaces the cursor on a one-column screen).
@@ -144,6 +149,7 @@ public final class Terminal {
         if !withholding { write(base + done, bytes.count - done) }
         keepCursorOnScreen()
         flushOutput()
+        notify()
     }
 
     /// Feeds bytes the program wrote.
@@ -195,7 +201,7 @@ public final class Terminal {
         case .title(let newTitle):
             guard newTitle != title else { return }
             title = newTitle
-            onTitleChange?(newTitle)
+            titleChanged = true
         case .faintOn:
             live.pointee.pen.set(.dim, true)
         case .eraseScrollback:
@@ -236,6 +242,18 @@ public final class Terminal {
         let bytes = pendingOutput
         pendingOutput.removeAll(keepingCapacity: true)
         send?(bytes)
+    }
+
+    /// Tells the owner about a new title and bells, after the bytes are done.
+    private func notify() {
+        if titleChanged {
+            titleChanged = false
+            onTitleChange?(title)
+        }
+        while bellsRung > 0 {
+            bellsRung -= 1
+            onBell?()
+        }
     }
 
     // MARK: Size

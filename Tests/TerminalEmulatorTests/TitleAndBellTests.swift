@@ -50,6 +50,15 @@ final class TitleAndBellTests: XCTestCase {
         XCTAssertEqual(h.lines[0], "ok")
     }
 
+    func testCallbacksMayFeedTheTerminal() {
+        let t = Terminal(cols: 20, rows: 2)
+        t.onBell = { t.feed("[bell]") }
+        t.onTitleChange = { t.feed("[\($0)]") }
+        t.feed("a\u{7}b\(esc)]2;T\u{7}c")
+        XCTAssertEqual(t.text(row: 0), "abc[T][bell]", "callbacks run after the feed's own bytes")
+        XCTAssertEqual(t.title, "T")
+    }
+
     func testBell() {
         let h = Harness()
         var rung = 0
