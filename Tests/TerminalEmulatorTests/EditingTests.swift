@@ -110,6 +110,9 @@ final class EditingTests: XCTestCase {
         let h = Harness(cols: 6, rows: 1)
         h.feed("a\(csi)1\"qbc\(csi)0\"qd\(csi)?2K")     // DECSCA protects b c; DECSEL
         XCTAssertEqual(h.lines[0], " bc")
+        h.feed("\(csi)44m\(csi)?2K\(csi)0m\r\n")       // erased with a blue background, then scrolled off
+        XCTAssertEqual(h.terminal.scrollbackLine(0).count, 6, "coloured blanks are kept")
+        XCTAssertEqual(h.terminal.scrollbackLine(0).last?.background, .indexed(4))
     }
 
     func testFullResetClearsScreenAndModes() {
