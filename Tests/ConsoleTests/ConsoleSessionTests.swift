@@ -3,36 +3,7 @@ import XCTest
 
 /// The console driven through tmux as a user drives it, on the embedded demo
 /// platform of the real `porthole` binary.
-final class ConsoleSessionTests: XCTestCase {
-    private var console: ConsoleLaunch!
-    private var tmux: TmuxConsole { console.tmux }
-
-    override func setUpWithError() throws {
-        console = try ConsoleLaunch()
-        // The demo platform is up when its three functions have running instances.
-        try tmux.waitUntil("the demo functions and a running instance", timeout: 60) { screen in
-            ["cpu-burner", "env-printer", "hello", "Running"].allSatisfy { ScreenReading.contains(screen, $0) }
-        }
-    }
-
-    override func tearDown() {
-        console?.stop()
-        console = nil
-    }
-
-    /// Logs into the selected instance and waits for its shell; returns the instance id.
-    @discardableResult
-    private func loginSelected(file: StaticString = #filePath, line: UInt = #line) throws -> String {
-        let screen = try tmux.capture()
-        let id = try XCTUnwrap(ScreenReading.selectedInstanceID(screen), "no selected instance on screen", file: file, line: line)
-        try tmux.press("Enter")
-        try tmux.waitFor("/ \(id) · shell", file: file, line: line)
-        // The shell is ready when it answers.
-        try tmux.typeLine("echo ready-$((40+2))-\(id.suffix(4))")
-        try tmux.waitFor("ready-42-\(id.suffix(4))", file: file, line: line)
-        return id
-    }
-
+final class ConsoleSessionTests: ConsoleTestCase {
     func testShowsDemoFunctionsAndTheirInstances() throws {
         let screen = try tmux.capture()
         XCTAssertTrue(screen[0].contains("porthole ▸ local (embedded)"), screen[0])

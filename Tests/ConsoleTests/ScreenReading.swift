@@ -23,6 +23,11 @@ enum ScreenReading {
         }
     }
 
+    /// The ids in the rows of the instance table (not the status line's).
+    static func tableIDs(_ screen: [String]) -> [String] {
+        screen.filter { $0.contains("│▶c-") || $0.contains("│ c-") }.compactMap { instanceIDs(in: $0).first }
+    }
+
     /// The id on the selected row of the instance table (the row marked ▶ c-…).
     static func selectedInstanceID(_ screen: [String]) -> String? {
         for row in screen {

@@ -70,6 +70,18 @@ final class TmuxConsole {
         try tmux(["send-keys", "-t", name, "-l", text])
     }
 
+    /// Sends raw bytes, in hex, as if the terminal produced them (mouse reports).
+    func sendHex(_ bytes: [String]) throws {
+        try tmux(["send-keys", "-t", name, "-H"] + bytes)
+    }
+
+    /// Where tmux's cursor is (the console puts it in the focused pane).
+    func cursor() throws -> (column: Int, row: Int) {
+        let text = try tmux(["display-message", "-p", "-t", name, "#{cursor_x} #{cursor_y} #{cursor_flag}"])
+        let parts = text.split(separator: " ").compactMap { Int($0.trimmingCharacters(in: .whitespacesAndNewlines)) }
+        return parts.count >= 2 ? (parts[0], parts[1]) : (-1, -1)
+    }
+
     /// Types a line and Enter.
     func typeLine(_ text: String) throws {
         try type(text)
@@ -89,7 +101,9 @@ final class TmuxConsole {
         var arguments = ["capture-pane", "-p", "-t", name]
         if escapes { arguments.insert("-e", at: 1) }
         let text = try tmux(arguments)
-        return text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+        var rows = text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+        if rows.last == "" { rows.removeLast() }  // the newline ending the last row
+        return rows
     }
 
     var screenText: String { (try? capture().joined(separator: "\n")) ?? "" }
