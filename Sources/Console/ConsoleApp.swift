@@ -154,7 +154,7 @@ public final class ConsoleApp {
         }
     }
 
-    private var needsFrame: Bool { fullRedraw || chromeDirty || panesDirty || overlay != nil && panesDirty }
+    private var needsFrame: Bool { fullRedraw || chromeDirty || panesDirty }
 
     private func nanosSinceFrame() -> UInt64 {
         DispatchTime.now().uptimeNanoseconds &- lastFrameNanos
@@ -203,9 +203,6 @@ public final class ConsoleApp {
         for id in visiblePaneIDs {
             guard let pane = panes[id] else { continue }
             PaneView.draw(pane, on: screen, focused: focus == .pane(id), synchronized: synchronized, paneStyle: theme[.pane])
-        }
-        if areas.panes.isEmpty == false, panes.isEmpty {
-            screen.fill(areas.panes, pen: screen.pen(.screen))
         }
         var cursor: (Int, Int)?
         let whole = Rect(x: 0, y: 1, width: screen.cols, height: max(0, screen.rows - 2))

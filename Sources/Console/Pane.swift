@@ -54,11 +54,12 @@ final class Pane {
         terminal.onTitleChange = { [weak self] _ in self?.chromeDirty = true }
     }
 
-    /// The title drawn in the border: function, instance, what runs, and how it ended.
+    /// The title drawn in the border: function, instance, what runs, the program's
+    /// own title when it set one, and how the session ended.
     var title: String {
-        var parts = "\(functionName) / \(instanceId) · "
+        var parts = "\(functionName) / \(instanceId) · \(purpose.label)"
         let programTitle = terminal.title
-        parts += programTitle.isEmpty || state.isFinished ? purpose.label : programTitle
+        if !programTitle.isEmpty && !state.isFinished { parts += " · " + programTitle }
         if !state.isOpen { parts += " · " + state.summary }
         if scrollback != nil { parts += " · scrollback" }
         return parts

@@ -154,3 +154,14 @@ final class ConsoleNavigationTests: ConsoleTestCase {
         XCTAssertEqual(cursor.column, column)
     }
 }
+
+/// Pastes from the outer terminal reach the pane's program as one bracketed paste.
+final class ConsolePasteTests: ConsoleTestCase {
+    func testPasteReachesTheFocusedPane() throws {
+        try loginSelected()
+        try tmux.pasteBuffer("echo pasted-$((3*3))")
+        try tmux.waitFor("echo pasted-$((3*3))")
+        try tmux.press("Enter")
+        try tmux.waitFor("pasted-9")
+    }
+}

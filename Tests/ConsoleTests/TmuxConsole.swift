@@ -70,6 +70,12 @@ final class TmuxConsole {
         try tmux(["send-keys", "-t", name, "-l", text])
     }
 
+    /// Pastes text the way a terminal does, bracketed when the program asked for it.
+    func pasteBuffer(_ text: String) throws {
+        try tmux(["set-buffer", "-b", "test-paste", text])
+        try tmux(["paste-buffer", "-p", "-b", "test-paste", "-t", name])
+    }
+
     /// Sends raw bytes, in hex, as if the terminal produced them (mouse reports).
     func sendHex(_ bytes: [String]) throws {
         try tmux(["send-keys", "-t", name, "-H"] + bytes)
