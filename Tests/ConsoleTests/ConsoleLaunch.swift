@@ -7,8 +7,9 @@ final class ConsoleLaunch {
     let tmux: TmuxConsole
 
     init(arguments: [String] = [], environment: [String: String] = [:], cols: Int = 160, rows: Int = 48) throws {
+        // A missing binary is a failure, not a skip: these tests exist to run it.
         guard FileManager.default.isExecutableFile(atPath: TmuxConsole.portholeBinary.path) else {
-            throw XCTSkip("build porthole first (swift build)")
+            throw MissingBinary(path: TmuxConsole.portholeBinary.path)
         }
         tmux = try TmuxConsole(
             command: [TmuxConsole.portholeBinary.path] + arguments,
@@ -16,4 +17,9 @@ final class ConsoleLaunch {
     }
 
     func stop() { tmux.kill() }
+
+    struct MissingBinary: Error, CustomStringConvertible {
+        let path: String
+        var description: String { "\(path) is missing: build it with `swift build --build-tests` before `swift test --skip-build`" }
+    }
 }

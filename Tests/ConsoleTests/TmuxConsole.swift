@@ -24,7 +24,7 @@ final class TmuxConsole {
 
     /// Starts `command` (argv, run by tmux through the shell) in a new detached session.
     init(command: [String], environment: [String: String] = [:], cols: Int = 160, rows: Int = 48) throws {
-        guard Self.which("tmux") != nil else { throw XCTSkip("tmux is not installed") }
+        guard Self.which("tmux") != nil else { throw CommandFailure(argv: ["tmux"], status: 127, output: "tmux is not installed (apt-get install tmux)") }
         let number = Self.counter.withLock { () -> Int in
             Self.next += 1
             return Self.next
