@@ -17,6 +17,8 @@ import Darwin
 ///   ignores (it knows 1047 and 1049);
 /// - cursor restores (DECRC `ESC 8`, SCORC `ESC [ u`, DECRST 1048/1049):
 ///   libvterm 0.1 restores a cursor saved before a resize without clamping it;
+/// - RIS (`ESC c`): libvterm's reset leaves the alternate screen without
+///   saying so and keeps reverse video and mouse reporting on;
 /// - APC, PM and SOS strings, whose contents libvterm 0.1 prints as text;
 /// - DCS strings: libvterm 0.1 crashes answering a DECRQSS it does not know
 ///   (a bad printf format), so only the requests it answers are passed on;
@@ -43,6 +45,10 @@ struct ControlSequenceScanner {
         /// The final byte of a REP, at the event's offset, not yet given to
         /// libvterm: the terminal decides whether libvterm may run it.
         case repeatFinal
+        /// The `c` of a RIS, at the event's offset, not yet given to libvterm.
+        case fullResetFinal
+        /// The stream is between sequences here (asked for with `reportGround`).
+        case groundReached
         /// Bytes from here on are withheld from libvterm. With `cancelEscape`
         /// libvterm has been given an ESC that must now be cancelled (CAN).
         case withholdStart(cancelEscape: Bool)
@@ -83,6 +89,12 @@ struct ControlSequenceScanner {
     private var tooManyParams = false
     /// Bytes are being withheld from libvterm.
     private(set) var withholding = false
+    /// Set to get a `groundReached` event at the next point between sequences.
+    var reportGround = false
+
+    /// Between sequences: libvterm's parser is idle too, so the terminal may
+    /// give it sequences of its own.
+    var isGround: Bool { state == .ground && !withholding }
     // OSC or DCS payload being read.
     private var osc: [UInt8] = []
     private var dcs: [UInt8] = []
@@ -108,6 +120,10 @@ struct ControlSequenceScanner {
         let count = bytes.count
         var i = from
         while i < count {
+            if reportGround && isGround {
+                reportGround = false
+                return (.groundReached, i, i)
+            }
             if state == .ground {
                 // Fast path: jump to the next ESC.
                 guard let hit = memchr(base + i, 0x1B, count - i) else { return nil }
@@ -164,7 +180,8 @@ struct ControlSequenceScanner {
             i += 1
             if let event = step(byte) {
                 switch event {
-                case .withholdStart, .repeatFinal: return (event, i - 1, i)  // that byte is not passed on yet
+                case .withholdStart, .repeatFinal, .fullResetFinal:
+                    return (event, i - 1, i)  // that byte is not passed on yet
                 default: return (event, i, i)
                 }
             }
@@ -247,7 +264,10 @@ struct ControlSequenceScanner {
             }
         case 0x30...0x7E:
             state = .ground
-            return !escapeIntermediate && byte == 0x38 ? .cursorRestored : nil  // ESC 8
+            guard !escapeIntermediate else { return nil }
+            if byte == 0x38 { return .cursorRestored }   // ESC 8: DECRC
+            if byte == 0x63 { return .fullResetFinal }   // ESC c: RIS
+            return nil
         default:
             break  // libvterm ignores other bytes inside an escape
         }

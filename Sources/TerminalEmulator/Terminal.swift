@@ -60,6 +60,9 @@ public final class Terminal {
     var pendingOutput: [UInt8] = []
     /// When set, output is captured here instead (mode probes).
     var probe: [UInt8]?
+    /// A resize happened while libvterm was inside a sequence: its margins
+    /// are reset at the next point between sequences.
+    private var marginResetPending = false
     /// Title change and bells waiting for the end of the current call.
     private var titleChanged = false
     var bellsRung = 0
@@ -123,6 +126,7 @@ public final class Terminal {
         var done = 0                                 // bytes written or withheld
         var scanned = 0
         var withholding = scanner.withholding
+        if marginResetPending && scanner.isGround { resetMargins() }
         while let (event, at, resume) = scanner.next(in: bytes, from: scanned) {
             if !withholding { write(base + done, at - done) }
             done = at
@@ -142,12 +146,20 @@ public final class Terminal {
                 // never does. CAN drops the sequence instead.
                 writeRaw(live.pointee.lastGlyphWidth > 0 ? Terminal.repeatFinal : Terminal.cancel)
                 done = resume
+            case .fullResetFinal:
+                // Leave the alternate screen, reverse video and mouse modes
+                // through libvterm (its reset drops them silently or not at
+                // all), then reset. CAN ends the ESC it already has.
+                writeRaw(Terminal.fullReset)
+                done = resume
+            case .groundReached:
+                if marginResetPending { resetMargins() }
             default:
                 apply(event)
             }
         }
         if !withholding { write(base + done, bytes.count - done) }
-        keepCursorOnScreen()
+        if scanner.isGround { keepCursorOnScreen() }
         flushOutput()
         notify()
     }
@@ -184,6 +196,7 @@ public final class Terminal {
     private static let cancel: [UInt8] = [0x18]
     private static let repeatFinal: [UInt8] = [0x62]
     private static let escape: [UInt8] = [0x1B]
+    private static let fullReset = Array("\u{18}\u{1B}[?1047l\u{1B}[?5l\u{1B}[?1000l\u{1B}c".utf8)
 
     private func writeRaw(_ bytes: [UInt8]) {
         bytes.withUnsafeBufferPointer { writeRaw($0.baseAddress!, $0.count) }
@@ -211,7 +224,7 @@ public final class Terminal {
             writeRaw(Array("\u{1B}[?1047\(on ? "h" : "l")".utf8))
         case .cursorRestored:
             keepCursorOnScreen()
-        case .withholdStart, .withholdEnd, .repeatFinal:
+        case .withholdStart, .withholdEnd, .repeatFinal, .fullResetFinal, .groundReached:
             break  // handled in feed
         }
     }
@@ -266,15 +279,26 @@ public final class Terminal {
         let cols = max(Terminal.minimumCols, cols), rows = max(1, rows)
         guard cols != self.cols || rows != self.rows else { return }
         vterm_set_size(vterm, Int32(rows), Int32(cols))
-        // libvterm 0.1 clamps the bottom and right margins to the new size but
-        // not the top and left ones; an inverted scroll region then makes it
+        // libvterm clamps the bottom and right margins to the new size but not
+        // the top and left ones; an inverted scroll region then makes it
         // memmove a negative length. Reset the margins (xterm does too on
-        // resize) and put the cursor back where it was: DECSTBM and DECSLRM
-        // home it.
+        // resize), at once if libvterm is between sequences, else as soon as
+        // it is (a sequence of ours would cut one of the program's in two).
+        if scanner.isGround {
+            resetMargins()
+        } else {
+            marginResetPending = true
+            scanner.reportGround = true
+        }
+        flushOutput()
+    }
+
+    /// Full-screen margins, the cursor where it was (DECSTBM and DECSLRM home it).
+    private func resetMargins() {
+        marginResetPending = false
         var pos = VTermPos()
         vterm_state_get_cursorpos(state, &pos)
         writeRaw(Array("\u{1B}[r\u{1B}[s\u{1B}[\(pos.row + 1);\(pos.col + 1)H".utf8))
-        flushOutput()
     }
 
     /// The most scrollback lines kept; lowering it drops the oldest.

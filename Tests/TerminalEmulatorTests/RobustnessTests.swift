@@ -159,6 +159,34 @@ final class RobustnessTests: XCTestCase {
         XCTAssertTrue(h.lines[0].hasSuffix("ok"), h.lines[0])
     }
 
+    /// A resize can land in the middle of a sequence (pty reads split
+    /// anywhere): the program's sequence must survive the margin reset.
+    func testResizeInsideASequence() {
+        let h = Harness(cols: 40, rows: 12)
+        h.feed("\(csi)9;12r\(csi)3")
+        h.terminal.resize(cols: 20, rows: 5)
+        h.feed("1mred\(esc)]2;ti")
+        XCTAssertEqual(h.cell(0, 0).foreground, .indexed(1), "ESC [ 3 | 1 m is still SGR 31")
+        h.terminal.resize(cols: 30, rows: 4)
+        h.feed("tle\u{7}\r\n\n\n\nend")
+        XCTAssertEqual(h.terminal.title, "title")
+        XCTAssertEqual(h.lines.last, "end", "margins were reset: the whole screen scrolls")
+    }
+
+    /// xterm's RIS leaves the alternate screen and ends reverse video and
+    /// mouse reporting; libvterm's reset does not, or not visibly.
+    func testFullResetFromTheAlternateScreen() {
+        let h = Harness(cols: 10, rows: 3)
+        h.feed("primary\(csi)?1049h\(csi)?5h\(csi)?1002halt")
+        h.feed("\(esc)c")
+        XCTAssertFalse(h.terminal.modes.alternateScreen)
+        XCTAssertFalse(h.terminal.modes.reverseVideo)
+        XCTAssertEqual(h.terminal.modes.mouseReporting, .off)
+        XCTAssertEqual(h.lines, ["", "", ""], "RIS clears the screen")
+        h.feed("x")
+        XCTAssertEqual(h.cell(0, 0).attributes, [])
+    }
+
     func testBinaryGarbageWithC1Controls() {
         let h = Harness(cols: 40, rows: 4)
         // Seen while fuzzing: a phantom-column cursor, then C2 98 (U+0098, SOS)
