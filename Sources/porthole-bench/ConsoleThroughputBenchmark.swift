@@ -24,6 +24,7 @@ enum ConsoleThroughputBenchmark {
         defer { reference.kill() }
         try reference.start(cols: 160, rows: 48, command: "env PS1='$ ' bash --norc --noprofile")
         try reference.wait(timeout: 10) { $0.contains("$") }
+        progress("reference shell ready")
 
         // Porthole: the console on its embedded platform, one pane zoomed to 160x48.
         let state = FileManager.default.temporaryDirectory.appendingPathComponent("porthole-bench-console-\(getpid())").path
@@ -31,16 +32,19 @@ enum ConsoleThroughputBenchmark {
         defer { console.kill() }
         try console.start(cols: 162, rows: 52, command: "\(binary) --refresh 1", environment: ["PORTHOLE_STATE_DIR": state])
         try console.wait(timeout: 30) { $0.contains("Running") }
+        progress("console shows instances")
         try console.keys("Enter")
         try console.wait(timeout: 15) { $0.contains("# ") || $0.contains("$ ") }
         try console.keys("C-a", "z")
         try fitPane(console)
+        progress("pane sized 160x48")
 
         var tmuxTimes: [Double] = []
         var portholeTimes: [Double] = []
-        for _ in 0..<runs {
+        for run in 0..<runs {
             tmuxTimes.append(try timeCommand(reference, command))
             portholeTimes.append(try timeCommand(console, command))
+            progress("run \(run + 1): tmux \(tmuxTimes.last!) s, porthole \(portholeTimes.last!) s")
         }
 
         // Echo in a second pane while the first floods.
@@ -104,4 +108,8 @@ enum ConsoleThroughputBenchmark {
         }
         return now() - start
     }
+}
+
+func progress(_ text: String) {
+    FileHandle.standardError.write(Data("  … \(text)\n".utf8))
 }

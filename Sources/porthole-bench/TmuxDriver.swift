@@ -5,18 +5,45 @@ import Foundation
 struct TmuxDriver {
     let socket: String
 
+    /// Runs tmux; `capture` reads its output. Never capture a command that may start
+    /// the server: the daemon inherits the pipe and the read would never end.
+    /// (posix_spawn + waitpid: Foundation's Process did not notice tmux exiting here.)
     @discardableResult
-    func run(_ arguments: [String]) throws -> String {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/tmux")
-        process.arguments = ["-L", socket] + arguments
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        process.standardError = FileHandle.nullDevice
-        try process.run()
-        let data = pipe.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return String(decoding: data, as: UTF8.self)
+    func run(_ arguments: [String], capture: Bool = false) throws -> String {
+        let argv = ["/usr/bin/tmux", "-L", socket] + arguments
+        var fds: [Int32] = [0, 0]
+        guard pipe(&fds) == 0 else { throw BenchmarkError("pipe failed") }
+        var actions = posix_spawn_file_actions_t()
+        posix_spawn_file_actions_init(&actions)
+        defer { posix_spawn_file_actions_destroy(&actions) }
+        posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
+        if capture {
+            posix_spawn_file_actions_adddup2(&actions, fds[1], 1)
+        } else {
+            posix_spawn_file_actions_addopen(&actions, 1, "/dev/null", O_WRONLY, 0)
+        }
+        posix_spawn_file_actions_addopen(&actions, 2, "/dev/null", O_WRONLY, 0)
+        posix_spawn_file_actions_addclose(&actions, fds[0])
+        posix_spawn_file_actions_addclose(&actions, fds[1])
+        let cArgs = argv.map { strdup($0) } + [nil]
+        defer { cArgs.forEach { free($0) } }
+        var pid: pid_t = 0
+        let rc = cArgs.withUnsafeBufferPointer { posix_spawn(&pid, argv[0], &actions, nil, $0.baseAddress!, environ) }
+        close(fds[1])
+        guard rc == 0 else {
+            close(fds[0])
+            throw BenchmarkError("cannot run tmux: \(String(cString: strerror(rc)))")
+        }
+        var output: [UInt8] = []
+        var buffer = [UInt8](repeating: 0, count: 65536)
+        while capture {
+            let n = buffer.withUnsafeMutableBytes { read(fds[0], $0.baseAddress, $0.count) }
+            if n > 0 { output += buffer[0..<n] } else if n < 0 && errno == EINTR { continue } else { break }
+        }
+        close(fds[0])
+        var status: Int32 = 0
+        while waitpid(pid, &status, 0) < 0 && errno == EINTR {}
+        return String(decoding: output, as: UTF8.self)
     }
 
     func start(cols: Int, rows: Int, command: String, environment: [String: String] = [:]) throws {
@@ -26,7 +53,7 @@ struct TmuxDriver {
 
     func keys(_ keys: String...) throws { try run(["send-keys"] + keys) }
     func literal(_ text: String) throws { try run(["send-keys", "-l", text]) }
-    func screen() throws -> String { try run(["capture-pane", "-p"]) }
+    func screen() throws -> String { try run(["capture-pane", "-p"], capture: true) }
     func resize(cols: Int, rows: Int) throws { try run(["resize-window", "-x", String(cols), "-y", String(rows)]) }
     func kill() { _ = try? run(["kill-server"]) }
 

@@ -46,6 +46,16 @@ func runExecBenchmarks() async throws {
     line("  server process peak RSS \(fmt(peakRSSMiB(), 1)) MiB")
 }
 
+func runTerminalBenchmark() {
+    // The pty rate measured now is the reference the emulator must outrun.
+    let pty = LocalPTY.drain(["seq", "1", quick ? "1000000" : "3000000"])
+    let ptyRate = Double(pty.bytes) / 1e6 / pty.seconds
+    line("terminal emulator feed (80x24, 64 KiB chunks, median of 5); local pty rate now \(fmt(ptyRate, 1)) MB/s")
+    for result in TerminalFeedBenchmark.run(megabytes: quick ? 8 : 32) {
+        line("  \(result.name.padding(toLength: 8, withPad: " ", startingAt: 0)) \(fmt(result.megabytesPerSecond, 1)) MB/s  memcpy \(fmt(result.memcpyMegabytesPerSecond, 0)) MB/s  ×pty \(fmt(result.megabytesPerSecond / ptyRate, 1))  (goal ×pty ≥ 10)")
+    }
+}
+
 func runConsoleBenchmark() throws {
     let lines = quick ? 1_000_000 : 8_500_000
     let runs = quick ? 1 : 3
@@ -63,6 +73,7 @@ func runConsoleBenchmark() throws {
 do {
     line("porthole-bench \(which) — \(ISO8601DateFormatter().string(from: Date())), \(ProcessInfo.processInfo.activeProcessorCount) cores")
     if which == "exec" || which == "all" { try await runExecBenchmarks() }
+    if which == "terminal" || which == "all" { runTerminalBenchmark() }
     if which == "console" || which == "all" { try runConsoleBenchmark() }
 } catch {
     FileHandle.standardError.write(Data("porthole-bench: \(error)\n".utf8))
