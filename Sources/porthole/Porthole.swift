@@ -55,8 +55,14 @@ struct ConsoleCommand: AsyncParsableCommand {
                 let embedded = try await EmbeddedPlatform.start(
                     specs: specs, options: LocalPlatform.Options(isolation: isolation.value))
                 options.contextName = "local (embedded)"
-                defer { embedded.platform.shutdown() }
-                try await runOnUIThread(ConsoleApp(backend: embedded.backend(), options: options))
+                do {
+                    try await runOnUIThread(ConsoleApp(backend: embedded.backend(), options: options))
+                } catch {
+                    await embedded.shutdown()
+                    throw error
+                }
+                // Every instance the console started goes with it.
+                await embedded.shutdown()
             }
         } catch let error as ExitCode {
             throw error
