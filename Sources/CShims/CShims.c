@@ -65,40 +65,6 @@ pid_t porthole_spawn_pty(const char *path, char *const argv[], char *const envp[
     return pid;
 }
 
-pid_t porthole_spawn_pipes(const char *path, char *const argv[], char *const envp[],
-                           const char *cwd, int *stdin_fd, int *stdout_fd, int *stderr_fd) {
-    int in[2], out[2], err[2];
-    if (pipe2(in, O_CLOEXEC) != 0) return -1;
-    if (pipe2(out, O_CLOEXEC) != 0) { close(in[0]); close(in[1]); return -1; }
-    if (pipe2(err, O_CLOEXEC) != 0) {
-        close(in[0]); close(in[1]); close(out[0]); close(out[1]); return -1;
-    }
-    posix_spawn_file_actions_t actions;
-    posix_spawn_file_actions_init(&actions);
-    if (cwd) posix_spawn_file_actions_addchdir_np(&actions, cwd);
-    posix_spawn_file_actions_adddup2(&actions, in[0], 0);
-    posix_spawn_file_actions_adddup2(&actions, out[1], 1);
-    posix_spawn_file_actions_adddup2(&actions, err[1], 2);
-
-    posix_spawnattr_t attr;
-    posix_spawnattr_init(&attr);
-    reset_signals(&attr, POSIX_SPAWN_SETSID);
-
-    pid_t pid;
-    int rc = posix_spawnp(&pid, path, &actions, &attr, argv, envp ? envp : environ);
-    posix_spawn_file_actions_destroy(&actions);
-    posix_spawnattr_destroy(&attr);
-    close(in[0]); close(out[1]); close(err[1]);
-    if (rc != 0) {
-        close(in[1]); close(out[0]); close(err[0]);
-        errno = rc;
-        return -1;
-    }
-    set_nonblocking(in[1]); set_nonblocking(out[0]); set_nonblocking(err[0]);
-    *stdin_fd = in[1]; *stdout_fd = out[0]; *stderr_fd = err[0];
-    return pid;
-}
-
 pid_t porthole_spawn_fds(const char *path, char *const argv[], char *const envp[],
                          const char *cwd, int stdin_fd, int stdout_fd, int stderr_fd) {
     posix_spawn_file_actions_t actions;
@@ -115,6 +81,27 @@ pid_t porthole_spawn_fds(const char *path, char *const argv[], char *const envp[
     posix_spawn_file_actions_destroy(&actions);
     posix_spawnattr_destroy(&attr);
     if (rc != 0) { errno = rc; return -1; }
+    return pid;
+}
+
+pid_t porthole_spawn_pipes(const char *path, char *const argv[], char *const envp[],
+                           const char *cwd, int *stdin_fd, int *stdout_fd, int *stderr_fd) {
+    int in[2], out[2], err[2];
+    if (pipe2(in, O_CLOEXEC) != 0) return -1;
+    if (pipe2(out, O_CLOEXEC) != 0) { close(in[0]); close(in[1]); return -1; }
+    if (pipe2(err, O_CLOEXEC) != 0) {
+        close(in[0]); close(in[1]); close(out[0]); close(out[1]); return -1;
+    }
+    pid_t pid = porthole_spawn_fds(path, argv, envp, cwd, in[0], out[1], err[1]);
+    int saved = errno;
+    close(in[0]); close(out[1]); close(err[1]);
+    if (pid < 0) {
+        close(in[1]); close(out[0]); close(err[0]);
+        errno = saved;
+        return -1;
+    }
+    set_nonblocking(in[1]); set_nonblocking(out[0]); set_nonblocking(err[0]);
+    *stdin_fd = in[1]; *stdout_fd = out[0]; *stderr_fd = err[0];
     return pid;
 }
 
