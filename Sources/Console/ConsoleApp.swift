@@ -51,6 +51,8 @@ public final class ConsoleApp {
     private var areas = ConsoleLayout.compute(cols: 80, rows: 24, hasPanes: false, zoomed: false)
     private var signalSources: [DispatchSourceSignal] = []
     private var receivedFirstSnapshot = false
+    /// A pane got output right after a key was typed in it: draw without waiting for the frame tick.
+    private var echoPending = false
 
     /// Frames are at most this often while output streams in; a key press draws at once.
     private static let framePeriodNanos: UInt64 = 16_000_000
@@ -148,8 +150,9 @@ public final class ConsoleApp {
                 reloadTable()
                 chromeDirty = true
             }
-            if running, needsFrame, hadInput || nanosSinceFrame() >= Self.framePeriodNanos {
+            if running, needsFrame, hadInput || echoPending || nanosSinceFrame() >= Self.framePeriodNanos {
                 render(screen)
+                echoPending = false
             }
         }
     }
@@ -310,8 +313,12 @@ public final class ConsoleApp {
             store.fail(message)
             chromeDirty = true
         case .paneOutput(let id):
-            panes[id]?.drainOutput()
+            guard let pane = panes[id] else { break }
+            pane.drainOutput()
             panesDirty = true
+            // An echo of a key just typed is drawn now, not at the next frame tick,
+            // even while another pane floods the frame budget.
+            if pane.isEchoing { echoPending = true }
         case .sessionOpened(let id, let session):
             if let pane = panes[id] { pane.opened(session) } else { session.cancel() }
             chromeDirty = true

@@ -156,7 +156,16 @@ final class Pane {
     /// modifiers), when the session is open.
     func send(_ press: KeyPress) {
         guard !state.isFinished else { return }
+        lastInputNanos = DispatchTime.now().uptimeNanoseconds
         terminal.sendKey(press.key, modifiers: press.modifiers)
+    }
+
+    /// When a key was last sent here: output soon after is an echo, worth a frame at once.
+    private(set) var lastInputNanos: UInt64 = 0
+
+    /// Whether output arriving now probably answers a key just typed.
+    var isEchoing: Bool {
+        DispatchTime.now().uptimeNanoseconds &- lastInputNanos < 150_000_000
     }
 
     func paste(_ text: String) {

@@ -9,6 +9,7 @@ enum ConsoleThroughputBenchmark {
         var tmuxSeconds: [Double]
         var portholeSeconds: [Double]
         var echoMs: [Double]
+        var tmuxEchoMs: [Double]
     }
 
     /// `done$((6*7))` prints `done42` only when the command has finished, never in the echoed command line.
@@ -56,19 +57,33 @@ enum ConsoleThroughputBenchmark {
         try console.keys("C-a", "Left")
         try console.literal("seq 1 \(lines * 4)\r")
         try console.keys("C-a", "Right")
-        var echo: [Double] = []
-        let letters = Array("abcdefghijklmnopqrstuvwxyz")
-        for index in 0..<echoSamples {
-            let token = "k\(index)" + String(letters[index % 26]) + "q"
-            let start = now()
-            try console.literal(token)
-            try console.wait(timeout: 5, interval: 500) { $0.contains(token) }
-            echo.append((now() - start) * 1000)
-            try console.keys("C-u")
-        }
+        let echo = try timeEcho(console, count: echoSamples)
         try console.keys("C-a", "Left")
         try console.keys("C-c")
-        return Result(bytes: bytes, tmuxSeconds: tmuxTimes, portholeSeconds: portholeTimes, echoMs: echo)
+
+        // The same in tmux: flood the left pane, type in the right one.
+        try reference.run(["split-window", "-h", "env PS1='$ ' bash --norc --noprofile"])
+        try reference.run(["select-pane", "-L"])
+        try reference.literal("seq 1 \(lines * 4)\r")
+        try reference.run(["select-pane", "-R"])
+        usleep(300_000)
+        let tmuxEcho = try timeEcho(reference, count: echoSamples)
+        return Result(bytes: bytes, tmuxSeconds: tmuxTimes, portholeSeconds: portholeTimes, echoMs: echo, tmuxEchoMs: tmuxEcho)
+    }
+
+    /// Types short tokens and times each until the screen shows it (polling capture-pane).
+    static func timeEcho(_ driver: TmuxDriver, count: Int) throws -> [Double] {
+        var echo: [Double] = []
+        let letters = Array("abcdefghijklmnopqrstuvwxyz")
+        for index in 0..<count {
+            let token = "k\(index)" + String(letters[index % 26]) + "q"
+            let start = now()
+            try driver.literal(token)
+            try driver.wait(timeout: 5, interval: 500) { $0.contains(token) }
+            echo.append((now() - start) * 1000)
+            try driver.keys("C-u")
+        }
+        return echo
     }
 
     /// Resizes the outer window until the zoomed pane's terminal is 160x48.
