@@ -314,7 +314,8 @@ public final class ConsoleApp {
             chromeDirty = true
         case .paneOutput(let id):
             guard let pane = panes[id] else { break }
-            pane.drainOutput()
+            // The rest waits for the next pass, after keys and the other panes.
+            if pane.drainOutput() { inbox.post(.paneOutput(id)) }
             panesDirty = true
             // An echo of a key just typed is drawn now, not at the next frame tick,
             // even while another pane floods the frame budget.

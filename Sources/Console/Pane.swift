@@ -123,14 +123,21 @@ final class Pane {
         }
     }
 
-    /// Feeds whatever output is waiting into the emulator.
-    func drainOutput() {
-        let bytes = output.take()
+    /// Feeds waiting output into the emulator, a bounded slice at a time so that
+    /// one flooding pane cannot hold up keys, other panes or frames; returns
+    /// whether more is waiting.
+    func drainOutput() -> Bool {
+        let (bytes, more) = output.take(upTo: Self.drainSlice)
         if !bytes.isEmpty { terminal.feed(bytes) }
+        return more
     }
 
+    /// About 2–4 ms of emulation per pass.
+    static let drainSlice = 128 * 1024
+
     func ended(_ end: ExecEnd, instanceLive: Bool) {
-        drainOutput()
+        // Every byte the session produced is shown before the note that it ended.
+        while drainOutput() {}
         state = .ended(end)
         chromeDirty = true
         var note = "[\(end.description)"

@@ -16,6 +16,20 @@ final class PaneOutput: @unchecked Sendable {
         return wasEmpty && !chunk.isEmpty
     }
 
+    /// Takes at most `limit` bytes; `more` says whether some are left for the next pass.
+    func take(upTo limit: Int) -> (bytes: [UInt8], more: Bool) {
+        lock.lock()
+        defer { lock.unlock() }
+        guard bytes.count > limit else {
+            let taken = bytes
+            bytes = []
+            return (taken, false)
+        }
+        let taken = Array(bytes[..<limit])
+        bytes.removeFirst(limit)
+        return (taken, true)
+    }
+
     func take() -> [UInt8] {
         lock.lock()
         defer { lock.unlock() }
