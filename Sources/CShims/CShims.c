@@ -119,19 +119,6 @@ int porthole_get_winsize(int fd, unsigned short *cols, unsigned short *rows) {
     return 0;
 }
 
-int porthole_open_pty(int *master_fd, int *slave_fd, char *slave_name, size_t name_len) {
-    int master = posix_openpt(O_RDWR | O_NOCTTY | O_CLOEXEC);
-    if (master < 0) return -1;
-    if (grantpt(master) != 0 || unlockpt(master) != 0) { close(master); return -1; }
-    char name[128];
-    if (ptsname_r(master, name, sizeof name) != 0) { close(master); return -1; }
-    int slave = open(name, O_RDWR | O_NOCTTY | O_CLOEXEC);
-    if (slave < 0) { close(master); return -1; }
-    if (slave_name && name_len) { strncpy(slave_name, name, name_len - 1); slave_name[name_len - 1] = 0; }
-    *master_fd = master; *slave_fd = slave;
-    return 0;
-}
-
 int porthole_eventfd(void) { return eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK); }
 
 int porthole_eventfd_signal(int fd) {

@@ -36,7 +36,7 @@ extension LocalPlatform {
     func makeExecHandler(request: ExecRequest, dialect: ExecDialect, identity: String, eventLoop: EventLoop) -> ExecServerHandler {
         let sessionId = UUID()
         let started = Date()
-        let pid = NIOLockedPid()
+        let pid = SessionProcessID()
         var handler: ExecServerHandler!
         handler = ExecServerHandler(
             codec: FrameCodec(dialect: dialect, side: .server), request: request, eventLoop: eventLoop,
@@ -51,7 +51,7 @@ extension LocalPlatform {
     }
 
     private func spawnExec(
-        request: ExecRequest, sessionId: UUID, control: ExecSessionControl, pid: NIOLockedPid, eventLoop: EventLoop
+        request: ExecRequest, sessionId: UUID, control: ExecSessionControl, pid: SessionProcessID, eventLoop: EventLoop
     ) -> EventLoopFuture<ExecProcess> {
         let instance: RuntimeInstance
         do {
@@ -105,7 +105,7 @@ extension LocalPlatform {
 }
 
 /// The pid of a session's process, set on the event loop and read when the session ends.
-final class NIOLockedPid: @unchecked Sendable {
+final class SessionProcessID: @unchecked Sendable {
     private let lock = NSLock()
     private var stored: Int32?
 

@@ -308,9 +308,9 @@ public final class LocalPlatform: @unchecked Sendable {
 
     private func processExited(_ instance: RuntimeInstance, _ termination: ProcessTermination) {
         let now = Date()
-        let sessions: [ExecSessionControl] = locked {
+        // Only a failure ends the sessions here: a release already ended them in stop().
+        let orphaned: [ExecSessionControl] = locked {
             instance.endedAt = now
-            let sessions = Array(instance.execSessions.values)
             if instance.stopRequested {
                 instance.status = .released
                 let idle = instance.endReason ?? "released"
@@ -322,13 +322,10 @@ public final class LocalPlatform: @unchecked Sendable {
                 instance.record("failed: process \(termination)", at: now)
                 if !shuttingDown { instance.errors += 1 }
             }
-            return sessions
+            return instance.status == .failed ? Array(instance.execSessions.values) : []
         }
-        let failed = locked { instance.status == .failed }
-        if failed {
-            let message = "instance \(instance.id) failed: its process \(termination); the session ended with it"
-            for session in sessions { session.end(with: .failure(reason: ExecStatus.Reason.instanceFailed, message: message)) }
-        }
+        let message = "instance \(instance.id) failed: its process \(termination); the session ended with it"
+        for session in orphaned { session.end(with: .failure(reason: ExecStatus.Reason.instanceFailed, message: message)) }
         wakeSlotWaiters()
         // Provisioned instances are replaced when they die.
         queue.async { [weak self] in self?.reconcileProvisioned() }
@@ -431,34 +428,27 @@ public final class LocalPlatform: @unchecked Sendable {
 
     /// Asks the kernel for a free loopback port.
     static func freePort() -> Int {
-        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        guard fd >= 0 else { return 0 }
-        defer { close(fd) }
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        address.sin_port = 0
-        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-        let bound = withUnsafeMutablePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { pointer -> Bool in
-                bind(fd, pointer, length) == 0 && getsockname(fd, pointer, &length) == 0
-            }
+        withLoopbackSocket(port: 0) { fd, address, length in
+            var length = length
+            guard bind(fd, address, length) == 0, getsockname(fd, address, &length) == 0 else { return 0 }
+            return Int(UInt16(bigEndian: address.withMemoryRebound(to: sockaddr_in.self, capacity: 1) { $0.pointee.sin_port }))
         }
-        return bound ? Int(UInt16(bigEndian: address.sin_port)) : 0
     }
 
     static func canConnect(port: Int) -> Bool {
+        withLoopbackSocket(port: port) { fd, address, length in connect(fd, address, length) == 0 }
+    }
+
+    /// A TCP socket and a 127.0.0.1:`port` address for `body`; the socket is closed after.
+    private static func withLoopbackSocket<T>(port: Int, _ body: (Int32, UnsafeMutablePointer<sockaddr>, socklen_t) -> T) -> T {
         let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        guard fd >= 0 else { return false }
-        defer { close(fd) }
+        defer { if fd >= 0 { close(fd) } }
         var address = sockaddr_in()
         address.sin_family = sa_family_t(AF_INET)
         address.sin_addr.s_addr = inet_addr("127.0.0.1")
         address.sin_port = UInt16(port).bigEndian
-        return withUnsafePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
-                connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) == 0
-            }
+        return withUnsafeMutablePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { body(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
         }
     }
 

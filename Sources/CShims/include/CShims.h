@@ -29,9 +29,6 @@ int porthole_set_winsize(int fd, unsigned short cols, unsigned short rows);
 /// Reads the window size of a terminal fd; returns 0 on success.
 int porthole_get_winsize(int fd, unsigned short *cols, unsigned short *rows);
 
-/// Opens a pty pair (master O_CLOEXEC, slave O_CLOEXEC|O_NOCTTY) for local measurement.
-int porthole_open_pty(int *master_fd, int *slave_fd, char *slave_name, size_t name_len);
-
 /// eventfd wrappers (Glibc's module map hides eventfd).
 int porthole_eventfd(void);
 int porthole_eventfd_signal(int fd);
