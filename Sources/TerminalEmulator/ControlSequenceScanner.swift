@@ -76,8 +76,10 @@ struct ControlSequenceScanner {
     private var state = State.ground
     /// In a string state, the last byte was ESC (ST may follow).
     private var stringEscape = false
-    /// In the escape state, an intermediate (0x20–0x2F) was seen.
-    private var escapeIntermediate = false
+    /// In the escape state: the first intermediate (0x20–0x2F) seen, 0 if
+    /// none, and how many there were.
+    private var escapeIntermediate: UInt8 = 0
+    private var escapeIntermediates = 0
     // CSI being read.
     private var phase = CSIPhase.leader
     private var params = CSIParameters()      // -1 = missing
@@ -85,12 +87,19 @@ struct ControlSequenceScanner {
     private var currentIsSub = false
     private var marker: UInt8 = 0             // private leader (< = > ?), 0 if none
     private var intermediate = false
+    private var intermediateByte: UInt8 = 0
+    private var intermediates = 0
     private var separators = 0                // ';' and ':' seen
     private var tooManyParams = false
     /// Bytes are being withheld from libvterm.
     private(set) var withholding = false
     /// Set to get a `groundReached` event at the next point between sequences.
     var reportGround = false
+    /// Set (outside ground) to get a `groundReached` event as soon as the
+    /// sequence being read ends; cleared when it fires.
+    var stopAtGround = false
+    /// Modes the fast path depends on, as the sequences seen so far left them.
+    var modes = TrackedModes()
 
     /// Between sequences: libvterm's parser is idle too, so the terminal may
     /// give it sequences of its own.
@@ -105,6 +114,11 @@ struct ControlSequenceScanner {
     static let answeredStatusRequests: Set<[UInt8]> = Set(["$qm", "$qr", "$qs", "$q q", "$q\"q"].map { Array($0.utf8) })
     static let dcsLimit = 8
 
+    /// libvterm 0.1 files DECSTR (`ESC [ ! p`) under a leader byte instead of
+    /// an intermediate, so never runs it, and applies only the first mode of
+    /// a DECSET; 0.2+ does a soft reset and sets every mode listed.
+    static let softResetWorks = porthole_vterm_modern() != 0
+
     /// libvterm 0.1 crashes on the 16th separator of one CSI.
     static let separatorLimit = 15
 
@@ -115,21 +129,32 @@ struct ControlSequenceScanner {
 
     /// Scans `bytes` from `from`; returns the first event, the offset where it
     /// takes effect, and where to go on scanning; nil when the rest holds none.
+    /// Takes the ESC at the start of a sequence the caller found itself.
+    mutating func enterEscape() {
+        beginEscape()
+    }
+
+    private mutating func beginEscape() {
+        state = .escape
+        escapeIntermediate = 0
+        escapeIntermediates = 0
+    }
+
     mutating func next(in bytes: UnsafeRawBufferPointer, from: Int) -> (event: Event, at: Int, resume: Int)? {
         guard let base = bytes.baseAddress?.assumingMemoryBound(to: UInt8.self) else { return nil }
         let count = bytes.count
         var i = from
         while i < count {
-            if reportGround && isGround {
+            if (reportGround || stopAtGround) && isGround {
                 reportGround = false
+                stopAtGround = false
                 return (.groundReached, i, i)
             }
             if state == .ground {
                 // Fast path: jump to the next ESC.
                 guard let hit = memchr(base + i, 0x1B, count - i) else { return nil }
                 i = UnsafeRawPointer(hit).assumingMemoryBound(to: UInt8.self) - base + 1
-                state = .escape
-                escapeIntermediate = false
+                beginEscape()
                 continue
             }
             if state == .csi, phase == .params, !withholding {
@@ -156,8 +181,7 @@ struct ControlSequenceScanner {
                 // ESC cut the hidden string short: hand over, then read this
                 // byte as the start of a new escape (without consuming it).
                 stringEscape = false
-                state = .escape
-                escapeIntermediate = false
+                beginEscape()
                 withholding = false
                 return (.withholdEnd(escapePending: true, replacement: []), i, i)
             }
@@ -201,7 +225,7 @@ struct ControlSequenceScanner {
             return .withholdEnd(escapePending: false, replacement: [])
         }
         if byte == 0x1B {
-            if inString { stringEscape = true } else { state = .escape; escapeIntermediate = false }
+            if inString { stringEscape = true } else { beginEscape() }
             return nil
         }
         if inString {
@@ -209,11 +233,12 @@ struct ControlSequenceScanner {
                 stringEscape = false
                 if byte == 0x5C { return finishString() }      // ESC \ = ST
                 // The string ends unfinished; ESC + this byte is a new escape.
-                state = .escape
-                escapeIntermediate = false
+                beginEscape()
                 return escapeByte(byte)
             }
             if byte == 0x07 { return finishString() }          // BEL ends strings too
+            // libvterm runs C0 controls inside an OSC too; withheld strings it never sees.
+            if byte < 0x20, state == .osc { modes.control(byte) }
             if byte >= 0x20 {
                 if state == .osc {
                     if osc.count < Self.oscLimit { osc.append(byte) }
@@ -223,7 +248,10 @@ struct ControlSequenceScanner {
             }
             return nil
         }
-        if byte < 0x20 { return nil }                           // C0 runs without ending anything
+        if byte < 0x20 {                                        // C0 runs without ending anything
+            modes.control(byte)
+            return nil
+        }
         switch state {
         case .escape: return escapeByte(byte)
         case .csi: return csiByte(byte)
@@ -236,8 +264,9 @@ struct ControlSequenceScanner {
         let introducer = byte == 0x5B || byte == 0x5D || byte == 0x50
         switch byte {
         case 0x20...0x2F:
-            escapeIntermediate = true
-        case 0x40...0x5F where !escapeIntermediate || (introducer && Self.introducersAfterIntermediates):
+            if escapeIntermediates == 0 { escapeIntermediate = byte }
+            escapeIntermediates += 1
+        case 0x40...0x5F where escapeIntermediates == 0 || (introducer && Self.introducersAfterIntermediates):
             // 7-bit forms of C1 controls.
             switch byte {
             case 0x5B:  // [
@@ -248,6 +277,7 @@ struct ControlSequenceScanner {
                 currentIsSub = false
                 marker = 0
                 intermediate = false
+                intermediates = 0
                 separators = 0
                 tooManyParams = false
             case 0x5D:  // ]
@@ -259,19 +289,46 @@ struct ControlSequenceScanner {
                 dcs.removeAll(keepingCapacity: true)
                 withholding = true
                 return .withholdStart(cancelEscape: true)
+            case 0x4E, 0x4F:  // N O: SS2, SS3
+                modes.singleShift = true
+                state = .ground
             default:
                 state = .ground
             }
         case 0x30...0x7E:
             state = .ground
-            guard !escapeIntermediate else { return nil }
-            if byte == 0x38 { return .cursorRestored }   // ESC 8: DECRC
-            if byte == 0x63 { return .fullResetFinal }   // ESC c: RIS
+            guard escapeIntermediates == 0 else {
+                escapeFinal(byte)
+                return nil
+            }
+            switch byte {
+            case 0x38: return .cursorRestored            // ESC 8: DECRC
+            case 0x63:                                   // ESC c: RIS
+                modes.reset()
+                return .fullResetFinal
+            case 0x6E: modes.shiftedIn = 2               // ESC n: LS2
+            case 0x6F: modes.shiftedIn = 3               // ESC o: LS3
+            default: break
+            }
             return nil
         default:
             break  // libvterm ignores other bytes inside an escape
         }
         return nil
+    }
+
+    /// The final byte of an escape with intermediates: character set
+    /// designations and line size changes matter to the fast path.
+    private mutating func escapeFinal(_ byte: UInt8) {
+        guard escapeIntermediates == 1 else { return }
+        switch escapeIntermediate {
+        case 0x28...0x2B:  // ( ) * +: SCS for G0–G3
+            modes.designate(set: Int(escapeIntermediate - 0x28), final: byte)
+        case 0x23:         // #: DECDHL (3, 4), DECDWL (6)
+            if byte == 0x33 || byte == 0x34 || byte == 0x36 { modes.doubleWidthLines = true }
+        default:
+            break
+        }
     }
 
     private mutating func csiByte(_ byte: UInt8) -> Event? {
@@ -299,11 +356,17 @@ struct ControlSequenceScanner {
         }
         switch byte {
         case 0x20...0x2F:
+            if !intermediate { intermediateByte = byte }
+            intermediates += 1
             intermediate = true
             return nil
         case 0x40...0x7E:
             state = .ground
-            return intermediate ? nil : dispatch(final: byte)
+            guard !intermediate else {
+                dispatchWithIntermediate(final: byte)
+                return nil
+            }
+            return dispatch(final: byte)
         default:
             state = .ground  // not a valid CSI; libvterm drops it too
             return nil
@@ -316,14 +379,41 @@ struct ControlSequenceScanner {
         currentIsSub = false
     }
 
-    private func dispatch(final: UInt8) -> Event? {
+    /// DECSCA and DECSTR change what the fast path relies on.
+    private mutating func dispatchWithIntermediate(final: UInt8) {
+        guard marker == 0, intermediates == 1 else { return }
+        if intermediateByte == 0x22, final == 0x71 {          // " q: DECSCA
+            switch params.count > 0 ? max(params[0], 0) : 0 {
+            case 0, 2: modes.protected = false
+            case 1: modes.protected = true
+            default: break
+            }
+        } else if intermediateByte == 0x21, final == 0x70, Self.softResetWorks {   // ! p: DECSTR
+            modes.reset()
+        }
+    }
+
+    private mutating func dispatch(final: UInt8) -> Event? {
         if marker == 0x3F, final == 0x68 || final == 0x6C {  // DECSET / DECRST
+            // libvterm 0.1 sets the first mode only, 0.2+ all of them.
+            for i in 0..<(Self.softResetWorks ? params.count : min(params.count, 1)) where !params.isSub(i) {
+                modes.setPrivateMode(params[i], final == 0x68)
+            }
             if params.contains(47) { return .alternateScreen47(final == 0x68) }
             if final == 0x6C, params.contains(1048) || params.contains(1049) { return .cursorRestored }
             return nil
         }
         guard marker == 0 else { return nil }
         switch final {
+        case 0x68, 0x6C:  // h l: SM, RM (libvterm applies the first parameter only)
+            if params.count > 0 {
+                if params[0] == 4 { modes.insert = final == 0x68 }
+                if params[0] == 20 { modes.newline = final == 0x68 }
+            }
+            return nil
+        case 0x72:  // r: DECSTBM
+            modes.needsProbe = true
+            return nil
         case 0x6D:  // m: SGR
             return params.containsTwo && sgrTurnsFaintOn() ? .faintOn : nil
         case 0x4A:  // J: ED

@@ -12,6 +12,9 @@ struct LiveState {
     /// One flag per row of the live screen: changed since `takeDamage()`.
     var dirty: UnsafeMutablePointer<Bool>
     var dirtyCount: Int
+    /// Every row is marked in `dirty` (until `takeDamage`): a flood of
+    /// scrolled lines need not mark them again for each line.
+    var allDirty = true
 
     init(screen: UnsafeMutablePointer<ScreenGrid.Storage>, rows: Int) {
         self.screen = screen
@@ -28,6 +31,7 @@ struct LiveState {
             dirtyCount = rows
         }
         dirty.initialize(repeating: true, count: rows)
+        allDirty = true
     }
 
     func release() {

@@ -5,9 +5,10 @@
 /// scrolled line instead of moving the whole screen (libvterm's own screen
 /// layer does the latter, which made `seq` output slower than the pty).
 ///
-/// Each row also keeps its extent: no cell at or right of it holds anything
-/// but blanks, so a line going to scrollback is trimmed without scanning 80
-/// empty cells. It is an upper bound, raised by every write.
+/// Each row also keeps its extent: every cell at or right of it is all zero
+/// bytes (erased, default colours), so a line going to scrollback is trimmed,
+/// and a row is cleared, without touching 80 empty cells. It is an upper
+/// bound, raised by every write.
 ///
 /// The storage sits behind a pointer held in a `let`: glyphs arrive one
 /// callback at a time, and Swift's run-time exclusivity checks on class `var`s
@@ -18,8 +19,12 @@ final class ScreenGrid {
         var cols: Int
         /// rows × cols cells; storage slot `s` starts at `cells + s * cols`.
         var cells: UnsafeMutablePointer<StoredCell>
-        /// Screen row → storage slot.
+        /// Screen row → storage slot: `rows` entries from here, inside
+        /// `slotBuffer`, which has room for `rows` more after them so that
+        /// scrolling the whole screen up a line moves this pointer instead
+        /// of the entries (see `rotateUp`).
         var slots: UnsafeMutablePointer<Int>
+        var slotBuffer: UnsafeMutablePointer<Int>
         /// Per storage slot: columns at and after this one are plain blanks.
         var extents: UnsafeMutablePointer<Int>
 
@@ -39,6 +44,28 @@ final class ScreenGrid {
         }
 
         func setExtent(ofRow row: Int, to end: Int) { extents[slots[row]] = end }
+
+        /// Moves the slot numbers of the whole screen up one row; returns the
+        /// slot that left the top, now the bottom row's.
+        @inline(__always)
+        mutating func rotateUp() -> Int {
+            let leaving = slots[0]
+            if slots + rows == slotBuffer + 2 &* rows {
+                // Out of room ahead: back to the start of the buffer (once per `rows` lines).
+                slotBuffer.update(from: slots + 1, count: rows - 1)
+                slots = slotBuffer
+            } else {
+                slots += 1
+            }
+            slots[rows - 1] = leaving
+            return leaving
+        }
+
+        static func makeSlots(rows: Int) -> UnsafeMutablePointer<Int> {
+            let buffer = UnsafeMutablePointer<Int>.allocate(capacity: 2 * rows)
+            for r in 0..<(2 * rows) { buffer[r] = r % rows }
+            return buffer
+        }
     }
 
     let storage: UnsafeMutablePointer<Storage>
@@ -46,17 +73,17 @@ final class ScreenGrid {
     init(rows: Int, cols: Int) {
         let cells = UnsafeMutablePointer<StoredCell>.allocate(capacity: rows * cols)
         StoredCell.fill(cells, count: rows * cols, with: .blank())
-        let slots = UnsafeMutablePointer<Int>.allocate(capacity: rows)
-        for r in 0..<rows { slots[r] = r }
+        let slots = Storage.makeSlots(rows: rows)
         let extents = UnsafeMutablePointer<Int>.allocate(capacity: rows)
         extents.initialize(repeating: 0, count: rows)
         storage = .allocate(capacity: 1)
-        storage.initialize(to: Storage(rows: rows, cols: cols, cells: cells, slots: slots, extents: extents))
+        storage.initialize(to: Storage(rows: rows, cols: cols, cells: cells, slots: slots, slotBuffer: slots,
+                                       extents: extents))
     }
 
     deinit {
         storage.pointee.cells.deallocate()
-        storage.pointee.slots.deallocate()
+        storage.pointee.slotBuffer.deallocate()
         storage.pointee.extents.deallocate()
         storage.deallocate()
     }
@@ -73,16 +100,21 @@ final class ScreenGrid {
     /// Fills `cols` of `row` with `cell`.
     func fill(row: Int, cols range: Range<Int>, with cell: StoredCell) {
         guard !range.isEmpty else { return }
-        StoredCell.fill(self.row(row) + range.lowerBound, count: range.count, with: cell)
         let s = storage.pointee
-        if !cell.isPlainBlank {
+        let extent = s.extent(ofRow: row)
+        if !cell.isZero {
+            StoredCell.fill(self.row(row) + range.lowerBound, count: range.count, with: cell)
             s.raiseExtent(ofRow: row, to: range.upperBound)
-        } else if range.upperBound >= s.extent(ofRow: row) {
-            s.setExtent(ofRow: row, to: min(range.lowerBound, s.extent(ofRow: row)))
+        } else if range.upperBound >= extent {
+            // Past the extent the cells are zero already.
+            StoredCell.fill(self.row(row) + range.lowerBound, count: max(0, extent - range.lowerBound), with: cell)
+            s.setExtent(ofRow: row, to: min(range.lowerBound, extent))
+        } else {
+            StoredCell.fill(self.row(row) + range.lowerBound, count: range.count, with: cell)
         }
     }
 
-    /// Columns of `row` that may hold something; the rest are plain blanks.
+    /// Columns of `row` that may hold something; the rest are zero cells.
     func extent(ofRow row: Int) -> Int { storage.pointee.extent(ofRow: row) }
 
     /// Moves full-width rows `top..<bottom` up by `count` (down if negative);
@@ -91,6 +123,12 @@ final class ScreenGrid {
         let height = bottom - top
         guard height > 0, count != 0 else { return }
         let n = min(abs(count), height)
+        if n == 1, count > 0, top == 0, bottom == rows {
+            // The common case (one line of output): no entries move.
+            _ = storage.pointee.rotateUp()
+            fill(row: bottom - 1, cols: 0..<cols, with: blank)
+            return
+        }
         let slots = storage.pointee.slots
         if n < height {
             // Rotate the slot numbers of the region by n.
@@ -174,17 +212,17 @@ final class ScreenGrid {
         StoredCell.fill(cells, count: newRows * newCols, with: blank)
         let keepCols = min(old.cols, newCols)
         let extents = UnsafeMutablePointer<Int>.allocate(capacity: newRows)
-        extents.initialize(repeating: blank.isPlainBlank ? 0 : newCols, count: newRows)
+        extents.initialize(repeating: blank.isZero ? 0 : newCols, count: newRows)
         for r in 0..<min(old.rows, newRows) {
             (cells + r * newCols).update(from: old.row(r), count: keepCols)
             extents[r] = max(extents[r], min(old.extent(ofRow: r), newCols))
         }
-        let slots = UnsafeMutablePointer<Int>.allocate(capacity: newRows)
-        for r in 0..<newRows { slots[r] = r }
+        let slots = Storage.makeSlots(rows: newRows)
         old.cells.deallocate()
-        old.slots.deallocate()
+        old.slotBuffer.deallocate()
         old.extents.deallocate()
-        storage.pointee = Storage(rows: newRows, cols: newCols, cells: cells, slots: slots, extents: extents)
+        storage.pointee = Storage(rows: newRows, cols: newCols, cells: cells, slots: slots, slotBuffer: slots,
+                                  extents: extents)
     }
 
     /// Writes `line` (any length) into `row`, padding with blanks.

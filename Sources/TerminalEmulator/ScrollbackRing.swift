@@ -50,19 +50,26 @@ struct ScrollbackRing {
         while n > 0 && line[n - 1].isPlainBlank { n -= 1 }
         if count == limit {
             used -= lengths![first]
-            first = (first + 1) % recordCapacity
+            first = wrapped(first + 1)
             count -= 1
         }
         if count == recordCapacity { relayout(records: min(limit, max(64, recordCapacity * 2)), cells: capacity) }
         // An empty line takes no room; its start just keeps the order.
         let at = n > 0 ? place(n) : head
         if n > 0 { (cells! + at).update(from: line, count: n) }
-        let record = (first + count) % recordCapacity
+        let record = wrapped(first + count)
         starts![record] = at
         lengths![record] = n
         head = at + n
         used += n
         count += 1
+    }
+
+    /// A record number taken back into `0..<recordCapacity` (one lap at most):
+    /// a division per pushed line showed in profiles.
+    @inline(__always)
+    private func wrapped(_ record: Int) -> Int {
+        record >= recordCapacity ? record - recordCapacity : record
     }
 
     /// Line `index`, 0 being the most recently pushed; valid until the next change.

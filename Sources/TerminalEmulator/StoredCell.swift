@@ -43,11 +43,16 @@ struct StoredCell: Equatable {
     @inline(__always)
     var isPlainBlank: Bool { char == 0 && bg == 0 && attrs & CellAttributes.visibleMask == 0 }
 
+    /// All zero bytes: an erased cell in default colours, what lies beyond a
+    /// row's extent.
+    @inline(__always)
+    var isZero: Bool { char == 0 && fg == 0 && bg == 0 && attrs == 0 && wide == 0 }
+
     /// Sets `count` cells from `start` to `cell`.
     @inline(__always)
     static func fill(_ start: UnsafeMutablePointer<StoredCell>, count: Int, with cell: StoredCell) {
         guard count > 0 else { return }
-        if cell.char == 0 && cell.fg == 0 && cell.bg == 0 && cell.attrs == 0 && cell.wide == 0 {
+        if cell.isZero {
             memset(start, 0, count * MemoryLayout<StoredCell>.stride)
             return
         }

@@ -114,7 +114,7 @@ extension Terminal {
     // MARK: Modes libvterm 0.1 does not report
 
     /// Runs `body` with libvterm's output captured instead of sent.
-    private func probeOutput(_ body: () -> Void) -> [UInt8] {
+    func probeOutput(_ body: () -> Void) -> [UInt8] {
         probe = []
         body()
         defer { probe = nil }

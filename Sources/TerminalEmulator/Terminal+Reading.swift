@@ -29,6 +29,7 @@ extension Terminal {
     public func takeDamage() -> [Int] {
         var changed: [Int] = []
         let dirty = live.pointee.dirty
+        live.pointee.allDirty = false
         for r in 0..<live.pointee.dirtyCount where dirty[r] {
             changed.append(r)
             dirty[r] = false

@@ -132,7 +132,7 @@ extension Terminal {
                 // DECSED/DECSEL leave DECSCA-protected cells alone.
                 let line = grid.row(r)
                 for c in cols where line[c].attrs & CellAttributes.protectedBit == 0 { line[c] = blank }
-                if !blank.isPlainBlank { grid.storage.pointee.raiseExtent(ofRow: r, to: cols.upperBound) }
+                if !blank.isZero { grid.storage.pointee.raiseExtent(ofRow: r, to: cols.upperBound) }
             } else {
                 grid.fill(row: r, cols: cols, with: blank)
             }

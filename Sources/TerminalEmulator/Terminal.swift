@@ -53,8 +53,12 @@ public final class Terminal {
     let scrollback: UnsafeMutablePointer<ScrollbackRing>
     var mouse = MouseReporting.off
     var reverseVideo = false
-    private var scanner = ControlSequenceScanner()
-    private var sanitizer = UTF8Sanitizer()
+    var scanner = ControlSequenceScanner()
+    var sanitizer = UTF8Sanitizer()
+    /// Where the fast path stands against libvterm (see `Terminal+FastPath.swift`).
+    let fast: UnsafeMutablePointer<FastPathState>
+    /// Off: every byte goes through libvterm (tests compare the two).
+    var fastPathEnabled = true
     /// Output gathered during a libvterm call, handed to `send` afterwards so
     /// `send` may call back into this terminal.
     var pendingOutput: [UInt8] = []
@@ -62,7 +66,7 @@ public final class Terminal {
     var probe: [UInt8]?
     /// A resize happened while libvterm was inside a sequence: its margins
     /// are reset at the next point between sequences.
-    private var marginResetPending = false
+    var marginResetPending = false
     /// Title change and bells waiting for the end of the current call.
     private var titleChanged = false
     var bellsRung = 0
@@ -88,6 +92,8 @@ public final class Terminal {
         live.initialize(to: LiveState(screen: primary.storage, rows: rows))
         scrollback = .allocate(capacity: 1)
         scrollback.initialize(to: ScrollbackRing(limit: scrollbackLimit))
+        fast = .allocate(capacity: 1)
+        fast.initialize(to: FastPathState())
 
         vterm_set_utf8(vt, 1)
         let user = Unmanaged.passUnretained(self).toOpaque()
@@ -113,6 +119,8 @@ public final class Terminal {
         live.pointee.release()
         live.deinitialize(count: 1)
         live.deallocate()
+        fast.deinitialize(count: 1)
+        fast.deallocate()
         scrollback.pointee.release()
         scrollback.deinitialize(count: 1)
         scrollback.deallocate()
@@ -122,11 +130,62 @@ public final class Terminal {
 
     /// Feeds bytes the program wrote (any split: sequences may span calls).
     public func feed(_ bytes: UnsafeRawBufferPointer) {
-        guard let base = bytes.baseAddress, !bytes.isEmpty else { return }
-        var done = 0                                 // bytes written or withheld
-        var scanned = 0
-        var withholding = scanner.withholding
+        guard let raw = bytes.baseAddress, !bytes.isEmpty else { return }
+        let base = raw.assumingMemoryBound(to: UInt8.self)
+        let count = bytes.count
         if marginResetPending && scanner.isGround { resetMargins() }
+        var i = 0
+        while i < count {
+            if !scanner.isGround {
+                i = feedSequence(bytes, from: i)
+                continue
+            }
+            if fastPathReady() {
+                i = fastRun(base, from: i, to: count)
+                guard i < count else { break }
+            }
+            if base[i] == 0x1B {
+                scanner.enterEscape()
+                i = feedSequence(bytes, from: i, escapeTaken: true)
+            } else {
+                i = feedText(base, from: i, to: count)
+            }
+        }
+        if scanner.isGround && !fast.pointee.ahead { keepCursorOnScreen() }
+        flushOutput()
+        notify()
+    }
+
+    /// Gives libvterm text the fast path did not take, from `start` up to the
+    /// next ESC, stopping at a line end so the fast path can take over again.
+    private func feedText(_ base: UnsafePointer<UInt8>, from start: Int, to end: Int) -> Int {
+        var stop = start
+        var printable = false
+        while stop < end {
+            let b = base[stop]
+            if b == 0x1B { break }
+            if b == 0x0A || b == 0x0D {
+                if stop == start { stop += 1 }     // the fast path could not take it
+                break
+            }
+            if b < 0x20 { scanner.modes.control(b) } else if b != 0x7F { printable = true }
+            stop += 1
+        }
+        // libvterm's next character used up a single shift.
+        if printable { scanner.modes.singleShift = false }
+        write(base + start, stop - start)
+        return stop
+    }
+
+    /// Runs the scanner and libvterm over a control sequence from `start`
+    /// until it ends (or the bytes do); returns where it ended.
+    private func feedSequence(_ bytes: UnsafeRawBufferPointer, from start: Int, escapeTaken: Bool = false) -> Int {
+        let base = bytes.baseAddress!
+        var done = start                             // bytes written or withheld
+        var scanned = escapeTaken ? start + 1 : start
+        var withholding = scanner.withholding
+        scanner.stopAtGround = true
+        defer { scanner.stopAtGround = false }
         while let (event, at, resume) = scanner.next(in: bytes, from: scanned) {
             if !withholding { write(base + done, at - done) }
             done = at
@@ -154,14 +213,13 @@ public final class Terminal {
                 done = resume
             case .groundReached:
                 if marginResetPending { resetMargins() }
+                return at
             default:
                 apply(event)
             }
         }
         if !withholding { write(base + done, bytes.count - done) }
-        if scanner.isGround { keepCursorOnScreen() }
-        flushOutput()
-        notify()
+        return bytes.count
     }
 
     /// Feeds bytes the program wrote.
@@ -198,12 +256,13 @@ public final class Terminal {
     private static let escape: [UInt8] = [0x1B]
     private static let fullReset = Array("\u{18}\u{1B}[?1047l\u{1B}[?5l\u{1B}[?1000l\u{1B}c".utf8)
 
-    private func writeRaw(_ bytes: [UInt8]) {
+    func writeRaw(_ bytes: [UInt8]) {
         bytes.withUnsafeBufferPointer { writeRaw($0.baseAddress!, $0.count) }
     }
 
-    private func writeRaw(_ bytes: UnsafePointer<UInt8>, _ count: Int) {
+    func writeRaw(_ bytes: UnsafePointer<UInt8>, _ count: Int) {
         guard count > 0 else { return }
+        catchUpLibvterm()
         bytes.withMemoryRebound(to: CChar.self, capacity: count) {
             _ = vterm_input_write(vterm, $0, count)
         }
@@ -233,6 +292,7 @@ public final class Terminal {
     /// saved when the screen was bigger (libvterm 0.1 does not clamp it, and
     /// would then write outside its line table).
     private func keepCursorOnScreen() {
+        catchUpLibvterm()
         var pos = VTermPos()
         vterm_state_get_cursorpos(state, &pos)
         let row = Int(pos.row), col = Int(pos.col)
@@ -278,7 +338,9 @@ public final class Terminal {
     public func resize(cols: Int, rows: Int) {
         let cols = max(Terminal.minimumCols, cols), rows = max(1, rows)
         guard cols != self.cols || rows != self.rows else { return }
+        catchUpLibvterm()
         vterm_set_size(vterm, Int32(rows), Int32(cols))
+        scanner.modes.needsProbe = true
         // libvterm clamps the bottom and right margins to the new size but not
         // the top and left ones; an inverted scroll region then makes it
         // memmove a negative length. Reset the margins (xterm does too on
@@ -295,6 +357,7 @@ public final class Terminal {
 
     /// Full-screen margins, the cursor where it was (DECSTBM and DECSLRM home it).
     private func resetMargins() {
+        catchUpLibvterm()
         marginResetPending = false
         var pos = VTermPos()
         vterm_state_get_cursorpos(state, &pos)

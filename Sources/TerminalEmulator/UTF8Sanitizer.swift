@@ -23,6 +23,9 @@ struct UTF8Sanitizer {
     /// The sequence began with C2, so it may turn out to be a C1 control.
     private var leadIsC2 = false
 
+    /// No sequence is open: the next byte starts afresh.
+    var isIdle: Bool { need == 0 }
+
     /// Passes `input` on to `emit` in valid pieces (in order; no copy of valid runs).
     mutating func sanitize(_ input: UnsafeRawBufferPointer, emit: (UnsafeRawBufferPointer) -> Void) {
         guard let raw = input.baseAddress, !input.isEmpty else { return }
