@@ -10,7 +10,9 @@ import CVTerm
 /// libvterm parses and keeps the terminal state (cursor, modes, pen, charsets,
 /// tab stops, scroll regions) and encodes keys; this class keeps the screen
 /// contents itself, because libvterm's screen layer moves the whole screen in
-/// memory for every scrolled line.
+/// memory for every scrolled line. Plain text, line ends and colour changes
+/// skip libvterm altogether while nothing unusual is on (see
+/// `Terminal+FastPath.swift`): its parser alone is too slow for a flood.
 ///
 /// Not thread-safe: one thread owns a `Terminal` (in the console, the thread
 /// that owns curses). Callbacks (`send`, `onTitleChange`, `onBell`) run on
