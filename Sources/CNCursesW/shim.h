@@ -45,6 +45,7 @@ static inline mmask_t porthole_mouse_button1_released(void) { return BUTTON1_REL
 static inline mmask_t porthole_mouse_button1_clicked(void) { return BUTTON1_CLICKED; }
 static inline mmask_t porthole_mouse_button3_pressed(void) { return BUTTON3_PRESSED; }
 static inline mmask_t porthole_mouse_button3_clicked(void) { return BUTTON3_CLICKED; }
+static inline mmask_t porthole_mouse_button3_released(void) { return BUTTON3_RELEASED; }
 static inline mmask_t porthole_mouse_wheel_up(void) { return BUTTON4_PRESSED; }
 static inline mmask_t porthole_mouse_wheel_down(void) {
 #if NCURSES_MOUSE_VERSION > 1

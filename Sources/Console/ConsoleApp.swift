@@ -973,9 +973,13 @@ public final class ConsoleApp {
         // Panes first: they may overlap nothing, but the zoomed one covers the tables.
         for id in visiblePaneIDs {
             guard let pane = panes[id], pane.frame.contains(column: mouse.column, row: mouse.row) else { continue }
+            if mouse.action == .press || mouse.action == .rightPress { focusPane(id) }
+            // A program that asked for the mouse gets it, as in tmux; the
+            // border still focuses and scrolls.
+            if pane.scrollback == nil, pane.sendMouse(mouse) { return }
             switch mouse.action {
             case .press, .rightPress:
-                focusPane(id)
+                break  // focused above
             case .wheelUp, .wheelDown:
                 let up = mouse.action == .wheelUp
                 if pane.terminal.modes.alternateScreen, pane.scrollback == nil {
@@ -988,7 +992,7 @@ public final class ConsoleApp {
                     pane.needsFullRedraw = true
                     pane.chromeDirty = true
                 }
-            case .release:
+            case .release, .rightRelease:
                 break
             }
             return
@@ -1003,7 +1007,7 @@ public final class ConsoleApp {
                 }
             case .wheelUp: instanceTable.scroll(by: -3)
             case .wheelDown: instanceTable.scroll(by: 3)
-            case .release: break
+            case .release, .rightRelease: break
             }
         } else if areas.functions.contains(column: mouse.column, row: mouse.row) {
             switch mouse.action {
@@ -1014,7 +1018,7 @@ public final class ConsoleApp {
                 }
             case .wheelUp: shiftFunction(by: -1)
             case .wheelDown: shiftFunction(by: 1)
-            case .release: break
+            case .release, .rightRelease: break
             }
         }
     }

@@ -40,7 +40,7 @@ struct KeyPress: Hashable {
 
 /// A mouse action at a screen cell.
 struct MouseInput: Equatable {
-    enum Action: Equatable { case press, release, rightPress, wheelUp, wheelDown }
+    enum Action: Equatable { case press, release, rightPress, rightRelease, wheelUp, wheelDown }
     var action: Action
     var column: Int
     var row: Int

@@ -167,6 +167,25 @@ final class Pane {
         terminal.sendKey(press.key, modifiers: press.modifiers)
     }
 
+    /// Passes a mouse event inside the content area to the program, if it
+    /// asked for the mouse; returns whether it did.
+    func sendMouse(_ mouse: MouseInput) -> Bool {
+        guard !state.isFinished, terminal.modes.mouseReporting.isOn,
+              contentRect.contains(column: mouse.column, row: mouse.row) else { return false }
+        let button: MouseButton, pressed: Bool
+        switch mouse.action {
+        case .press: (button, pressed) = (.left, true)
+        case .release: (button, pressed) = (.left, false)
+        case .rightPress: (button, pressed) = (.right, true)
+        case .rightRelease: (button, pressed) = (.right, false)
+        case .wheelUp: (button, pressed) = (.wheelUp, true)
+        case .wheelDown: (button, pressed) = (.wheelDown, true)
+        }
+        lastInputNanos = DispatchTime.now().uptimeNanoseconds
+        return terminal.sendMouse(button, pressed: pressed, row: mouse.row - contentRect.y,
+                                  col: mouse.column - contentRect.x)
+    }
+
     /// When a key was last sent here: output soon after is an echo, worth a frame at once.
     private(set) var lastInputNanos: UInt64 = 0
 

@@ -373,6 +373,8 @@ final class Screen {
             action = .press
         } else if state & porthole_mouse_button1_released() != 0 {
             action = .release
+        } else if state & porthole_mouse_button3_released() != 0 {
+            action = .rightRelease
         } else {
             return nil
         }

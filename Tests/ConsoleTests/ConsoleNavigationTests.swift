@@ -131,6 +131,22 @@ final class ConsoleNavigationTests: ConsoleTestCase {
         try tmux.waitFor("C-a prefix")
     }
 
+    func testProgramThatAskedForTheMouseGetsClicksInItsPane() throws {
+        try loginSelected()
+        // The tty echoes what the program receives: the report shows as ^[[<…M.
+        try tmux.typeLine("stty -icanon; printf '\\033[?1000h\\033[?1006h'; cat -v")
+        let screen = try tmux.waitFor("cat -v")
+        let border = try XCTUnwrap(screen.firstIndex { $0.contains("· shell") }, "no pane border on screen")
+        // Column 10 of the screen is column 9 of the pane's content (SGR counts
+        // from 1: 10); three rows under the border is its row 2 (SGR: 3).
+        try click(column: 10, row: border + 3)
+        try tmux.waitFor("^[[<0;10;3M^[[<0;10;3m")
+        // The wheel too, in place of the pane's scrollback.
+        try mouse(button: 64, column: 12, row: border + 1)
+        try tmux.waitFor("^[[<64;12;1M")
+        XCTAssertFalse(ScreenReading.contains(try tmux.capture(), "· scrollback"))
+    }
+
     func testWideCharactersKeepTheBorderAligned() throws {
         try loginSelected()
         try tmux.typeLine("printf '\\344\\270\\255\\346\\226\\207-%s\\n' $((21*2))")
