@@ -50,6 +50,6 @@ struct KeyBinding: Equatable {
         KeyBinding(context: .anywhere, keys: "?", action: "this help (any key closes it)"),
         KeyBinding(context: .anywhere, keys: ":", action: "command: login ID · exec ID CMD · layout NAME · theme NAME · sort COLUMN · scale FUNCTION N · quit"),
         KeyBinding(context: .anywhere, keys: "Esc", action: "close a menu, a dialog or the command bar"),
-        KeyBinding(context: .anywhere, keys: "mouse", action: "click focuses a pane or selects a row; wheel scrolls (a program may claim it)"),
+        KeyBinding(context: .anywhere, keys: "mouse", action: "click focuses or selects; wheel scrolls; a program may claim both"),
     ]
 }
