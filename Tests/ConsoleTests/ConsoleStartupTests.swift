@@ -45,6 +45,25 @@ final class ConsoleStartupTests: XCTestCase {
         XCTAssertNotNil(selected.range(of: "\u{1B}\\[(0;)?7m", options: .regularExpression), selected)
     }
 
+    func testDirectColourTerminalGetsTheProgramsRGB() throws {
+        // xterm-direct (Debian's ncurses-term) numbers colours by RGB value.
+        let tmux = try launch(environment: ["TERM": "xterm-direct"])
+        let screen = try tmux.waitUntil("the instance table", timeout: 60) { screen in
+            screen.contains { $0.contains("▶") && $0.contains("c-") && $0.contains("Running") }
+        }
+        let id = try XCTUnwrap(ScreenReading.selectedInstanceID(screen))
+        try tmux.press("Enter")
+        try tmux.waitFor("/ \(id) · shell")
+        // An RGB colour stays exact; a 256-colour index becomes that entry's RGB.
+        try tmux.typeLine("printf '\\033[38;2;250;100;5mrgb-%s\\033[0m \\033[48;5;33midx-%s\\033[0m\\n' $((1+1)) $((2+2))")
+        let coloured = try tmux.waitUntil("coloured output", escapes: true) { screen in
+            screen.contains { $0.contains("rgb-2") && $0.contains("idx-4") }
+        }
+        let row = try XCTUnwrap(coloured.first { $0.contains("rgb-2") && $0.contains("idx-4") })
+        XCTAssertNotNil(row.range(of: "38;2;250;100;5m[^\u{1B}]*rgb-2", options: .regularExpression), row)
+        XCTAssertNotNil(row.range(of: "48;2;0;135;255m[^\u{1B}]*idx-4", options: .regularExpression), row)
+    }
+
     func testLosingTheServerShowsABannerAndRecovers() throws {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("porthole-serve-\(getpid())-\(UUID().uuidString.prefix(6))")
         let server = try PortholeServer(directory: directory)
