@@ -88,7 +88,8 @@ final class Pane {
         chromeDirty = true
         let request = ExecRequest(
             functionName: functionName, instanceId: instanceId, command: purpose.argv,
-            stdin: true, stdout: true, stderr: true, tty: true, idleTimeout: idleTimeout)
+            stdin: true, stdout: true, stderr: true, tty: true, idleTimeout: idleTimeout,
+            terminalSize: TerminalSize(cols: terminal.cols, rows: terminal.rows))
         let output = self.output
         let id = self.id
         let deliver: @Sendable ([UInt8]) -> Void = { bytes in

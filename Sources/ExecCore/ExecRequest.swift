@@ -10,11 +10,15 @@ public struct ExecRequest: Sendable, Equatable {
     public var tty: Bool
     /// Seconds without data before the server ends the session; nil or 0 = none.
     public var idleTimeout: Int?
+    /// With a tty, the size the command starts at. Not part of the URL: the
+    /// client sends it as the first resize message, which porthole's server
+    /// waits for briefly before starting a tty command.
+    public var terminalSize: TerminalSize?
 
     public init(
         functionName: String, instanceId: String, command: [String],
         stdin: Bool = true, stdout: Bool = true, stderr: Bool = true, tty: Bool = false,
-        idleTimeout: Int? = nil
+        idleTimeout: Int? = nil, terminalSize: TerminalSize? = nil
     ) {
         self.functionName = functionName
         self.instanceId = instanceId
@@ -24,6 +28,7 @@ public struct ExecRequest: Sendable, Equatable {
         self.stderr = stderr
         self.tty = tty
         self.idleTimeout = idleTimeout
+        self.terminalSize = terminalSize
     }
 
     /// The command for "log into the instance": bash as a login shell if the

@@ -22,12 +22,16 @@ public final class ExecServerHandler: ChannelInboundHandler {
 
     private let codec: FrameCodec
     private let request: ExecRequest
-    private let startProcess: (EventLoop) -> EventLoopFuture<ExecProcess>
+    /// Starts the command; with a tty, at the size the client asked for first.
+    private let startProcess: (EventLoop, TerminalSize?) -> EventLoopFuture<ExecProcess>
     private let onFinish: (ExecSessionSummary) -> Void
     private let idleTimeout: TimeAmount?
     /// After the process exits, how long to wait for its output streams to close
     /// (a background child may hold them open) before sending the status anyway.
     private let exitGrace: TimeAmount
+    /// With a tty, how long to wait for the client's first resize before
+    /// starting the command at the default size anyway.
+    private let initialSizeWait: TimeAmount
 
     private var context: ChannelHandlerContext?
     private var process: ExecProcess?
@@ -39,6 +43,9 @@ public final class ExecServerHandler: ChannelInboundHandler {
     private var lastActivity = NIODeadline.now()
     private var idleTimer: Scheduled<Void>?
     private var graceTimer: Scheduled<Void>?
+    /// Waiting for the first resize before starting a tty command.
+    private var sizeTimer: Scheduled<Void>?
+    private var processRequested = false
     private var bytesIn = 0
     private var bytesOut = 0
 
@@ -49,7 +56,8 @@ public final class ExecServerHandler: ChannelInboundHandler {
         request: ExecRequest,
         eventLoop: EventLoop,
         exitGrace: TimeAmount = .seconds(2),
-        startProcess: @escaping (EventLoop) -> EventLoopFuture<ExecProcess>,
+        initialSizeWait: TimeAmount = .milliseconds(250),
+        startProcess: @escaping (EventLoop, TerminalSize?) -> EventLoopFuture<ExecProcess>,
         onFinish: @escaping (ExecSessionSummary) -> Void
     ) {
         self.codec = codec
@@ -57,6 +65,7 @@ public final class ExecServerHandler: ChannelInboundHandler {
         self.startProcess = startProcess
         self.onFinish = onFinish
         self.exitGrace = exitGrace
+        self.initialSizeWait = initialSizeWait
         if let seconds = request.idleTimeout, seconds > 0 { idleTimeout = .seconds(Int64(seconds)) } else { idleTimeout = nil }
         self.control = ExecSessionControl(eventLoop: eventLoop)
     }
@@ -69,7 +78,25 @@ public final class ExecServerHandler: ChannelInboundHandler {
         // Kubernetes sends one empty message on the lowest channel it will write.
         let ready: ExecChannel = request.stdout || request.tty ? .stdout : .stderr
         if codec.dialect != .functionCompute { send([ready.rawValue], context: context) }
-        startProcess(context.eventLoop).whenComplete { [weak self] result in
+        if request.tty && codec.dialect != .functionCompute {
+            // Clients send the terminal's size right after the upgrade (kubectl
+            // does): a program that starts at the wrong size lays out its first
+            // screen wrong (`ls` columns, a full-screen program's frame).
+            sizeTimer = context.eventLoop.scheduleTask(in: initialSizeWait) { [weak self] in
+                self?.requestProcess(size: nil)
+            }
+        } else {
+            requestProcess(size: nil)
+        }
+        scheduleIdleCheck()
+    }
+
+    private func requestProcess(size: TerminalSize?) {
+        guard !processRequested, !finished, let context else { return }
+        processRequested = true
+        sizeTimer?.cancel()
+        sizeTimer = nil
+        startProcess(context.eventLoop, size).whenComplete { [weak self] result in
             guard let self else { return }
             switch result {
             case .success(let process): self.started(process)
@@ -83,7 +110,6 @@ public final class ExecServerHandler: ChannelInboundHandler {
                 self.finish(.failure(reason: ExecStatus.Reason.internalError, message: "cannot start the command: \(error)"))
             }
         }
-        scheduleIdleCheck()
     }
 
     private func started(_ process: ExecProcess) {
@@ -151,7 +177,11 @@ public final class ExecServerHandler: ChannelInboundHandler {
     private func apply(_ frame: ExecFrame) {
         guard !finished else { return }
         guard let process else {
-            pendingInput.append(frame)
+            if case .resize(let size) = frame, !processRequested {
+                requestProcess(size: size)   // starts at this size: no resize needed
+            } else {
+                pendingInput.append(frame)
+            }
             return
         }
         switch frame {
@@ -261,6 +291,7 @@ public final class ExecServerHandler: ChannelInboundHandler {
         finished = true
         idleTimer?.cancel()
         graceTimer?.cancel()
+        sizeTimer?.cancel()
         process?.terminate()
         let summary = ExecSessionSummary(
             status: status ?? .failure(reason: "ClientClosed", message: "the client closed the connection"),

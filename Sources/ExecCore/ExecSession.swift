@@ -40,7 +40,6 @@ public final class ExecSession: Sendable {
         request: ExecRequest,
         handlers: ExecHandlers,
         dialects: [ExecDialect] = [.v5, .v4],
-        initialSize: TerminalSize? = nil,
         keepaliveInterval: TimeAmount = .seconds(5),
         group: EventLoopGroup = MultiThreadedEventLoopGroup.singleton
     ) async throws -> ExecSession {
@@ -73,7 +72,8 @@ public final class ExecSession: Sendable {
                         ])
                     }.map {
                         upgraded.succeed(session)
-                        if let size = initialSize { session.resize(cols: size.cols, rows: size.rows) }
+                        // Before anything else, so a tty command starts at this size.
+                        if request.tty, let size = request.terminalSize { session.resize(cols: size.cols, rows: size.rows) }
                     }
                 }
                 return channel.eventLoop.makeCompletedFuture {

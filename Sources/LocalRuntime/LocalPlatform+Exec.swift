@@ -40,9 +40,10 @@ extension LocalPlatform {
         var handler: ExecServerHandler!
         handler = ExecServerHandler(
             codec: FrameCodec(dialect: dialect, side: .server), request: request, eventLoop: eventLoop,
-            startProcess: { [weak self] loop in
+            startProcess: { [weak self] loop, size in
                 guard let self else { return loop.makeFailedFuture(ExecSpawnError.failed("platform stopped")) }
-                return self.spawnExec(request: request, sessionId: sessionId, control: handler.control, pid: pid, eventLoop: loop)
+                return self.spawnExec(request: request, size: size, sessionId: sessionId, control: handler.control,
+                                      pid: pid, eventLoop: loop)
             },
             onFinish: { [weak self] summary in
                 self?.endExec(request: request, sessionId: sessionId, pid: pid.value, identity: identity, started: started, summary: summary)
@@ -51,7 +52,8 @@ extension LocalPlatform {
     }
 
     private func spawnExec(
-        request: ExecRequest, sessionId: UUID, control: ExecSessionControl, pid: SessionProcessID, eventLoop: EventLoop
+        request: ExecRequest, size: TerminalSize?, sessionId: UUID, control: ExecSessionControl, pid: SessionProcessID,
+        eventLoop: EventLoop
     ) -> EventLoopFuture<ExecProcess> {
         let instance: RuntimeInstance
         do {
@@ -75,7 +77,7 @@ extension LocalPlatform {
         let argv = isolation.execArgv(command: request.command, namespacePid: namespacePid, directory: directory)
         return LocalExecProcess.start(
             argv: argv, environment: environment, directory: directory, tty: request.tty, stdin: request.stdin,
-            size: TerminalSize(cols: 80, rows: 24), eventLoop: eventLoop
+            size: size ?? TerminalSize(cols: 80, rows: 24), eventLoop: eventLoop
         ).map { [weak self] process in
             if let local = process as? LocalExecProcess {
                 pid.value = local.child.pid

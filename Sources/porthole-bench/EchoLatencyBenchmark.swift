@@ -50,7 +50,8 @@ enum EchoLatencyBenchmark {
     static func sessionRoundTrips(embedded: EmbeddedPlatform, instance: Instance, count: Int) async throws -> [Double] {
         let echo = EchoWaiter()
         let session = try await embedded.backend().openExec(
-            ExecRequest(functionName: instance.functionName, instanceId: instance.instanceId, command: ["cat"], tty: true),
+            ExecRequest(functionName: instance.functionName, instanceId: instance.instanceId, command: ["cat"], tty: true,
+                         terminalSize: TerminalSize(cols: 80, rows: 24)),
             handlers: ExecHandlers(onStdout: { echo.received($0) }))
         defer { session.cancel() }
         try await Task.sleep(nanoseconds: 200_000_000)

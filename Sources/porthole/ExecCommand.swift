@@ -35,16 +35,11 @@ struct ExecCommand: AsyncParsableCommand {
         let argv = command.isEmpty ? ExecRequest.loginShell : command
         let useTTY = tty || interactiveDefault
         let useStdin = stdin || interactiveDefault
+        let rawTerminal = useTTY && isatty(0) == 1
         let request = ExecRequest(
             functionName: target.functionName, instanceId: target.instanceId, command: argv,
-            stdin: useStdin, stdout: true, stderr: !useTTY, tty: useTTY, idleTimeout: idleTimeout)
-
-        let rawTerminal = useTTY && isatty(0) == 1
-        var initialSize: TerminalSize?
-        if rawTerminal {
-            var cols: UInt16 = 0, rows: UInt16 = 0
-            if porthole_get_winsize(0, &cols, &rows) == 0, cols > 0, rows > 0 { initialSize = TerminalSize(cols: Int(cols), rows: Int(rows)) }
-        }
+            stdin: useStdin, stdout: true, stderr: !useTTY, tty: useTTY, idleTimeout: idleTimeout,
+            terminalSize: useTTY ? Self.localTerminalSize() : nil)
         let handlers = ExecHandlers(
             onStdout: { bytes in writeAll(1, bytes) },
             onStderr: { bytes in writeAll(2, bytes) })
@@ -54,7 +49,6 @@ struct ExecCommand: AsyncParsableCommand {
         } catch {
             throw failure(error)
         }
-        if let size = initialSize { session.resize(cols: size.cols, rows: size.rows) }
         if rawTerminal {
             porthole_tty_raw(0)
             atexit { porthole_tty_restore(0) }
@@ -68,6 +62,16 @@ struct ExecCommand: AsyncParsableCommand {
         default: FileHandle.standardError.write(Data("porthole: \(end.description)\n".utf8))
         }
         throw ExitCode(end.exitCode)
+    }
+
+    /// The size of the terminal on stdin, else stdout, else 80x24 (what a
+    /// tty starts at when there is no terminal to copy, as docker does).
+    static func localTerminalSize() -> TerminalSize {
+        var cols: UInt16 = 0, rows: UInt16 = 0
+        for fd: Int32 in [0, 1] where porthole_get_winsize(fd, &cols, &rows) == 0 && cols > 0 && rows > 0 {
+            return TerminalSize(cols: Int(cols), rows: Int(rows))
+        }
+        return TerminalSize(cols: 80, rows: 24)
     }
 
     /// SIGWINCH → resize, so full-screen programs in the instance follow the local window.

@@ -77,6 +77,31 @@ final class ExecTests: XCTestCase {
         XCTAssertEqual(end, .exited(code: 3))
     }
 
+    func testTTYCommandStartsAtTheRequestedSize() async throws {
+        // A one-shot command reads its size once, at start (as `ls` lays out columns).
+        let output = ExecOutput()
+        let session = try await platform.backend.openExec(
+            ExecRequest(functionName: "fn", instanceId: instance.instanceId, command: ["stty", "size"], tty: true,
+                        terminalSize: TerminalSize(cols: 123, rows: 45)),
+            handlers: output.handlers)
+        let end = await session.wait()
+        XCTAssertEqual(end, .exited(code: 0))
+        XCTAssertEqual(output.stdoutText.trimmingCharacters(in: .whitespacesAndNewlines), "45 123")
+    }
+
+    func testTTYWithoutASizeStartsAtTheDefault() async throws {
+        // A client that never sends a size (FC SDKs, scripts) is not kept waiting for long.
+        let output = ExecOutput()
+        let started = Date()
+        let session = try await platform.backend.openExec(
+            ExecRequest(functionName: "fn", instanceId: instance.instanceId, command: ["stty", "size"], tty: true),
+            handlers: output.handlers)
+        let end = await session.wait()
+        XCTAssertEqual(end, .exited(code: 0))
+        XCTAssertEqual(output.stdoutText.trimmingCharacters(in: .whitespacesAndNewlines), "24 80")
+        XCTAssertLessThan(Date().timeIntervalSince(started), 5)
+    }
+
     func testCtrlCReachesTheTTYProcess() async throws {
         let output = ExecOutput()
         let session = try await platform.backend.openExec(
