@@ -116,6 +116,7 @@ final class Pane {
             return
         }
         state = .open(session)
+        output.setFlowControl { receiving in session.setReceiving(receiving) }
         chromeDirty = true
         session.resize(cols: terminal.cols, rows: terminal.rows)
         if !pendingInput.isEmpty {
@@ -139,6 +140,7 @@ final class Pane {
     func ended(_ end: ExecEnd, instanceLive: Bool) {
         // Every byte the session produced is shown before the note that it ended.
         while drainOutput() {}
+        output.setFlowControl(nil)
         state = .ended(end)
         chromeDirty = true
         var note = "[\(end.description)"

@@ -122,6 +122,14 @@ public final class ExecSession: Sendable {
         try await channel.writeAndFlush(frame(.stdin(bytes))).get()
     }
 
+    /// Stops taking output off the socket (false) or starts again (true). While
+    /// stopped, buffers fill and the server stops reading the process, which
+    /// then blocks in its writes: a consumer that falls behind keeps its
+    /// memory bounded and loses nothing.
+    public func setReceiving(_ receiving: Bool) {
+        channel.setOption(ChannelOptions.autoRead, value: receiving).whenComplete { _ in }
+    }
+
     /// Tells the process its terminal now has this size (tty sessions).
     public func resize(cols: Int, rows: Int) {
         channel.writeAndFlush(frame(.resize(TerminalSize(cols: cols, rows: rows))), promise: nil)

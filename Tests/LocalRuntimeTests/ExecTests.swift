@@ -2,6 +2,7 @@ import Crypto
 import ExecCore
 import Foundation
 import LocalRuntime
+import NIOConcurrencyHelpers
 import Platform
 import XCTest
 
@@ -100,6 +101,25 @@ final class ExecTests: XCTestCase {
         XCTAssertEqual(end, .exited(code: 0))
         XCTAssertEqual(output.stdoutText.trimmingCharacters(in: .whitespacesAndNewlines), "24 80")
         XCTAssertLessThan(Date().timeIntervalSince(started), 5)
+    }
+
+    func testAClientThatStopsReceivingGetsNothingMoreUntilItResumes() async throws {
+        let received = NIOLockedValueBox(0)
+        let session = try await platform.backend.openExec(
+            ExecRequest(functionName: "fn", instanceId: instance.instanceId, command: ["yes", "0123456789abcdef"],
+                        stdin: false),
+            handlers: ExecHandlers(onStdout: { bytes in received.withLockedValue { $0 += bytes.count } }, onStderr: { _ in }))
+        try await poll(timeout: 10, "output flowing") { received.withLockedValue { $0 } > 1 << 20 }
+        session.setReceiving(false)
+        try await Task.sleep(nanoseconds: 300_000_000)   // what was being read lands
+        let stopped = received.withLockedValue { $0 }
+        try await Task.sleep(nanoseconds: 1_000_000_000)
+        let later = received.withLockedValue { $0 }
+        XCTAssertLessThan(later - stopped, 1 << 20, "output kept coming while receiving was off")
+        session.setReceiving(true)
+        try await poll(timeout: 10, "output again") { received.withLockedValue { $0 } > later + (1 << 20) }
+        session.cancel()
+        _ = await session.wait()
     }
 
     func testCtrlCReachesTheTTYProcess() async throws {
