@@ -1,0 +1,135 @@
+import Foundation
+
+/// What can be done with the selected instance, and the overlays (menu, detail, help, confirm).
+extension ConsoleApp {
+    // MARK: Instance actions
+
+    func loginSelected() {
+        guard let record = instanceTable.selected else {
+            statusLine.show("no instance selected", error: true)
+            return
+        }
+        openPane(functionName: record.instance.functionName, instanceId: record.id, purpose: .login)
+    }
+
+    func runInSelected() {
+        guard let record = instanceTable.selected else {
+            statusLine.show("no instance selected", error: true)
+            return
+        }
+        commandBar.open(.run(functionName: record.instance.functionName, instanceId: record.id))
+    }
+
+    func showDetail(_ recordOverride: InstanceRecord? = nil) {
+        guard let record = recordOverride ?? instanceTable.selected else {
+            statusLine.show("no instance selected", error: true)
+            return
+        }
+        let view = InstanceDetailView(functionName: record.instance.functionName, instanceId: record.id)
+        overlay = .detail(view)
+        let backend = self.backend
+        let inbox = self.inbox
+        let function = record.instance.functionName
+        let id = record.id
+        Task.detached {
+            do {
+                let detail = try await backend.describeInstance(function: function, id: id)
+                inbox.post(.detail(id, .success(detail)))
+            } catch {
+                inbox.post(.detail(id, .failure(PlatformFailure(description: "\(error)"))))
+            }
+        }
+    }
+
+    func openMenu(anchor: (column: Int, row: Int)?) {
+        guard let record = instanceTable.selected else {
+            statusLine.show("no instance selected", error: true)
+            return
+        }
+        let place = anchor ?? (areas.instances.x + 4, selectedRowY ?? areas.instances.y + 2)
+        overlay = .menu(ActionMenu(functionName: record.instance.functionName, instanceId: record.id, anchor: place))
+    }
+
+    var selectedRowY: Int? {
+        guard let id = instanceTable.selected?.id else { return nil }
+        for row in areas.instances.y..<areas.instances.maxY where instanceTable.record(atRow: row)?.id == id {
+            return row
+        }
+        return nil
+    }
+
+    func copySelectedID(_ id: String? = nil) {
+        guard let id = id ?? instanceTable.selected?.id else {
+            statusLine.show("no instance selected", error: true)
+            return
+        }
+        // OSC 52 puts text on the clipboard of the terminal (and of tmux with set-clipboard on).
+        let encoded = Data(id.utf8).base64EncodedString()
+        screen?.writeControl("\u{1B}]52;c;\(encoded)\u{7}")
+        statusLine.show("copied \(id) to the clipboard")
+    }
+
+    func choose(_ action: ActionMenu.Action, in menu: ActionMenu) {
+        overlay = nil
+        fullRedraw = true
+        instanceTable.select(id: menu.instanceId)
+        switch action {
+        case .login: openPane(functionName: menu.functionName, instanceId: menu.instanceId, purpose: .login)
+        case .run: commandBar.open(.run(functionName: menu.functionName, instanceId: menu.instanceId))
+        case .details:
+            if let record = store.record(id: menu.instanceId) { showDetail(record) }
+        case .copyID: copySelectedID(menu.instanceId)
+        }
+    }
+
+    // MARK: Overlays
+
+    func handleOverlayKey(_ press: KeyPress, _ current: Overlay) {
+        switch current {
+        case .help(let view):
+            switch press.key {
+            case .up: view.scroll(by: -1)
+            case .down: view.scroll(by: 1)
+            case .pageUp: view.scroll(by: -10)
+            case .pageDown: view.scroll(by: 10)
+            case .character("k"): view.scroll(by: -1)
+            case .character("j"): view.scroll(by: 1)
+            default: closeOverlay()
+            }
+        case .menu(let menu):
+            switch menu.handle(press) {
+            case .stay: break
+            case .close: closeOverlay()
+            case .choose(let action): choose(action, in: menu)
+            }
+        case .detail(let view):
+            switch press.key {
+            case .up, .character("k"): view.scroll(by: -1)
+            case .down, .character("j"): view.scroll(by: 1)
+            case .pageUp: view.scroll(by: -10)
+            case .pageDown: view.scroll(by: 10)
+            case .escape, .character("q"), .character("d"), .enter: closeOverlay()
+            default: break
+            }
+        case .confirmQuit:
+            if press == .char("y") || press == .char("Y") {
+                running = false
+            } else {
+                closeOverlay()
+            }
+        }
+    }
+
+    func closeOverlay() {
+        overlay = nil
+        fullRedraw = true
+    }
+
+    func requestQuit() {
+        if panes.values.contains(where: { !$0.state.isFinished }) {
+            overlay = .confirmQuit
+        } else {
+            running = false
+        }
+    }
+}

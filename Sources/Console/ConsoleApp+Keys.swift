@@ -1,0 +1,141 @@
+/// Keys from the user: dispatch by focus, and the instance and function tables.
+extension ConsoleApp {
+    func handle(_ event: InputEvent) {
+        chromeDirty = true
+        switch event {
+        case .resize:
+            screen?.adoptTerminalSize()
+            relayout()
+        case .mouse(let mouse):
+            handleMouse(mouse)
+        case .paste(let text):
+            if commandBar.isOpen {
+                commandBar.paste(text)
+                updateLiveFilter()
+            } else if let id = focus.paneID, let pane = panes[id] {
+                for target in inputTargets(from: pane) { target.paste(text) }
+            }
+        case .key(let press):
+            handleKey(press)
+        }
+    }
+
+    func handleKey(_ press: KeyPress) {
+        if commandBar.isOpen {
+            handleCommandBarKey(press)
+            return
+        }
+        if let overlay {
+            handleOverlayKey(press, overlay)
+            return
+        }
+        if awaitingPrefix {
+            awaitingPrefix = false
+            handlePrefixCommand(press)
+            return
+        }
+        if press == prefix.press {
+            awaitingPrefix = true
+            return
+        }
+        if let id = focus.paneID, let pane = panes[id] {
+            handlePaneKey(press, pane)
+        } else {
+            handleTableKey(press)
+        }
+    }
+
+    func handleTableKey(_ press: KeyPress) {
+        let onFunctions = focus == .functions
+        switch press.key {
+        case .up: move(by: -1, onFunctions: onFunctions)
+        case .down: move(by: 1, onFunctions: onFunctions)
+        case .pageUp: move(by: -instanceTable.pageSize, onFunctions: onFunctions)
+        case .pageDown: move(by: instanceTable.pageSize, onFunctions: onFunctions)
+        case .home: onFunctions ? selectFunction(store.functions.first?.functionName) : instanceTable.moveToEnd(false)
+        case .end: onFunctions ? selectFunction(store.functions.last?.functionName) : instanceTable.moveToEnd(true)
+        case .left: shiftFunction(by: -1)
+        case .right: shiftFunction(by: 1)
+        case .tab: cycleFocus(forward: !press.modifiers.contains(.shift))
+        case .enter:
+            if onFunctions { focus = .instances } else { loginSelected() }
+        case .escape:
+            if !instanceTable.query.filter.isEmpty {
+                instanceTable.query.filter = ""
+                reloadTable()
+            }
+        case .character(let c) where press.modifiers.isEmpty || press.modifiers == .shift:
+            switch c {
+            case "k": move(by: -1, onFunctions: onFunctions)
+            case "j": move(by: 1, onFunctions: onFunctions)
+            case "g": onFunctions ? selectFunction(store.functions.first?.functionName) : instanceTable.moveToEnd(false)
+            case "G": onFunctions ? selectFunction(store.functions.last?.functionName) : instanceTable.moveToEnd(true)
+            case "l": loginSelected()
+            case "x": runInSelected()
+            case "d": showDetail()
+            case "m": openMenu(anchor: nil)
+            case "c": copySelectedID()
+            case "/": commandBar.open(.filter, initial: instanceTable.query.filter)
+            case ":": commandBar.open(.command)
+            case "?": overlay = .help(HelpView())
+            case "<", ",":
+                instanceTable.query.shiftSort(by: -1)
+                reloadTable()
+            case ">", ".":
+                instanceTable.query.shiftSort(by: 1)
+                reloadTable()
+            case "r":
+                instanceTable.query.descending.toggle()
+                reloadTable()
+            case "q": requestQuit()
+            case "\u{3}": requestQuit()
+            default: break
+            }
+        default: break
+        }
+    }
+
+    func move(by step: Int, onFunctions: Bool) {
+        if onFunctions {
+            functionList.move(by: step, in: store.functions)
+            reloadTable()
+        } else {
+            instanceTable.move(by: step)
+        }
+    }
+
+    func selectFunction(_ name: String?) {
+        functionList.select(name)
+        reloadTable()
+    }
+
+    func shiftFunction(by step: Int) {
+        functionList.move(by: step, in: store.functions)
+        reloadTable()
+    }
+
+    func cycleFocus(forward: Bool) {
+        var order: [Focus] = [.functions, .instances]
+        if let id = lastPaneFocus ?? layout.paneIDs.first, panes[id] != nil { order.append(.pane(id)) }
+        let index = order.firstIndex(of: focus) ?? 1
+        let next = order[(index + (forward ? 1 : order.count - 1)) % order.count]
+        if let id = next.paneID { focusPane(id) } else { setTableFocus(next) }
+    }
+
+    func setTableFocus(_ target: Focus) {
+        if let id = focus.paneID { panes[id]?.chromeDirty = true }
+        focus = target
+        if zoomed {
+            zoomed = false
+            relayout()
+        }
+    }
+
+    func focusPane(_ id: PaneID) {
+        if let old = focus.paneID { panes[old]?.chromeDirty = true }
+        focus = .pane(id)
+        lastPaneFocus = id
+        panes[id]?.chromeDirty = true
+        if zoomed { relayout() }
+    }
+}

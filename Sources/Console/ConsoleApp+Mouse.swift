@@ -1,0 +1,69 @@
+/// Mouse events: panes first (or the program in one), then the tables.
+extension ConsoleApp {
+    func handleMouse(_ mouse: MouseInput) {
+        let whole = Rect(x: 0, y: 1, width: screen?.cols ?? 0, height: max(0, (screen?.rows ?? 2) - 2))
+        if case .menu(let menu)? = overlay {
+            if mouse.action == .press, menu.rect(in: whole).contains(column: mouse.column, row: mouse.row) {
+                if let action = menu.action(atRow: mouse.row, in: whole) { choose(action, in: menu) }
+            } else if mouse.action == .press || mouse.action == .rightPress {
+                closeOverlay()
+            }
+            return
+        }
+        if overlay != nil {
+            if mouse.action == .press { closeOverlay() }
+            return
+        }
+        // Panes first: they may overlap nothing, but the zoomed one covers the tables.
+        for id in visiblePaneIDs {
+            guard let pane = panes[id], pane.frame.contains(column: mouse.column, row: mouse.row) else { continue }
+            if mouse.action == .press || mouse.action == .rightPress { focusPane(id) }
+            // A program that asked for the mouse gets it, as in tmux; the
+            // border still focuses and scrolls.
+            if pane.scrollback == nil, pane.sendMouse(mouse) { return }
+            switch mouse.action {
+            case .press, .rightPress:
+                break  // focused above
+            case .wheelUp, .wheelDown:
+                let up = mouse.action == .wheelUp
+                if pane.terminal.modes.alternateScreen, pane.scrollback == nil {
+                    // Full-screen programs get arrow keys, as terminals do for the alternate screen.
+                    for _ in 0..<3 { pane.send(KeyPress(up ? .up : .down)) }
+                } else {
+                    var view = pane.scrollback ?? ScrollbackView()
+                    view.scroll(by: up ? 3 : -3, pane.terminal)
+                    pane.scrollback = view.offset == 0 && !up ? nil : view
+                    pane.needsFullRedraw = true
+                    pane.chromeDirty = true
+                }
+            case .release, .rightRelease:
+                break
+            }
+            return
+        }
+        if areas.instances.contains(column: mouse.column, row: mouse.row) {
+            switch mouse.action {
+            case .press, .rightPress:
+                setTableFocus(.instances)
+                if let record = instanceTable.record(atRow: mouse.row) {
+                    instanceTable.select(id: record.id)
+                    if mouse.action == .rightPress { openMenu(anchor: (mouse.column, mouse.row)) }
+                }
+            case .wheelUp: instanceTable.scroll(by: -3)
+            case .wheelDown: instanceTable.scroll(by: 3)
+            case .release, .rightRelease: break
+            }
+        } else if areas.functions.contains(column: mouse.column, row: mouse.row) {
+            switch mouse.action {
+            case .press, .rightPress:
+                setTableFocus(.functions)
+                if let function = functionList.function(atRow: mouse.row, in: store.functions) {
+                    selectFunction(function.functionName)
+                }
+            case .wheelUp: shiftFunction(by: -1)
+            case .wheelDown: shiftFunction(by: 1)
+            case .release, .rightRelease: break
+            }
+        }
+    }
+}
