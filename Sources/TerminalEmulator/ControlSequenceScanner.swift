@@ -292,6 +292,9 @@ struct ControlSequenceScanner {
             case 0x4E, 0x4F:  // N O: SS2, SS3
                 modes.singleShift = true
                 state = .ground
+            case 0x48:        // H: HTS
+                modes.defaultTabStops = false
+                state = .ground
             default:
                 state = .ground
             }
@@ -413,6 +416,9 @@ struct ControlSequenceScanner {
             return nil
         case 0x72:  // r: DECSTBM
             modes.needsProbe = true
+            return nil
+        case 0x67:  // g: TBC
+            modes.defaultTabStops = false
             return nil
         case 0x6D:  // m: SGR
             return params.containsTwo && sgrTurnsFaintOn() ? .faintOn : nil

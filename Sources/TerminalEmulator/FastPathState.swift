@@ -1,7 +1,7 @@
 /// Where the terminal's fast path for plain text stands against libvterm.
 ///
-/// The fast path writes printable ASCII, CR, LF and common SGR sequences
-/// straight into the grid; libvterm does not see those bytes. Before libvterm
+/// The fast path writes printable ASCII, CR, LF, BS, TAB and common SGR
+/// sequences straight into the grid; libvterm does not see those bytes. Before libvterm
 /// gets anything else it is brought up to date (`Terminal.catchUpLibvterm`):
 /// cursor, pending wrap, the last character (what a combining mark joins and
 /// REP repeats) and pen.

@@ -5,8 +5,8 @@ import Glibc
 import Darwin
 #endif
 
-/// The fast path: printable ASCII, CR, LF and common SGR sequences go straight
-/// into the grid, without libvterm.
+/// The fast path: printable ASCII, CR, LF, BS, TAB (with the default tab
+/// stops) and common SGR sequences go straight into the grid, without libvterm.
 ///
 /// Why: libvterm's parser alone runs at about 3× the rate a pty delivers, so
 /// with it on every byte the emulator would be what limits a busy pane. Bulk
@@ -58,7 +58,7 @@ extension Terminal {
 
     private static let regionProbe = Array("\u{1B}P$qr\u{1B}\\".utf8)
 
-    /// Takes printable ASCII, CR, LF and SGR sequences it can apply from
+    /// Takes printable ASCII, CR, LF, BS, TAB and SGR sequences it can apply from
     /// `start`; returns where it stopped (at `end`, or at the first byte left
     /// to libvterm). Call only when `fastPathReady()`.
     func fastRun(_ base: UnsafePointer<UInt8>, from start: Int, to end: Int) -> Int {
@@ -68,6 +68,7 @@ extension Terminal {
         let cols = screen.pointee.cols, rows = screen.pointee.rows
         let top = fast.pointee.scrollTop, bottom = fast.pointee.scrollBottom
         let onPrimary = grid === primary
+        let defaultTabStops = scanner.modes.defaultTabStops
         var row = live.pointee.cursor.row, col = live.pointee.cursor.col
         var pendingWrap = fast.pointee.ahead && fast.pointee.pendingWrap
         var pen = live.pointee.pen
@@ -137,6 +138,18 @@ extension Terminal {
                 i += 1
             } else if b == 0x0A {                  // LF
                 lineFeed()
+                i += 1
+            } else if b == 0x08 {                  // BS
+                if col > 0 {
+                    col -= 1
+                    pendingWrap = false
+                }
+                i += 1
+            } else if b == 0x09, defaultTabStops { // HT: to the next multiple of 8, at most the last column
+                if col < cols - 1 {
+                    col = min((col / 8 + 1) * 8, cols - 1)
+                    pendingWrap = false
+                }
                 i += 1
             } else if b == 0x1B, let next = Terminal.fastSGR(base, from: i, to: end, pen: &pen, changes: &penChanges) {
                 template = StoredCell(char: 0, fg: pen.fg, bg: pen.bg, attrs: pen.attrs, wide: false)

@@ -25,6 +25,8 @@ struct TrackedModes: Equatable {
     var singleShift = false
     /// DECSCA: new characters are protected from selective erase.
     var protected = false
+    /// Tab stops are every eighth column, as at reset (no HTS or TBC since).
+    var defaultTabStops = true
     /// Some line was made double width or height (DECDWL/DECDHL); libvterm
     /// keeps such lines in a table that only its own scrolling keeps right.
     var doubleWidthLines = false
@@ -36,7 +38,8 @@ struct TrackedModes: Equatable {
         a.insert == b.insert && a.newline == b.newline && a.autowrap == b.autowrap && a.origin == b.origin
             && a.leftRightMargins == b.leftRightMargins && a.asciiSets == b.asciiSets
             && a.shiftedIn == b.shiftedIn && a.singleShift == b.singleShift && a.protected == b.protected
-            && a.doubleWidthLines == b.doubleWidthLines && a.needsProbe == b.needsProbe
+            && a.defaultTabStops == b.defaultTabStops && a.doubleWidthLines == b.doubleWidthLines
+            && a.needsProbe == b.needsProbe
     }
 
     /// GL decodes ASCII bytes as themselves and text and line feeds get no

@@ -120,6 +120,17 @@ final class FastPathTests: XCTestCase {
         }
     }
 
+    func testTabsAndBackspacesMatchLibvterm() {
+        let pair = Pair(cols: 21, rows: 4)
+        pair.feed("a\tb\tc\t\t\td\te\r\n\tx\u{8}\u{8}y\u{8}\u{8}\u{8}\u{8}\u{8}\u{8}\u{8}\u{8}\u{8}\u{8}z")
+        pair.assertSame("default tab stops")
+        XCTAssertTrue(pair.fast.terminal.fast.pointee.ahead, "tabs and backspaces should not have gone through libvterm")
+        pair.feed(String(repeating: "w", count: 21) + "\tq\u{8}r")      // at the right edge
+        pair.assertSame("tab and backspace while waiting to wrap")
+        pair.feed("\r\n\(csi)3g\(csi)1;6H\(esc)H\r\tT\t!")       // custom stops: libvterm's job
+        pair.assertSame("custom tab stops")
+    }
+
     func testRandomStreamsMatchLibvterm() {
         for seed in 1...12 as ClosedRange<UInt64> {
             var rng = SplitMix(seed: seed)
@@ -173,7 +184,8 @@ final class FastPathTests: XCTestCase {
             "\(csi)0\"q", "\(esc)#6", "\(esc)#5", "\(esc)#8", "\(csi)?69h\(csi)2;5s", "\(csi)?69l", "\(esc)c",
             "\(csi)!p", "\(esc)]2;title\u{7}", "\(esc)P$qm\(esc)\\", "\(esc)P$qr\(esc)\\", "\(csi)3J", "\(csi)?25l",
             "\(csi)?25h", "\(csi)X", "\(csi)5X", "\(csi)1;2;3;4;5;6;7;8;9;10;11;12;13;14;15;16;17;18m",
-            "\(csi)?1h", "\(csi)g", "\(esc)H", "\u{18}", "\(csi)", "\(esc)", "\u{C3}",
+            "\(csi)?1h", "\(csi)g", "\(csi)3g", "\(esc)H", "\u{18}", "\(csi)", "\(esc)", "\u{C3}", "\t\t\t",
+            "ab\u{8}\u{8}\u{8}c",
         ]
         let sgrs = ["0", "1", "2", "4", "7", "22", "31", "38;5;100", "48;2;1;2;3", "", "39;49", "11", "38;5"]
         switch rng.next() % 10 {
