@@ -136,9 +136,9 @@ public final class Terminal {
         let base = raw.assumingMemoryBound(to: UInt8.self)
         let count = bytes.count
         if marginResetPending && scanner.isGround { resetMargins() }
-        // Stretch by stretch: text the fast path writes itself, text it leaves
-        // to libvterm, and control sequences, which the scanner watches on
-        // their way to libvterm (or applies itself: common SGRs).
+        // Stretch by stretch: text and common SGRs the fast path applies
+        // itself, text it leaves to libvterm, and other control sequences,
+        // which the scanner watches on their way to libvterm.
         var i = 0
         while i < count {
             if !scanner.isGround {
