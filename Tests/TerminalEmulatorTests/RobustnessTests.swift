@@ -202,25 +202,13 @@ final class RobustnessTests: XCTestCase {
 
     // MARK: Random input
 
-    /// Deterministic generator (SplitMix64) so a failure can be replayed.
-    private struct SplitMix: RandomNumberGenerator {
-        var state: UInt64
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
-    }
-
     /// Bytes biased towards escape sequences, so parser paths get exercised.
     private static let alphabet: [UInt8] = Array("\u{1B}\u{1B}\u{1B}[[[]];;;:0123456789?>=!\" $'#mHJKABCDEFGPLM@XZrshlStTqncdgu\u{7}\u{8}\u{9}\u{A}\u{D}\u{E}\u{F}\u{18}\\()0Bab中é\u{301}".utf8)
 
     func testRandomBytesKeepStateConsistent() {
         // PORTHOLE_FUZZ_SEED replays or explores other inputs.
         let seed = ProcessInfo.processInfo.environment["PORTHOLE_FUZZ_SEED"].flatMap { UInt64($0) } ?? 0x5EED
-        var rng = SplitMix(state: seed)
+        var rng = SplitMix(seed: seed)
         let h = Harness(cols: 40, rows: 12, scrollbackLimit: 200)
         var fed = 0
         let total = 3 << 20     // 3 MiB
