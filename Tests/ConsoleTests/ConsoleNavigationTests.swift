@@ -161,11 +161,7 @@ final class ConsoleNavigationTests: ConsoleTestCase {
         try loginSelected()
         // An RGB red and a 256-colour index from the program; tmux-256color has 256 colours,
         // so RGB becomes the nearest xterm-256 entry (196) and index 33 stays 33.
-        try tmux.typeLine("printf '\\033[38;2;255;0;0mrgb-%s\\033[0m \\033[48;5;33midx-%s\\033[0m\\n' $((1+1)) $((2+2))")
-        let screen = try tmux.waitUntil("coloured output", escapes: true) { screen in
-            screen.contains { $0.contains("rgb-2") && $0.contains("idx-4") }
-        }
-        let row = try XCTUnwrap(screen.first { $0.contains("rgb-2") && $0.contains("idx-4") })
+        let row = try tmux.colouredRow(rgb: (255, 0, 0), index: 33)
         XCTAssertNotNil(row.range(of: "38;5;196m[^\u{1B}]*rgb-2", options: .regularExpression), row)
         XCTAssertNotNil(row.range(of: "48;5;33m[^\u{1B}]*idx-4", options: .regularExpression), row)
     }

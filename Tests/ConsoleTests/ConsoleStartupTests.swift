@@ -55,11 +55,7 @@ final class ConsoleStartupTests: XCTestCase {
         try tmux.press("Enter")
         try tmux.waitFor("/ \(id) · shell")
         // An RGB colour stays exact; a 256-colour index becomes that entry's RGB.
-        try tmux.typeLine("printf '\\033[38;2;250;100;5mrgb-%s\\033[0m \\033[48;5;33midx-%s\\033[0m\\n' $((1+1)) $((2+2))")
-        let coloured = try tmux.waitUntil("coloured output", escapes: true) { screen in
-            screen.contains { $0.contains("rgb-2") && $0.contains("idx-4") }
-        }
-        let row = try XCTUnwrap(coloured.first { $0.contains("rgb-2") && $0.contains("idx-4") })
+        let row = try tmux.colouredRow(rgb: (250, 100, 5), index: 33)
         XCTAssertNotNil(row.range(of: "38;2;250;100;5m[^\u{1B}]*rgb-2", options: .regularExpression), row)
         XCTAssertNotNil(row.range(of: "48;2;0;135;255m[^\u{1B}]*idx-4", options: .regularExpression), row)
     }

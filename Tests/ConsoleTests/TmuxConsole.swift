@@ -209,3 +209,17 @@ final class TmuxConsole {
         "'" + text.replacingOccurrences(of: "'", with: "'\\''") + "'"
     }
 }
+
+extension TmuxConsole {
+    /// Has the shell in the focused pane print "rgb-2" in the RGB foreground
+    /// `rgb` and "idx-4" on the 256-colour background `index`; returns the
+    /// screen row showing them, with the escapes the console drew.
+    func colouredRow(rgb: (Int, Int, Int), index: Int) throws -> String {
+        let (r, g, b) = rgb
+        try typeLine("printf '\\033[38;2;\(r);\(g);\(b)mrgb-%s\\033[0m \\033[48;5;\(index)midx-%s\\033[0m\\n' $((1+1)) $((2+2))")
+        let screen = try waitUntil("coloured output", escapes: true) { screen in
+            screen.contains { $0.contains("rgb-2") && $0.contains("idx-4") }
+        }
+        return try XCTUnwrap(screen.first { $0.contains("rgb-2") && $0.contains("idx-4") })
+    }
+}
