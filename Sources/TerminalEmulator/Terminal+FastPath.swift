@@ -204,7 +204,9 @@ extension Terminal {
     }
 
     /// Scrolls rows `top..<bottom` up one line, as libvterm's scrollrect does
-    /// through `scroll(_:down:right:)`, without its general cases.
+    /// through `scroll(_:down:right:)`, without its general cases. The same
+    /// as `ScreenGrid.scrollRows(…by: 1…)` written out on the raw storage:
+    /// calling that instead measured 8% slower on `seq`.
     @inline(__always)
     private func scrollUp(top: Int, bottom: Int, pen: Pen, onPrimary: Bool) {
         let screen = live.pointee.screen
