@@ -1,4 +1,4 @@
-/// The channel byte that starts every exec WebSocket message (PROTOCOL.md §1).
+/// The channel byte that starts every exec WebSocket message (docs/PROTOCOL.md §1).
 public enum ExecChannel: UInt8, Sendable, CaseIterable {
     case stdin = 0
     case stdout = 1

@@ -1,4 +1,4 @@
-/// What to run where: the path and query of an exec WebSocket (PROTOCOL.md §1).
+/// What to run where: the path and query of an exec WebSocket (docs/PROTOCOL.md §1).
 public struct ExecRequest: Sendable, Equatable {
     public var functionName: String
     public var instanceId: String

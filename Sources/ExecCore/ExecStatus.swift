@@ -1,5 +1,5 @@
 /// The JSON sent on the status channel when a session ends: Kubernetes'
-/// `metav1.Status`, as PROTOCOL.md §1 shows it.
+/// `metav1.Status`, as docs/PROTOCOL.md §1 shows it.
 public struct ExecStatus: Codable, Sendable, Equatable {
     public struct Cause: Codable, Sendable, Equatable {
         public var reason: String?

@@ -1,6 +1,6 @@
 import NIOHTTP1
 
-/// A request path of the local API, parsed (PROTOCOL.md §3).
+/// A request path of the local API, parsed (docs/PROTOCOL.md §3).
 enum APIRoute: Equatable {
     case listFunctions
     case getFunction(String)

@@ -7,7 +7,7 @@ import NIOWebSocket
 import Platform
 
 /// The local platform's HTTP + WebSocket API on one port: Function Compute
-/// shaped REST calls and exec sessions (PROTOCOL.md §1 and §3).
+/// shaped REST calls and exec sessions (docs/PROTOCOL.md §1 and §3).
 public final class APIServer: @unchecked Sendable {
     public let platform: LocalPlatform
     let token: AccessToken

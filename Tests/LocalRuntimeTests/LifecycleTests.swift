@@ -4,7 +4,7 @@ import LocalRuntime
 import Platform
 import XCTest
 
-/// The platform rules (ARCHITECTURE.md): scaling, provisioning, idle release,
+/// The platform rules (docs/ARCHITECTURE.md): scaling, provisioning, idle release,
 /// exec outside the concurrency slots, sessions keeping instances alive,
 /// failures, isolation, metrics, shutdown, audit.
 final class LifecycleTests: XCTestCase {
