@@ -43,6 +43,12 @@ public enum Isolation: String, Sendable, Codable {
         return ["nsenter", "--target", String(namespacePid), "--pid", "--mount", "--uts", "--wd=\(directory)", "--"] + command
     }
 
+    /// The first child of `unshare --fork`: init of the instance's pid namespace.
+    static func namespaceInit(of pid: Int32) -> Int32? {
+        guard let text = try? String(contentsOfFile: "/proc/\(pid)/task/\(pid)/children", encoding: .utf8) else { return nil }
+        return text.split(separator: " ").first.flatMap { Int32($0) }
+    }
+
     /// Finds `name` the way a shell would with `PATH` (or the given directory for a relative path).
     static func executablePath(_ name: String, path: String? = ProcessInfo.processInfo.environment["PATH"], directory: String? = nil) -> String? {
         if name.contains("/") {

@@ -19,7 +19,7 @@ extension LocalPlatform {
                     message = "instance \(instanceId) has failed (\(why)) and cannot be exec'd; run `porthole instances \(function)` for live ones"
                 } else if let ended = instance.endedAt {
                     let lived = Int(ended.timeIntervalSince(instance.createdAt))
-                    message = "instance \(instanceId) was released at \(Self.clock(ended)) after \(lived) s (\(why)); exec works only on live instances: run `porthole instances \(function)`"
+                    message = "instance \(instanceId) was released at \(WallClock.text(ended)) after \(lived) s (\(why)); exec works only on live instances: run `porthole instances \(function)`"
                 } else {
                     message = "instance \(instanceId) is stopping and cannot be exec'd; run `porthole instances \(function)` for live ones"
                 }

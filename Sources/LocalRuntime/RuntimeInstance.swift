@@ -56,6 +56,12 @@ final class RuntimeInstance {
         return env
     }
 
+    /// A fresh instance id: "c-" and 12 random hex digits.
+    static func newId() -> String {
+        var generator = SystemRandomNumberGenerator()
+        return "c-" + (0..<6).map { _ in String(format: "%02x", UInt8.random(in: 0...255, using: &generator)) }.joined()
+    }
+
     func record(_ message: String, at date: Date = Date()) {
         events.append(LifecycleEvent(timeMs: Int64(date.timeIntervalSince1970 * 1000), message: message))
         if events.count > 50 { events.removeFirst(events.count - 50) }
