@@ -33,9 +33,27 @@ static void reset_signals(posix_spawnattr_t *attr, short extra_flags) {
     posix_spawnattr_setflags(attr, POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF | extra_flags);
 }
 
+// Nothing above stderr may reach a child: not the server's sockets, not another
+// session's pty or pipes, not an epoll set, and not whatever a library opens
+// later without O_CLOEXEC. `inherit_fd` (if >= 0) alone is passed on, as fd 3.
+static void close_the_rest(posix_spawn_file_actions_t *actions, int inherit_fd) {
+    if (inherit_fd >= 0) {
+        posix_spawn_file_actions_adddup2(actions, inherit_fd, 3);
+        posix_spawn_file_actions_addclosefrom_np(actions, 4);
+    } else {
+        posix_spawn_file_actions_addclosefrom_np(actions, 3);
+    }
+}
+
 pid_t porthole_spawn_pty(const char *path, char *const argv[], char *const envp[],
                          const char *cwd, unsigned short cols, unsigned short rows,
                          int *master_fd) {
+    return porthole_spawn_pty_with(path, argv, envp, cwd, cols, rows, -1, 1, master_fd);
+}
+
+pid_t porthole_spawn_pty_with(const char *path, char *const argv[], char *const envp[],
+                              const char *cwd, unsigned short cols, unsigned short rows,
+                              int inherit_fd, int controlling, int *master_fd) {
     int master = posix_openpt(O_RDWR | O_NOCTTY | O_CLOEXEC);
     if (master < 0) return -1;
     if (grantpt(master) != 0 || unlockpt(master) != 0) { close(master); return -1; }
@@ -46,10 +64,12 @@ pid_t porthole_spawn_pty(const char *path, char *const argv[], char *const envp[
     posix_spawn_file_actions_t actions;
     posix_spawn_file_actions_init(&actions);
     if (cwd) posix_spawn_file_actions_addchdir_np(&actions, cwd);
-    // Opening the slave by path after setsid makes it the controlling terminal.
-    posix_spawn_file_actions_addopen(&actions, 0, name, O_RDWR, 0);
+    // Opening the slave by path after setsid makes it the controlling terminal;
+    // O_NOCTTY leaves that to the child (porthole-init does it inside the instance).
+    posix_spawn_file_actions_addopen(&actions, 0, name, controlling ? O_RDWR : O_RDWR | O_NOCTTY, 0);
     posix_spawn_file_actions_adddup2(&actions, 0, 1);
     posix_spawn_file_actions_adddup2(&actions, 0, 2);
+    close_the_rest(&actions, inherit_fd);
 
     posix_spawnattr_t attr;
     posix_spawnattr_init(&attr);
@@ -66,13 +86,14 @@ pid_t porthole_spawn_pty(const char *path, char *const argv[], char *const envp[
 }
 
 pid_t porthole_spawn_fds(const char *path, char *const argv[], char *const envp[],
-                         const char *cwd, int stdin_fd, int stdout_fd, int stderr_fd) {
+                         const char *cwd, int stdin_fd, int stdout_fd, int stderr_fd, int inherit_fd) {
     posix_spawn_file_actions_t actions;
     posix_spawn_file_actions_init(&actions);
     if (cwd) posix_spawn_file_actions_addchdir_np(&actions, cwd);
     posix_spawn_file_actions_adddup2(&actions, stdin_fd, 0);
     posix_spawn_file_actions_adddup2(&actions, stdout_fd, 1);
     posix_spawn_file_actions_adddup2(&actions, stderr_fd, 2);
+    close_the_rest(&actions, inherit_fd);
     posix_spawnattr_t attr;
     posix_spawnattr_init(&attr);
     reset_signals(&attr, POSIX_SPAWN_SETSID);
@@ -85,14 +106,14 @@ pid_t porthole_spawn_fds(const char *path, char *const argv[], char *const envp[
 }
 
 pid_t porthole_spawn_pipes(const char *path, char *const argv[], char *const envp[],
-                           const char *cwd, int *stdin_fd, int *stdout_fd, int *stderr_fd) {
+                           const char *cwd, int inherit_fd, int *stdin_fd, int *stdout_fd, int *stderr_fd) {
     int in[2], out[2], err[2];
     if (pipe2(in, O_CLOEXEC) != 0) return -1;
     if (pipe2(out, O_CLOEXEC) != 0) { close(in[0]); close(in[1]); return -1; }
     if (pipe2(err, O_CLOEXEC) != 0) {
         close(in[0]); close(in[1]); close(out[0]); close(out[1]); return -1;
     }
-    pid_t pid = porthole_spawn_fds(path, argv, envp, cwd, in[0], out[1], err[1]);
+    pid_t pid = porthole_spawn_fds(path, argv, envp, cwd, in[0], out[1], err[1], inherit_fd);
     int saved = errno;
     close(in[0]); close(out[1]); close(err[1]);
     if (pid < 0) {
@@ -147,4 +168,17 @@ int porthole_tty_raw(int fd) {
 int porthole_tty_restore(int fd) {
     if (!saved_termios_valid) return 0;
     return tcsetattr(fd, TCSANOW, &saved_termios);
+}
+
+int porthole_lifeline_pipe(void) {
+    int fds[2];
+    if (pipe2(fds, O_CLOEXEC) != 0) return -1;
+    // Both ends well above the standard streams and the fd 3 children receive.
+    int read_end = fcntl(fds[0], F_DUPFD_CLOEXEC, 10);
+    int write_end = fcntl(fds[1], F_DUPFD_CLOEXEC, 10);
+    close(fds[0]);
+    close(fds[1]);
+    if (read_end < 0 || write_end < 0) return -1;
+    // write_end is never closed: the kernel closes it when this process ends.
+    return read_end;
 }

@@ -46,7 +46,7 @@ final class ChildProcess: @unchecked Sendable {
     /// Spawns `argv` with the given file descriptors as stdin/stdout/stderr.
     static func spawn(argv: [String], environment: [String: String], directory: String?, stdin: Int32, stdout: Int32, stderr: Int32) throws -> ChildProcess {
         let pid = try withCStrings(argv: argv, environment: environment) { argvPointer, envPointer in
-            porthole_spawn_fds(argv[0], argvPointer, envPointer, directory, stdin, stdout, stderr)
+            porthole_spawn_fds(argv[0], argvPointer, envPointer, directory, stdin, stdout, stderr, -1)
         }
         return ChildProcess(pid: pid)
     }
@@ -55,7 +55,7 @@ final class ChildProcess: @unchecked Sendable {
     static func spawnPTY(argv: [String], environment: [String: String], directory: String?, size: (cols: Int, rows: Int)) throws -> (ChildProcess, Int32) {
         var master: Int32 = -1
         let pid = try withCStrings(argv: argv, environment: environment) { argvPointer, envPointer in
-            porthole_spawn_pty(argv[0], argvPointer, envPointer, directory, UInt16(size.cols), UInt16(size.rows), &master)
+            porthole_spawn_pty_with(argv[0], argvPointer, envPointer, directory, UInt16(size.cols), UInt16(size.rows), -1, 1, &master)
         }
         return (ChildProcess(pid: pid), master)
     }
@@ -64,7 +64,7 @@ final class ChildProcess: @unchecked Sendable {
     static func spawnPipes(argv: [String], environment: [String: String], directory: String?) throws -> (ChildProcess, Int32, Int32, Int32) {
         var input: Int32 = -1, output: Int32 = -1, errors: Int32 = -1
         let pid = try withCStrings(argv: argv, environment: environment) { argvPointer, envPointer in
-            porthole_spawn_pipes(argv[0], argvPointer, envPointer, directory, &input, &output, &errors)
+            porthole_spawn_pipes(argv[0], argvPointer, envPointer, directory, -1, &input, &output, &errors)
         }
         return (ChildProcess(pid: pid), input, output, errors)
     }

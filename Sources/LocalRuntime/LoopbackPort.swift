@@ -18,7 +18,7 @@ enum LoopbackPort {
 
     /// A TCP socket and a 127.0.0.1:`port` address for `body`; the socket is closed after.
     private static func withLoopbackSocket<T>(port: Int, _ body: (Int32, UnsafeMutablePointer<sockaddr>, socklen_t) -> T) -> T {
-        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
         defer { if fd >= 0 { close(fd) } }
         var address = sockaddr_in()
         address.sin_family = sa_family_t(AF_INET)

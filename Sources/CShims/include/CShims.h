@@ -8,18 +8,34 @@
 /// Ctrl-C written to the master reaches it. Returns the child pid, with the master
 /// fd (O_CLOEXEC, non-blocking) in *master_fd; -1 with errno set on failure.
 /// envp may be NULL (inherit the parent's); cwd may be NULL (inherit).
+///
+/// Every spawn below closes all descriptors above 2 in the child (except
+/// `inherit_fd`, which, when >= 0, the child gets as fd 3), whatever their
+/// close-on-exec flag says.
 pid_t porthole_spawn_pty(const char *path, char *const argv[], char *const envp[],
                          const char *cwd, unsigned short cols, unsigned short rows,
                          int *master_fd);
 
+/// porthole_spawn_pty with a descriptor to pass on as fd 3 (-1: none) and a choice
+/// of whether the pty becomes the child's controlling terminal (0: the child is a
+/// session leader without one and may take it with TIOCSCTTY).
+pid_t porthole_spawn_pty_with(const char *path, char *const argv[], char *const envp[],
+                              const char *cwd, unsigned short cols, unsigned short rows,
+                              int inherit_fd, int controlling, int *master_fd);
+
 /// Spawns argv with stdin/stdout/stderr on three fresh pipes (the parent ends are
 /// O_CLOEXEC and non-blocking) in a new session. Returns pid, -1 on failure.
 pid_t porthole_spawn_pipes(const char *path, char *const argv[], char *const envp[],
-                           const char *cwd, int *stdin_fd, int *stdout_fd, int *stderr_fd);
+                           const char *cwd, int inherit_fd, int *stdin_fd, int *stdout_fd, int *stderr_fd);
 
 /// Spawns argv in a new session with the given fds as its stdin/stdout/stderr.
 pid_t porthole_spawn_fds(const char *path, char *const argv[], char *const envp[],
-                         const char *cwd, int stdin_fd, int stdout_fd, int stderr_fd);
+                         const char *cwd, int stdin_fd, int stdout_fd, int stderr_fd, int inherit_fd);
+
+/// Makes a pipe whose write end stays open (unused) until this process ends and
+/// returns its read end (O_CLOEXEC), or -1. A child given the read end sees it
+/// hang up when this process dies, however it dies.
+int porthole_lifeline_pipe(void);
 
 /// dup() that keeps O_CLOEXEC, so spawned children never inherit the copy.
 int porthole_dup_cloexec(int fd);
