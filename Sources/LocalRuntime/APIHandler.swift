@@ -104,7 +104,11 @@ final class APIHandler: ChannelInboundHandler, RemovableChannelHandler, @uncheck
                 let headers = head.headers.map { ($0.name, $0.value) }
                 let response = try await platform.invoke(function: function, method: head.method, path: subpath, headers: headers, body: body)
                 return .raw(response.status, response.headers + [("x-porthole-instance-id", response.instanceId)], response.body)
-            case (.GET, .exec):
+            case (.GET, .exec(let function, let instance)):
+                // Already authenticated: say what else is wrong before asking for the upgrade.
+                if case .failure(let error) = server.execChecks(for: head, function: function, instanceId: instance, query: query, identity: "") {
+                    throw error
+                }
                 // A valid exec that reaches here was not a WebSocket upgrade.
                 throw APIError(status: 400, code: "InvalidArgument", message: "exec needs a WebSocket upgrade (Connection: Upgrade, Upgrade: websocket)")
             default:

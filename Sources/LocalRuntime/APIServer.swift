@@ -95,11 +95,16 @@ public final class APIServer: @unchecked Sendable {
         guard let (route, query) = APIRoute.parse(head.uri, service: serviceName), case .exec(let function, let instanceId) = route else {
             return .failure(APIError(status: 404, code: "NotFound", message: "no such path: \(head.uri)"))
         }
-        let identity: String
         switch authenticate(head, body: []) {
-        case .success(let who): identity = who
-        case .failure(let error): return .failure(error)
+        case .success(let identity):
+            return execChecks(for: head, function: function, instanceId: instanceId, query: query, identity: identity)
+        case .failure(let error):
+            return .failure(error)
         }
+    }
+
+    /// The checks after authentication: a live instance, a good query, a subprotocol we speak.
+    func execChecks(for head: HTTPRequestHead, function: String, instanceId: String, query: String, identity: String) -> Result<ExecPlan, APIError> {
         do {
             _ = try platform.execTarget(function: function, instanceId: instanceId)
         } catch let error as APIError {
