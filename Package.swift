@@ -10,6 +10,7 @@ let package = Package(
         .library(name: "ExecCore", targets: ["ExecCore"]),
         .library(name: "Platform", targets: ["Platform"]),
         .library(name: "LocalRuntime", targets: ["LocalRuntime"]),
+        .library(name: "FunctionComputeBackend", targets: ["FunctionComputeBackend"]),
         .library(name: "TerminalEmulator", targets: ["TerminalEmulator"]),
     ],
     dependencies: [
@@ -18,6 +19,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-crypto.git", from: "3.12.3"),
         .package(url: "https://github.com/swift-server/async-http-client.git", from: "1.37.0"),
         .package(url: "https://github.com/jpsim/Yams.git", from: "6.2.2"),
+        .package(url: "https://github.com/apple/swift-nio-ssl.git", from: "2.37.6"),
     ],
     targets: [
         // System libraries. Their shim headers also hold the static inline helpers for
@@ -59,8 +61,20 @@ let package = Package(
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Yams", package: "Yams"),
+                .product(name: "Crypto", package: "swift-crypto"),
             ],
             resources: [.copy("Demo")]),
+        .target(
+            name: "FunctionComputeBackend",
+            dependencies: [
+                "Platform", "ExecCore",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Crypto", package: "swift-crypto"),
+            ],
+            swiftSettings: [.swiftLanguageMode(.v6)]),
         .target(name: "TerminalEmulator", dependencies: ["CVTerm", "CShims"]),
         .target(
             name: "Console",
@@ -71,7 +85,7 @@ let package = Package(
         .executableTarget(
             name: "porthole",
             dependencies: [
-                "ExecCore", "Platform", "LocalRuntime", "Console", "CShims",
+                "ExecCore", "Platform", "LocalRuntime", "Console", "CShims", "FunctionComputeBackend",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
         .executableTarget(
@@ -94,6 +108,14 @@ let package = Package(
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
             ]),
         .testTarget(name: "PlatformTests", dependencies: ["Platform"]),
+        .testTarget(
+            name: "FunctionComputeBackendTests",
+            dependencies: [
+                "FunctionComputeBackend", "Platform", "ExecCore",
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+            ],
+            swiftSettings: [.swiftLanguageMode(.v6)]),
         .testTarget(name: "TerminalEmulatorTests", dependencies: ["TerminalEmulator"]),
         .testTarget(name: "ConsoleTests", dependencies: ["Console"]),
     ],

@@ -40,6 +40,9 @@ final class ExecClientHandler: ChannelInboundHandler {
         switch frame.opcode {
         case .binary:
             handle(message: Array(frame.unmaskedData.readableBytesView), context: context)
+        case .text where codec.dialect == .functionCompute:
+            // FC servers send output as text while it is valid UTF-8: same layout.
+            handle(message: Array(frame.unmaskedData.readableBytesView), context: context)
         case .text:
             // Only FC's error channel could come as text; treat it as a server error.
             let text = String(buffer: frame.unmaskedData)
@@ -89,7 +92,7 @@ final class ExecClientHandler: ChannelInboundHandler {
             end = announced
         } else if codec.dialect == .functionCompute {
             // FC reports no exit code: a plain close is the only "done".
-            end = .failed(reason: "NoExitCode", message: "the session ended; Function Compute does not report exit codes")
+            end = .ended(message: "the session ended (Function Compute reports no exit code)")
         } else {
             end = .connectionLost(reason: lastError ?? "the connection closed before the session reported how it ended")
         }

@@ -14,6 +14,9 @@ public enum ExecEnd: Sendable, Equatable, CustomStringConvertible {
     case connectionLost(reason: String)
     /// The server ended the session for another reason.
     case failed(reason: String, message: String)
+    /// The session closed normally on a platform that reports no exit code
+    /// (Function Compute): it ended, how the command fared is unknown.
+    case ended(message: String)
 
     /// Maps a status frame to an end.
     public init(status: ExecStatus) {
@@ -53,6 +56,7 @@ public enum ExecEnd: Sendable, Equatable, CustomStringConvertible {
         case .commandNotFound: return "command not found"
         case .connectionLost: return "connection lost"
         case .failed(let reason, _): return "failed (\(reason))"
+        case .ended: return "ended"
         }
     }
 
@@ -65,6 +69,7 @@ public enum ExecEnd: Sendable, Equatable, CustomStringConvertible {
             return m
         case .connectionLost(let reason): return "connection lost: \(reason)"
         case .failed(_, let message): return message
+        case .ended(let message): return message
         }
     }
 }

@@ -48,6 +48,9 @@ public final class ExecServerHandler: ChannelInboundHandler {
     private var processRequested = false
     private var bytesIn = 0
     private var bytesOut = 0
+    /// Function Compute's dialect: text frames while output is valid UTF-8.
+    private var stdoutSplitter = UTF8FrameSplitter()
+    private var stderrSplitter = UTF8FrameSplitter()
 
     public let control: ExecSessionControl
 
@@ -214,6 +217,16 @@ public final class ExecServerHandler: ChannelInboundHandler {
         guard let context, !finished else { return }
         bytesOut += buffer.readableBytes
         touch()
+        if codec.dialect == .functionCompute {
+            let pieces = channel == .stderr
+                ? stderrSplitter.split(Array(buffer.readableBytesView)) : stdoutSplitter.split(Array(buffer.readableBytesView))
+            for piece in pieces { write(piece, on: channel, context: context) }
+            if !context.channel.isWritable {
+                context.flush()
+                pauseOutput(true)
+            }
+            return
+        }
         var frameData = context.channel.allocator.buffer(capacity: buffer.readableBytes + 1)
         frameData.writeInteger(channel.rawValue)
         frameData.writeImmutableBuffer(buffer)
@@ -223,6 +236,14 @@ public final class ExecServerHandler: ChannelInboundHandler {
             context.flush()
             pauseOutput(true)
         }
+    }
+
+    private func write(_ piece: UTF8FrameSplitter.Piece, on channel: ExecChannel, context: ChannelHandlerContext) {
+        var frameData = context.channel.allocator.buffer(capacity: piece.bytes.count + 1)
+        frameData.writeInteger(channel.rawValue)
+        frameData.writeBytes(piece.bytes)
+        let frame = WebSocketFrame(fin: true, opcode: piece.text ? .text : .binary, data: frameData)
+        context.write(wrapOutboundOut(frame), promise: nil)
     }
 
     func processReadComplete() {
@@ -243,6 +264,10 @@ public final class ExecServerHandler: ChannelInboundHandler {
     }
 
     func processOutputEnded(_ channel: ExecChannel) {
+        if let context, !finished, let piece = channel == .stderr ? stderrSplitter.flush() : stdoutSplitter.flush() {
+            write(piece, on: channel, context: context)
+            context.flush()
+        }
         openOutputs -= 1
         if openOutputs <= 0, let status = exitStatus { finish(status) }
     }
@@ -315,7 +340,9 @@ public final class ExecServerHandler: ChannelInboundHandler {
     }
 
     private func send(_ bytes: [UInt8], context: ChannelHandlerContext) {
-        let frame = WebSocketFrame(fin: true, opcode: .binary, data: context.channel.allocator.buffer(bytes: bytes))
+        // FC's error text goes as text when it can, for the clients that read only text.
+        let text = codec.dialect == .functionCompute && UTF8FrameSplitter.isValid(bytes)
+        let frame = WebSocketFrame(fin: true, opcode: text ? .text : .binary, data: context.channel.allocator.buffer(bytes: bytes))
         context.writeAndFlush(wrapOutboundOut(frame), promise: nil)
     }
 

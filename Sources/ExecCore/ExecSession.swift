@@ -35,13 +35,21 @@ public final class ExecSession: Sendable {
     /// Opens a session. Throws `ExecConnectError` when the server cannot be reached
     /// or refuses the exec (its JSON error is in the error); after this returns,
     /// every outcome is reported through `wait()` and `handlers.onEnd`.
+    ///
+    /// Other platforms' exec endpoints: `uri` replaces the request's porthole
+    /// path, `headers` are sent with the handshake (a `Host` among them
+    /// replaces the default one), and `prepareChannel` runs first on the new
+    /// connection (to add TLS).
     public static func connect(
         to endpoint: ExecEndpoint,
         request: ExecRequest,
         handlers: ExecHandlers,
         dialects: [ExecDialect] = [.v5, .v4],
         keepaliveInterval: TimeAmount = .seconds(5),
-        group: EventLoopGroup = MultiThreadedEventLoopGroup.singleton
+        group: EventLoopGroup = MultiThreadedEventLoopGroup.singleton,
+        uri: String? = nil,
+        headers extraHeaders: [(String, String)] = [],
+        prepareChannel: (@Sendable (Channel) throws -> Void)? = nil
     ) async throws -> ExecSession {
         let eventLoop = group.next()
         let upgraded = eventLoop.makePromise(of: ExecSession.self)
@@ -77,6 +85,7 @@ public final class ExecSession: Sendable {
                     }
                 }
                 return channel.eventLoop.makeCompletedFuture {
+                    try prepareChannel?(channel)
                     // .forwardBytes: frames that arrive in the same read as the 101
                     // response (a command that fails at once) must not be dropped.
                     try channel.pipeline.syncOperations.addHTTPClientHandlers(
@@ -93,11 +102,14 @@ public final class ExecSession: Sendable {
             throw ExecConnectError.unreachable(host: endpoint.host, port: endpoint.port, reason: "\(error)")
         }
         var headers = HTTPHeaders()
-        headers.add(name: "Host", value: "\(endpoint.host):\(endpoint.port)")
+        if !extraHeaders.contains(where: { $0.0.lowercased() == "host" }) {
+            headers.add(name: "Host", value: "\(endpoint.host):\(endpoint.port)")
+        }
+        for (name, value) in extraHeaders { headers.add(name: name, value: value) }
         let offered = dialects.filter { $0 != .functionCompute }.map(\.rawValue)
         if !offered.isEmpty { headers.add(name: "Sec-WebSocket-Protocol", value: offered.joined(separator: ", ")) }
         if let token = endpoint.bearerToken { headers.add(name: "Authorization", value: "Bearer \(token)") }
-        let head = HTTPRequestHead(version: .http1_1, method: .GET, uri: request.pathAndQuery, headers: headers)
+        let head = HTTPRequestHead(version: .http1_1, method: .GET, uri: uri ?? request.pathAndQuery, headers: headers)
         channel.write(HTTPClientRequestPart.head(head), promise: nil)
         channel.writeAndFlush(HTTPClientRequestPart.end(nil), promise: nil)
         channel.closeFuture.whenComplete { _ in

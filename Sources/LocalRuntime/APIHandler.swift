@@ -12,12 +12,14 @@ final class APIHandler: ChannelInboundHandler, RemovableChannelHandler, @uncheck
     typealias OutboundOut = HTTPServerResponsePart
 
     private unowned let server: APIServer
+    private let pendingExec: PendingExecPlan
     private var head: HTTPRequestHead?
     private var body: [UInt8] = []
     private var tooLarge = false
 
-    init(server: APIServer) {
+    init(server: APIServer, pendingExec: PendingExecPlan = PendingExecPlan()) {
         self.server = server
+        self.pendingExec = pendingExec
     }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
@@ -32,6 +34,9 @@ final class APIHandler: ChannelInboundHandler, RemovableChannelHandler, @uncheck
             guard let head else { return }
             self.head = nil
             let request = body
+            // An exec the upgrader refused: its checks already ran (once).
+            let refusedExec = pendingExec.value
+            pendingExec.value = nil
             let channel = context.channel
             let loopBound = NIOLoopBound((self, context), eventLoop: context.eventLoop)
             if tooLarge {
@@ -40,7 +45,7 @@ final class APIHandler: ChannelInboundHandler, RemovableChannelHandler, @uncheck
                 return
             }
             Task {
-                let reply = await self.handle(head: head, body: request)
+                let reply = await self.handle(head: head, body: request, refusedExec: refusedExec)
                 channel.eventLoop.execute {
                     let (handler, context) = loopBound.value
                     handler.respond(context: context, head: head, reply: reply)
@@ -55,24 +60,37 @@ final class APIHandler: ChannelInboundHandler, RemovableChannelHandler, @uncheck
         case error(APIError)
     }
 
-    private func handle(head: HTTPRequestHead, body: [UInt8]) async -> Reply {
-        guard let (route, _) = APIRoute.parse(head.uri) else {
-            return .error(APIError(status: 404, code: "NotFound", message: "no such path: \(head.uri); the API lives under /2023-03-30/"))
+    private func handle(head: HTTPRequestHead, body: [UInt8], refusedExec: Result<APIServer.ExecPlan, APIError>?) async -> Reply {
+        guard let (route, query) = APIRoute.parse(head.uri, service: server.serviceName) else {
+            return .error(APIError(status: 404, code: "NotFound", message: "no such path: \(head.uri); the API lives under /2023-03-30/ (and FC 2.0's /2016-08-15/services/\(server.serviceName)/)"))
         }
-        guard server.authorized(head) else { return .error(.unauthorized()) }
+        if case .exec = route, case .failure(let error)? = refusedExec { return .error(error) }
+        if case .failure(let error) = server.authenticate(head, body: body) { return .error(error) }
         let platform = server.platform
+        let fc2 = APIRoute.isFC2(head.uri)
         do {
             switch (head.method, route) {
+            case (_, .unknownService(let name)):
+                throw APIError(status: 404, code: "ServiceNotFound", message: "service \(name) does not exist; this server's service is \(server.serviceName) (`service:` in its spec file)")
             case (.GET, .listFunctions):
-                return try json(FunctionList(functions: platform.listFunctions(), nextToken: ""))
+                return try json(ListQuery(query).page(of: platform.listFunctions()))
             case (.GET, .getFunction(let name)):
                 return try json(platform.function(named: name))
             case (.GET, .listInstances(let function)):
-                return try json(InstanceList(requestId: Self.requestId(), instances: platform.listInstances(function: function)))
+                return try json(InstanceList(requestId: Self.requestId(), instances: ListQuery(query).select(platform.listInstances(function: function))))
             case (.GET, .listAllInstances):
-                return try json(InstanceList(requestId: Self.requestId(), instances: platform.listInstances(function: nil)))
+                return try json(InstanceList(requestId: Self.requestId(), instances: ListQuery(query).select(platform.listInstances(function: nil))))
             case (.GET, .describeInstance(let function, let instance)):
                 return try json(platform.describeInstance(function: function, id: instance))
+            case (.GET, .provisionConfig(let function)) where fc2:
+                let (target, current) = try platform.provisioned(function: function)
+                return try json(FC2ProvisionConfig(resource: fc2Resource(function), target: target, current: current))
+            case (.PUT, .provisionConfig(let function)) where fc2:
+                guard let config = try? JSONDecoder().decode(FC2ProvisionConfigRequest.self, from: Data(body)) else {
+                    throw APIError(status: 400, code: "InvalidArgument", message: "expected a JSON body like {\"target\": 2}")
+                }
+                let (target, current) = try platform.setProvisioned(function: function, target: config.target)
+                return try json(FC2ProvisionConfig(resource: fc2Resource(function), target: target, current: current))
             case (.GET, .provisionConfig(let function)):
                 let (target, current) = try platform.provisioned(function: function)
                 return try json(ProvisionConfig(functionName: function, defaultTarget: target, current: current))
@@ -86,9 +104,12 @@ final class APIHandler: ChannelInboundHandler, RemovableChannelHandler, @uncheck
                 let headers = head.headers.map { ($0.name, $0.value) }
                 let response = try await platform.invoke(function: function, method: head.method, path: subpath, headers: headers, body: body)
                 return .raw(response.status, response.headers + [("x-porthole-instance-id", response.instanceId)], response.body)
-            case (.GET, .exec):
+            case (.GET, .exec(let function, let instance)):
+                // Already authenticated: say what else is wrong before asking for the upgrade.
+                if case .failure(let error) = server.execChecks(for: head, function: function, instanceId: instance, query: query, identity: "") {
+                    throw error
+                }
                 // A valid exec that reaches here was not a WebSocket upgrade.
-                if case .failure(let error) = server.execPlan(for: head) { throw error }
                 throw APIError(status: 400, code: "InvalidArgument", message: "exec needs a WebSocket upgrade (Connection: Upgrade, Upgrade: websocket)")
             default:
                 throw APIError(status: 405, code: "MethodNotAllowed", message: "\(head.method) is not allowed on \(head.uri)")
@@ -100,6 +121,11 @@ final class APIHandler: ChannelInboundHandler, RemovableChannelHandler, @uncheck
         }
     }
 
+    /// FC 2.0 names a provision config `account#service#qualifier#function`.
+    private func fc2Resource(_ function: String) -> String {
+        "local#\(server.serviceName)#LATEST#\(function)"
+    }
+
     private func json<T: Encodable>(_ value: T) throws -> Reply {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]
@@ -108,6 +134,9 @@ final class APIHandler: ChannelInboundHandler, RemovableChannelHandler, @uncheck
 
     private func respond(context: ChannelHandlerContext, head request: HTTPRequestHead, reply: Reply) {
         var headers = HTTPHeaders()
+        let requestId = Self.requestId()
+        // FC's SDKs read the request id from this header, errors included.
+        headers.add(name: "x-fc-request-id", value: requestId)
         let status: Int
         let bytes: [UInt8]
         switch reply {
@@ -121,7 +150,11 @@ final class APIHandler: ChannelInboundHandler, RemovableChannelHandler, @uncheck
             for (name, value) in extra { headers.add(name: name, value: value) }
         case .error(let error):
             status = error.status
-            let body = ["Code": error.code, "Message": error.message, "RequestId": Self.requestId()]
+            // FC 3.0 reads Code/Message, FC 2.0 ErrorCode/ErrorMessage.
+            let body = [
+                "Code": error.code, "Message": error.message, "ErrorCode": error.code, "ErrorMessage": error.message,
+                "RequestId": requestId,
+            ]
             bytes = Array((try? JSONSerialization.data(withJSONObject: body, options: [.sortedKeys])) ?? Data())
             headers.add(name: "Content-Type", value: "application/json")
         }
@@ -156,4 +189,15 @@ struct ProvisionConfig: Codable {
 
 struct ProvisionConfigRequest: Codable {
     var defaultTarget: Int
+}
+
+/// FC 2.0's provision config: `target` in, `resource`/`target`/`current` out.
+struct FC2ProvisionConfig: Codable {
+    var resource: String
+    var target: Int
+    var current: Int
+}
+
+struct FC2ProvisionConfigRequest: Codable {
+    var target: Int
 }

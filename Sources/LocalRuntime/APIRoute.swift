@@ -10,14 +10,18 @@ enum APIRoute: Equatable {
     case exec(function: String, instance: String)
     case invoke(function: String, subpath: String)
     case provisionConfig(function: String)
+    /// An FC 2.0 path naming a service this server does not have.
+    case unknownService(String)
 
     static let version = "2023-03-30"
 
-    /// Parses `uri` (path and query); nil when no route matches.
-    static func parse(_ uri: String) -> (route: APIRoute, query: String)? {
+    /// Parses `uri` (path and query); nil when no route matches. `service` is
+    /// the name FC 2.0 paths must carry.
+    static func parse(_ uri: String, service: String = "porthole") -> (route: APIRoute, query: String)? {
         let parts = uri.split(separator: "?", maxSplits: 1, omittingEmptySubsequences: false)
         let query = parts.count > 1 ? String(parts[1]) : ""
         let path = parts[0].split(separator: "/").map { APIRoute.decode(String($0)) }
+        if path.first == fc2Version { return parseFC2(path, query: query, service: service) }
         guard path.first == version else { return nil }
         let rest = Array(path.dropFirst())
         switch rest.count {

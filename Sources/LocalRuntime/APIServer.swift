@@ -7,16 +7,25 @@ import NIOWebSocket
 import Platform
 
 /// The local platform's HTTP + WebSocket API on one port: Function Compute
-/// shaped REST calls and exec sessions (docs/PROTOCOL.md §1 and §3).
+/// shaped REST calls and exec sessions (docs/PROTOCOL.md §1–§4), for porthole's
+/// bearer token and for access keys signing as Function Compute's SDKs do.
 public final class APIServer: @unchecked Sendable {
     public let platform: LocalPlatform
     let token: AccessToken
+    /// The service FC 2.0 paths name (`/2016-08-15/services/{service}/…`).
+    public let serviceName: String
+    let authenticator: RequestAuthenticator
     private let group: EventLoopGroup
     private var channel: Channel?
 
-    public init(platform: LocalPlatform, token: AccessToken, group: EventLoopGroup = MultiThreadedEventLoopGroup.singleton) {
+    public init(
+        platform: LocalPlatform, token: AccessToken, accessKeys: AccessKeys? = nil, serviceName: String = "porthole",
+        group: EventLoopGroup = MultiThreadedEventLoopGroup.singleton
+    ) {
         self.platform = platform
         self.token = token
+        self.serviceName = serviceName
+        self.authenticator = RequestAuthenticator(token: token, accessKeys: accessKeys)
         self.group = group
     }
 
@@ -29,14 +38,22 @@ public final class APIServer: @unchecked Sendable {
             .childChannelOption(.socketOption(.tcp_nodelay), value: 1)
             .childChannelOption(.writeBufferWaterMark, value: .init(low: 256 * 1024, high: 1024 * 1024))
             .childChannelInitializer { [self] channel in
-                let handler = APIHandler(server: self)
+                // The exec checks run once per upgrade request (a signed
+                // request's nonce is good once); the upgrade and, when it is
+                // refused, the HTTP handler read the outcome from here.
+                let pending = PendingExecPlan()
+                let handler = APIHandler(server: self, pendingExec: pending)
                 let upgrader = NIOWebSocketServerUpgrader(
                     maxFrameSize: 1 << 24, automaticErrorHandling: true,
                     shouldUpgrade: { [self] channel, head in
-                        channel.eventLoop.makeSucceededFuture(self.upgradeHeaders(for: head))
+                        let plan = self.execPlan(for: head)
+                        pending.value = plan
+                        return channel.eventLoop.makeSucceededFuture(self.upgradeHeaders(for: plan))
                     },
                     upgradePipelineHandler: { [self] channel, head in
-                        self.startExec(channel: channel, head: head)
+                        let plan = pending.value ?? self.execPlan(for: head)
+                        pending.value = nil
+                        return self.startExec(channel: channel, plan: plan)
                     })
                 return channel.pipeline.configureHTTPServerPipeline(
                     withServerUpgrade: (upgraders: [upgrader], completionHandler: { context in
@@ -57,25 +74,37 @@ public final class APIServer: @unchecked Sendable {
 
     /// nil refuses the upgrade: the request then reaches `APIHandler`, which
     /// answers with the JSON error that says why.
-    func upgradeHeaders(for head: HTTPRequestHead) -> HTTPHeaders? {
-        guard case .success(let plan) = execPlan(for: head) else { return nil }
+    func upgradeHeaders(for plan: Result<ExecPlan, APIError>) -> HTTPHeaders? {
+        guard case .success(let plan) = plan else { return nil }
         var headers = HTTPHeaders()
         if plan.dialect != .functionCompute { headers.add(name: "Sec-WebSocket-Protocol", value: plan.dialect.rawValue) }
+        headers.add(name: "x-fc-request-id", value: APIHandler.requestId())
         return headers
     }
 
     struct ExecPlan {
         var request: ExecRequest
         var dialect: ExecDialect
+        /// Who asked, for the audit log.
+        var identity: String
     }
 
     /// Everything that must hold before an exec upgrade: a valid token, a live
     /// instance, a good query, a subprotocol we speak.
     func execPlan(for head: HTTPRequestHead) -> Result<ExecPlan, APIError> {
-        guard let (route, query) = APIRoute.parse(head.uri), case .exec(let function, let instanceId) = route else {
+        guard let (route, query) = APIRoute.parse(head.uri, service: serviceName), case .exec(let function, let instanceId) = route else {
             return .failure(APIError(status: 404, code: "NotFound", message: "no such path: \(head.uri)"))
         }
-        guard authorized(head) else { return .failure(.unauthorized()) }
+        switch authenticate(head, body: []) {
+        case .success(let identity):
+            return execChecks(for: head, function: function, instanceId: instanceId, query: query, identity: identity)
+        case .failure(let error):
+            return .failure(error)
+        }
+    }
+
+    /// The checks after authentication: a live instance, a good query, a subprotocol we speak.
+    func execChecks(for head: HTTPRequestHead, function: String, instanceId: String, query: String, identity: String) -> Result<ExecPlan, APIError> {
         do {
             _ = try platform.execTarget(function: function, instanceId: instanceId)
         } catch let error as APIError {
@@ -94,15 +123,15 @@ public final class APIServer: @unchecked Sendable {
                 status: 400, code: "InvalidArgument",
                 message: "unsupported Sec-WebSocket-Protocol \(head.headers["Sec-WebSocket-Protocol"].joined(separator: ", ")); this server speaks v5.channel.k8s.io and v4.channel.k8s.io, or Function Compute's dialect with none"))
         }
-        return .success(ExecPlan(request: request, dialect: dialect))
+        return .success(ExecPlan(request: request, dialect: dialect, identity: identity))
     }
 
-    private func startExec(channel: Channel, head: HTTPRequestHead) -> EventLoopFuture<Void> {
-        guard case .success(let plan) = execPlan(for: head) else {
+    private func startExec(channel: Channel, plan: Result<ExecPlan, APIError>) -> EventLoopFuture<Void> {
+        guard case .success(let plan) = plan else {
             return channel.close()
         }
         let handler = platform.makeExecHandler(
-            request: plan.request, dialect: plan.dialect, identity: identity(head), eventLoop: channel.eventLoop)
+            request: plan.request, dialect: plan.dialect, identity: plan.identity, eventLoop: channel.eventLoop)
         return channel.eventLoop.makeCompletedFuture {
             try channel.pipeline.syncOperations.addHandlers([
                 NIOWebSocketFrameAggregator(minNonFinalFragmentSize: 0, maxAccumulatedFrameCount: 4096, maxAccumulatedFrameSize: 1 << 26),
@@ -113,20 +142,17 @@ public final class APIServer: @unchecked Sendable {
 
     // MARK: Auth
 
-    func authorized(_ head: HTTPRequestHead) -> Bool {
-        guard let header = head.headers.first(name: "Authorization") else { return false }
-        let prefix = "Bearer "
-        guard header.hasPrefix(prefix) else { return false }
-        return token.matches(String(header.dropFirst(prefix.count)))
+    /// Checks a request's credentials (bearer token or access-key signature);
+    /// returns who made it, for the audit log: the token's fingerprint or the
+    /// access key id, never a secret.
+    func authenticate(_ head: HTTPRequestHead, body: [UInt8]) -> Result<String, APIError> {
+        authenticator.authenticate(method: head.method.rawValue, uri: head.uri, headers: head.headers, body: body)
     }
+}
 
-    /// Who made a call, for the audit log: the token's fingerprint, never the token.
-    func identity(_ head: HTTPRequestHead) -> String {
-        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
-        for byte in token.value.utf8 {
-            hash ^= UInt64(byte)
-            hash = hash &* 0x100_0000_01b3
-        }
-        return "token:" + String(hash, radix: 16).suffix(8) + "@uid\(getuid())"
-    }
+/// The outcome of one connection's latest exec checks, handed from the
+/// upgrade decision to the upgrade (or to the HTTP handler that answers a
+/// refused one). Touched only on the connection's event loop.
+final class PendingExecPlan: @unchecked Sendable {
+    var value: Result<APIServer.ExecPlan, APIError>?
 }

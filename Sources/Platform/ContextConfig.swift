@@ -11,12 +11,20 @@ import Yams
 ///         backend: local            # a `porthole serve` daemon
 ///         server: http://127.0.0.1:7878
 ///         tokenFile: ~/.local/state/porthole/token
+///       - name: fc-hangzhou
+///         backend: fc                # Alibaba Cloud Function Compute 3.0
+///         region: cn-hangzhou
+///         accountId: "1234567890"    # for invoke and exec
 public struct ContextConfig: Sendable, Equatable {
     public struct Context: Sendable, Equatable {
         public var name: String
         public var backend: String
         public var server: String?
         public var tokenFile: String?
+        /// `backend: fc`: the region, the account id (invoke and exec), an endpoint override.
+        public var region: String? = nil
+        public var accountId: String? = nil
+        public var endpoint: String? = nil
     }
 
     public var currentContext: String?
@@ -64,9 +72,16 @@ public struct ContextConfig: Sendable, Equatable {
                     guard let context = item.mapping, let name = context["name"]?.string else {
                         throw fail("contexts[\(index)]", "expected a mapping with a name", item)
                     }
-                    config.contexts.append(Context(
+                    var entry = Context(
                         name: name, backend: context["backend"]?.string ?? "local",
-                        server: context["server"]?.string, tokenFile: context["tokenFile"]?.string.map(expandTilde)))
+                        server: context["server"]?.string, tokenFile: context["tokenFile"]?.string.map(expandTilde))
+                    entry.region = context["region"]?.string
+                    entry.accountId = context["accountId"]?.string
+                    entry.endpoint = context["endpoint"]?.string
+                    if entry.backend == "fc", entry.region == nil {
+                        throw fail("contexts[\(index)].region", "backend fc needs a region, like cn-hangzhou", item)
+                    }
+                    config.contexts.append(entry)
                 }
             default:
                 throw fail(key.string ?? "?", "unknown key; known: current-context, theme, refresh, prefix, contexts", key)

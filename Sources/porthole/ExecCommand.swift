@@ -22,7 +22,7 @@ struct ExecCommand: AsyncParsableCommand {
     @Argument(parsing: .postTerminator, help: "The command and its arguments, after --.") var command: [String] = []
 
     func run() async throws {
-        let backend: PortholeServerBackend
+        let backend: any PlatformBackend
         let target: Instance
         do {
             backend = try server.backend()

@@ -18,12 +18,15 @@ struct InstancesCommand: AsyncParsableCommand {
             throw failure(error)
         }
         if output == .json { return try printJSON(["instances": instances]) }
-        var table = TextTable(header: ["FUNCTION", "ID", "STATUS", "KIND", "AGE", "IDLE", "CPU%", "MEM", "REQ", "EXEC", "ISOLATION"])
+        var table = TextTable(header: ["FUNCTION", "ID", "STATUS", "QUALIFIER", "KIND", "AGE", "IDLE", "CPU%", "MEM", "REQ", "EXEC", "ISOLATION"])
         for i in instances {
             let m = i.metrics
             table.rows.append([
-                i.functionName, i.instanceId, i.status.rawValue, m.map { $0.provisioned ? "prov" : "ond" } ?? "—",
-                m.map { Formatting.duration($0.uptimeSeconds) } ?? "—", m.map { Formatting.duration($0.idleSeconds) } ?? "—",
+                i.functionName, i.instanceId, i.status.rawValue, i.qualifier.isEmpty ? "—" : i.qualifier,
+                m.map { $0.provisioned ? "prov" : "ond" } ?? "—",
+                // Platforms without metrics (Function Compute) still tell when the instance started.
+                m.map { Formatting.duration($0.uptimeSeconds) }
+                    ?? (i.createdTimeMs > 0 ? Formatting.duration(Date().timeIntervalSince1970 - Double(i.createdTimeMs) / 1000) : "—"), m.map { Formatting.duration($0.idleSeconds) } ?? "—",
                 m?.cpuPercent.map { String(format: "%.1f", $0) } ?? "—",
                 m.map { "\(Formatting.bytes($0.memoryBytes))/\(Formatting.bytes($0.memoryLimitBytes))" } ?? "—",
                 m.map { "\($0.activeRequests)/\($0.instanceConcurrency)" } ?? "—", m.map { String($0.execSessions) } ?? "—",

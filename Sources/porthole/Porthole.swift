@@ -35,6 +35,7 @@ struct ConsoleCommand: AsyncParsableCommand {
     @Option(help: "Seconds between instance table refreshes.") var refresh: Double?
     @Option(help: "Prefix key that reaches the console from a pane, tmux notation (C-a, C-b…).") var prefix: String?
     @Option(help: "Embedded platform isolation: auto, namespaces or process.") var isolation: IsolationChoice = .auto
+    @OptionGroup var functionCompute: FunctionComputeOptions
 
     func run() async throws {
         do {
@@ -43,8 +44,11 @@ struct ConsoleCommand: AsyncParsableCommand {
                 themeName: theme ?? settings.theme ?? "dark", refreshInterval: refresh ?? settings.refreshSeconds ?? 2,
                 prefixKey: prefix ?? settings.prefixKey ?? "C-a")
             options.noColor = ProcessInfo.processInfo.environment["NO_COLOR"].map { !$0.isEmpty } ?? false
-            if let name = context ?? (server == nil ? settings.currentContext : nil) {
-                let backend = try settings.backend(context: name)
+            if let fc = try functionCompute.backend() {
+                options.contextName = fc.displayName
+                try await runOnUIThread(ConsoleApp(backend: fc, options: options))
+            } else if let name = context ?? (server == nil ? settings.currentContext : nil) {
+                let backend = try settings.anyBackend(context: name)
                 options.contextName = name
                 try await runOnUIThread(ConsoleApp(backend: backend, options: options))
             } else if server != nil {

@@ -11,6 +11,8 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "Address to listen on.") var listen: String = "127.0.0.1:\(ServerConnection.defaultPort)"
     @Option(help: "Token file; created (mode 0600, random) if missing. Default: the state directory's.") var tokenFile: String?
     @Option(help: "Instance isolation: auto, namespaces or process.") var isolation: IsolationChoice = .auto
+    @Option(help: "Access keys for Function Compute's SDKs and porthole's fc backend: a file (mode 0600) of `ID SECRET` lines.")
+    var accessKeys: String?
 
     func run() async throws {
         let state = StateDirectory.standard()
@@ -19,8 +21,10 @@ struct ServeCommand: AsyncParsableCommand {
             let tokenURL = tokenFile.map { URL(fileURLWithPath: $0) } ?? state.tokenFile
             let token = try AccessToken.loadOrCreate(at: tokenURL)
             let (host, port) = try ServerConnection.parse(listen)
+            let service = try config.map { try SpecLoader.serviceName(file: URL(fileURLWithPath: $0)) } ?? SpecLoader.defaultServiceName
+            let keys = try accessKeys.map { try AccessKeys.load(from: URL(fileURLWithPath: $0)) }
             let platform = try LocalPlatform(specs: specs, options: .init(isolation: isolation.value, stateDirectory: state))
-            let server = APIServer(platform: platform, token: token)
+            let server = APIServer(platform: platform, token: token, accessKeys: keys, serviceName: service)
             let bound = try await server.start(host: host, port: port)
             platform.start()
             let url = "http://\(bound.host):\(bound.port)"
@@ -28,6 +32,7 @@ struct ServeCommand: AsyncParsableCommand {
             try JSONEncoder().encode(record).write(to: state.serverRecordFile)
             print("porthole serve: listening on \(url), \(specs.count) functions, isolation \(platform.isolation.rawValue)")
             print("token: \(tokenURL.path) · audit log: \(state.auditLog.path) · Ctrl-C stops every instance")
+            if let keys { print("access keys: \(keys.keys.count) · FC 2.0 service: \(service)") }
             fflush(stdout)
             await waitForTerminationSignal()
             print("porthole serve: stopping instances…")

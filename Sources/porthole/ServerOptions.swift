@@ -11,7 +11,10 @@ struct ServerOptions: ParsableArguments {
     @Option(name: .long, help: "File holding the bearer token (default: $PORTHOLE_TOKEN_FILE, else the state directory's).")
     var tokenFile: String?
 
-    func backend() throws -> PortholeServerBackend {
+    @OptionGroup var functionCompute: FunctionComputeOptions
+
+    func backend() throws -> any PlatformBackend {
+        if let fc = try functionCompute.backend() { return fc }
         let connection = try ServerConnection.resolve(server: server, tokenFile: tokenFile)
         return try PortholeServerBackend(connection: connection)
     }
