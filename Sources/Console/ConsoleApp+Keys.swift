@@ -46,51 +46,44 @@ extension ConsoleApp {
     }
 
     func handleTableKey(_ press: KeyPress) {
+        guard let action = keyTable.action(for: press, in: .table) else { return }
         let onFunctions = focus == .functions
-        switch press.key {
+        switch action {
         case .up: move(by: -1, onFunctions: onFunctions)
         case .down: move(by: 1, onFunctions: onFunctions)
         case .pageUp: move(by: -instanceTable.pageSize, onFunctions: onFunctions)
         case .pageDown: move(by: instanceTable.pageSize, onFunctions: onFunctions)
-        case .home: onFunctions ? selectFunction(store.functions.first?.functionName) : instanceTable.moveToEnd(false)
-        case .end: onFunctions ? selectFunction(store.functions.last?.functionName) : instanceTable.moveToEnd(true)
-        case .left: shiftFunction(by: -1)
-        case .right: shiftFunction(by: 1)
-        case .tab: cycleFocus(forward: !press.modifiers.contains(.shift))
-        case .enter:
+        case .first: onFunctions ? selectFunction(store.functions.first?.functionName) : instanceTable.moveToEnd(false)
+        case .last: onFunctions ? selectFunction(store.functions.last?.functionName) : instanceTable.moveToEnd(true)
+        case .previousFunction: shiftFunction(by: -1)
+        case .nextFunction: shiftFunction(by: 1)
+        case .focusNext: cycleFocus(forward: true)
+        case .focusPrevious: cycleFocus(forward: false)
+        case .open:
             if onFunctions { focus = .instances } else { loginSelected() }
-        case .escape:
+        case .clearFilter:
             if !instanceTable.query.filter.isEmpty {
                 instanceTable.query.filter = ""
                 reloadTable()
             }
-        case .character(let c) where press.modifiers.isEmpty || press.modifiers == .shift:
-            switch c {
-            case "k": move(by: -1, onFunctions: onFunctions)
-            case "j": move(by: 1, onFunctions: onFunctions)
-            case "g": onFunctions ? selectFunction(store.functions.first?.functionName) : instanceTable.moveToEnd(false)
-            case "G": onFunctions ? selectFunction(store.functions.last?.functionName) : instanceTable.moveToEnd(true)
-            case "l": loginSelected()
-            case "x": runInSelected()
-            case "d": showDetail()
-            case "m": openMenu(anchor: nil)
-            case "c": copySelectedID()
-            case "/": commandBar.open(.filter, initial: instanceTable.query.filter)
-            case ":": commandBar.open(.command)
-            case "?": overlay = .help(HelpView())
-            case "<", ",":
-                instanceTable.query.shiftSort(by: -1)
-                reloadTable()
-            case ">", ".":
-                instanceTable.query.shiftSort(by: 1)
-                reloadTable()
-            case "r":
-                instanceTable.query.descending.toggle()
-                reloadTable()
-            case "q": requestQuit()
-            case "\u{3}": requestQuit()
-            default: break
-            }
+        case .login: loginSelected()
+        case .run: runInSelected()
+        case .details: showDetail()
+        case .menu: openMenu(anchor: nil)
+        case .copyID: copySelectedID()
+        case .filter: commandBar.open(.filter, initial: instanceTable.query.filter)
+        case .command: commandBar.open(.command)
+        case .help: overlay = .help(HelpView())
+        case .sortPrevious:
+            instanceTable.query.shiftSort(by: -1)
+            reloadTable()
+        case .sortNext:
+            instanceTable.query.shiftSort(by: 1)
+            reloadTable()
+        case .reverseSort:
+            instanceTable.query.descending.toggle()
+            reloadTable()
+        case .quit: requestQuit()
         default: break
         }
     }

@@ -6,10 +6,10 @@ extension ConsoleApp {
             return
         }
         if pane.state.isFinished {
-            if press.key == .enter {
+            if keyTable.action(for: press, in: .pane) == .reconnectEnded {
                 reconnect(pane)
             } else {
-                statusLine.show("the session has ended (\(pane.state.summary)): Enter reconnects, \(prefix.name) x closes, \(prefix.name) Tab returns to the table")
+                statusLine.show("the session has ended (\(pane.state.summary)): \(keyName(.reconnectEnded, .pane)) reconnects, \(keyName(.closePane, .prefix)) closes, \(keyName(.table, .prefix)) returns to the table")
             }
             return
         }
@@ -33,58 +33,64 @@ extension ConsoleApp {
             if let current { for target in inputTargets(from: current) { target.send(press) } }
             return
         }
-        switch press.key {
-        case .up: moveFocus(.up)
-        case .down: moveFocus(.down)
-        case .left: moveFocus(.left)
-        case .right: moveFocus(.right)
-        case .tab: setTableFocus(.instances)
-        case .character(" "):
+        guard let action = keyTable.action(for: press, in: .prefix) else {
+            if case .character(let c) = press.key {
+                statusLine.show("\(prefix.name) \(c) does nothing; \(keyName(.help, .prefix)) lists the keys", error: true)
+            }
+            return
+        }
+        switch action {
+        case .focusUp: moveFocus(.up)
+        case .focusDown: moveFocus(.down)
+        case .focusLeft: moveFocus(.left)
+        case .focusRight: moveFocus(.right)
+        case .table: setTableFocus(.instances)
+        case .nextLayout:
             let next = layout.preset?.next ?? .evenHorizontal
             applyLayout(next)
-        case .character(let c):
-            switch c {
-            case "o":
-                let ids = layout.paneIDs
-                if let current, let index = ids.firstIndex(of: current.id) {
-                    focusPane(ids[(index + 1) % ids.count])
-                } else if let first = ids.first {
-                    focusPane(first)
-                }
-            case "z":
-                guard current != nil || lastPaneFocus != nil else { return }
-                if current == nil, let id = lastPaneFocus { focusPane(id) }
-                zoomed.toggle()
-                relayout()
-            case "x":
-                if let current { closePane(current.id) }
-            case "m":
-                guard let current else { return }
-                current.marked.toggle()
-                marksAreAutomatic = false
-                current.chromeDirty = true
-                statusLine.show(current.marked ? "pane marked for synchronized input" : "pane unmarked")
-            case "s":
-                toggleSynchronized()
-            case "[":
-                guard let current else { return }
-                current.scrollback = ScrollbackView()
-                current.needsFullRedraw = true
-                current.chromeDirty = true
-            case "r":
-                if let current { reconnect(current) }
-            case "%", "|":
-                if let current { openPane(functionName: current.functionName, instanceId: current.instanceId, purpose: .login, axis: .beside) }
-            case "\"", "-":
-                if let current { openPane(functionName: current.functionName, instanceId: current.instanceId, purpose: .login, axis: .below) }
-            case ":": commandBar.open(.command)
-            case "?": overlay = .help(HelpView())
-            default:
-                statusLine.show("\(prefix.name) \(c) does nothing; \(prefix.name) ? lists the keys", error: true)
+        case .nextPane:
+            let ids = layout.paneIDs
+            if let current, let index = ids.firstIndex(of: current.id) {
+                focusPane(ids[(index + 1) % ids.count])
+            } else if let first = ids.first {
+                focusPane(first)
             }
-        default:
-            break
+        case .zoom:
+            guard current != nil || lastPaneFocus != nil else { return }
+            if current == nil, let id = lastPaneFocus { focusPane(id) }
+            zoomed.toggle()
+            relayout()
+        case .closePane:
+            if let current { closePane(current.id) }
+        case .mark:
+            guard let current else { return }
+            current.marked.toggle()
+            marksAreAutomatic = false
+            current.chromeDirty = true
+            statusLine.show(current.marked ? "pane marked for synchronized input" : "pane unmarked")
+        case .synchronize:
+            toggleSynchronized()
+        case .scrollback:
+            guard let current else { return }
+            current.scrollback = ScrollbackView()
+            current.needsFullRedraw = true
+            current.chromeDirty = true
+        case .reconnect:
+            if let current { reconnect(current) }
+        case .splitBeside:
+            if let current { openPane(functionName: current.functionName, instanceId: current.instanceId, purpose: .login, axis: .beside) }
+        case .splitBelow:
+            if let current { openPane(functionName: current.functionName, instanceId: current.instanceId, purpose: .login, axis: .below) }
+        case .command: commandBar.open(.command)
+        case .help: overlay = .help(HelpView())
+        default: break
         }
+    }
+
+    /// How the status line names the key of `action`: "C-a x" after the prefix, "Enter" elsewhere.
+    func keyName(_ action: ConsoleAction, _ context: KeyBinding.Context) -> String {
+        let key = keyTable.key(action, in: context) ?? "?"
+        return context == .prefix ? "\(prefix.name) \(key)" : key
     }
 
     func toggleSynchronized() {
@@ -181,28 +187,19 @@ extension ConsoleApp {
     func handleScrollbackKey(_ press: KeyPress, _ pane: Pane) {
         guard var view = pane.scrollback else { return }
         let terminal = pane.terminal
-        switch press.key {
+        let action = keyTable.action(for: press, in: .scrollback)
+        switch action {
         case .up: view.scroll(by: 1, terminal)
         case .down: view.scroll(by: -1, terminal)
         case .pageUp: view.scroll(by: terminal.rows - 1, terminal)
         case .pageDown: view.scroll(by: -(terminal.rows - 1), terminal)
-        case .home: view.scrollToOldest(terminal)
-        case .end: view.scrollToNewest()
-        case .escape: pane.scrollback = nil
-        case .character(let c):
-            switch c {
-            case "k": view.scroll(by: 1, terminal)
-            case "j": view.scroll(by: -1, terminal)
-            case "g": view.scrollToOldest(terminal)
-            case "G": view.scrollToNewest()
-            case "q": pane.scrollback = nil
-            case "/", "?":
-                commandBar.open(.search(pane.id))
-            case "n", "N":
-                if let term = view.searchTerm, !view.search(term, older: c == "n", terminal) {
-                    statusLine.show("no more matches for \"\(term)\"")
-                }
-            default: break
+        case .first: view.scrollToOldest(terminal)
+        case .last: view.scrollToNewest()
+        case .leave: pane.scrollback = nil
+        case .search: commandBar.open(.search(pane.id))
+        case .searchOlder, .searchNewer:
+            if let term = view.searchTerm, !view.search(term, older: action == .searchOlder, terminal) {
+                statusLine.show("no more matches for \"\(term)\"")
             }
         default: break
         }

@@ -35,7 +35,7 @@ extension ConsoleApp {
         var cursor: (Int, Int)?
         let whole = Rect(x: 0, y: 1, width: screen.cols, height: max(0, screen.rows - 2))
         switch overlay {
-        case .help(let view): view.draw(on: screen, in: whole, prefix: prefix.name)
+        case .help(let view): view.draw(on: screen, in: whole, prefix: prefix.name, table: keyTable)
         case .menu(let menu): menu.draw(on: screen, in: whole)
         case .detail(let view):
             view.draw(on: screen, in: whole, record: store.record(id: view.instanceId))
@@ -80,19 +80,12 @@ extension ConsoleApp {
     }
 
     func hints(tableFocused: Bool) -> [(key: String, label: String)] {
-        if awaitingPrefix {
-            return [("←↑→↓", "focus"), ("z", "zoom"), ("x", "close"), ("Space", "layout"), ("m", "mark"),
-                    ("s", "sync"), ("[", "scrollback"), ("Tab", "table"), ("?", "help")]
-        }
+        if awaitingPrefix { return keyTable.footer(.prefix) }
         if let id = focus.paneID, let pane = panes[id] {
-            if pane.scrollback != nil {
-                return [("↑↓ PgUp PgDn", "scroll"), ("/", "search"), ("n N", "next/prev"), ("q", "leave")]
-            }
-            return [(prefix.name, "prefix"), ("\(prefix.name) Tab", "table"), ("\(prefix.name) x", "close"),
-                    ("\(prefix.name) z", "zoom"), ("\(prefix.name) ?", "help")]
+            if pane.scrollback != nil { return keyTable.footer(.scrollback) }
+            return keyTable.paneFooter(prefix: prefix.name)
         }
-        return [("Enter", "login"), ("m", "menu"), ("x", "run"), ("d", "detail"), ("/", "filter"),
-                ("<>", "sort"), ("Tab", "focus"), ("?", "help"), ("q", "quit")]
+        return keyTable.footer(.table)
     }
 
     var statusRight: String {

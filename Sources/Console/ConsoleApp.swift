@@ -25,6 +25,8 @@ public final class ConsoleApp {
     let catalog: ThemeCatalog
     var theme: Theme
     let prefix: PrefixKey
+    /// Every key binding: dispatch, help and the footer read it.
+    let keyTable: KeyTable
     let inbox: Inbox
     let store = Store()
     let refresher: Refresher
@@ -71,6 +73,7 @@ public final class ConsoleApp {
         } catch {
             throw ConsoleError.system("\(error)")
         }
+        keyTable = .standard
         catalog = ThemeCatalog.standard()
         do {
             theme = try catalog.load(options.themeName)
