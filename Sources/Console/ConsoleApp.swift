@@ -63,7 +63,7 @@ public final class ConsoleApp {
     /// Frames are at most this often while output streams in; a key press draws at once.
     static let framePeriodNanos: UInt64 = 16_000_000
 
-    /// Checks the options (theme file, prefix key) without touching the terminal,
+    /// Checks the options (theme file, prefix key, rebound keys) without touching the terminal,
     /// so a bad theme is reported as a plain error before curses starts.
     public init(backend: any PlatformBackend, options: ConsoleOptions) throws {
         self.backend = backend
@@ -73,7 +73,11 @@ public final class ConsoleApp {
         } catch {
             throw ConsoleError.system("\(error)")
         }
-        keyTable = .standard
+        do {
+            keyTable = try KeyTable.standard.rebinding(options.keys, prefix: prefix)
+        } catch {
+            throw ConsoleError.keys("\(error)")
+        }
         catalog = ThemeCatalog.standard()
         do {
             theme = try catalog.load(options.themeName)

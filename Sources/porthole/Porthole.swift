@@ -41,7 +41,7 @@ struct ConsoleCommand: AsyncParsableCommand {
             let settings = try ContextConfig.load()
             var options = ConsoleOptions(
                 themeName: theme ?? settings.theme ?? "dark", refreshInterval: refresh ?? settings.refreshSeconds ?? 2,
-                prefixKey: prefix ?? settings.prefixKey ?? "C-a")
+                prefixKey: prefix ?? settings.prefixKey ?? "C-a", keys: settings.keys)
             options.noColor = ProcessInfo.processInfo.environment["NO_COLOR"].map { !$0.isEmpty } ?? false
             if let name = context ?? (server == nil ? settings.currentContext : nil) {
                 let backend = try settings.backend(context: name)

@@ -1,9 +1,13 @@
 @testable import Console
+import Platform
 import TerminalEmulator
 import XCTest
 
-/// The key table: dispatch, help and the footer read the same bindings.
+/// The key table: dispatch, help and the footer read the same bindings, and
+/// `keys:` rebinds them with errors that name the line.
 final class KeyTableTests: XCTestCase {
+    private let prefix = try! PrefixKey.parse("C-a")
+
     func testDispatchFindsTheKeysHelpLists() {
         let table = KeyTable.standard
         XCTAssertEqual(table.action(for: .char("j"), in: .table), .down)
@@ -36,6 +40,37 @@ final class KeyTableTests: XCTestCase {
         XCTAssertTrue(table.paneFooter(prefix: "C-b").contains { $0.key == "C-b z" && $0.label == "zoom" })
     }
 
+    func testRebindingMovesTheActionEverywhereItIs() throws {
+        let table = try KeyTable.standard.rebinding([entry("help", ["F1", "h"]), entry("up", ["i", "Up"])], prefix: prefix)
+        XCTAssertEqual(table.action(for: KeyPress(.function(1)), in: .table), .help)
+        XCTAssertEqual(table.action(for: .char("h"), in: .prefix), .help)
+        XCTAssertEqual(table.action(for: .char("?"), in: .table), nil, "the old key is free")
+        XCTAssertEqual(table.action(for: .char("i"), in: .scrollback), .up)
+        XCTAssertEqual(table.action(for: .char("k"), in: .table), nil)
+        XCTAssertTrue(HelpView.lines(prefix: "C-a", table: table).contains { $0.keys == "C-a F1 h" && $0.text == "this help" })
+        XCTAssertTrue(table.footer(.table).contains { $0.key == "F1" && $0.label == "help" })
+    }
+
+    func testRebindingErrorsNameTheLine() {
+        func error(_ entries: [ContextConfig.KeyEntry]) -> String {
+            do {
+                _ = try KeyTable.standard.rebinding(entries, prefix: prefix)
+                return "no error"
+            } catch {
+                return "\(error)"
+            }
+        }
+        let unknown = error([entry("fly", ["f"], line: 4)])
+        XCTAssertTrue(unknown.hasPrefix("config.yaml:4: keys: unknown action \"fly\"; known: up, down"), unknown)
+        let clash = error([entry("help", ["j"], line: 7)])
+        XCTAssertEqual(clash, "config.yaml:7: keys: help: j is already down in \"Functions and instances\"; rebind down too or pick another key")
+        XCTAssertTrue(error([entry("zoom", ["Ctrl-Alt-z"], line: 2)]).contains("config.yaml:2: keys: zoom: \"Ctrl-Alt-z\" is not a key"))
+        XCTAssertTrue(error([entry("zoom", ["C-a"], line: 3)]).contains("config.yaml:3: keys: zoom: C-a is the prefix key"))
+        XCTAssertTrue(error([entry("mouse", ["M"], line: 5)]).contains("config.yaml:5: keys: mouse cannot be rebound"))
+        // Swapping two keys is no clash.
+        XCTAssertEqual(error([entry("up", ["j"]), entry("down", ["k"])]), "no error")
+    }
+
     func testKeyNamesRoundTrip() {
         for name in ["j", "G", "?", "C-x", "S-Tab", "↑", "PgDn", "Home", "Enter", "Esc", "Space", "F5"] {
             XCTAssertEqual(KeyChord.parse(name)?.name, name)
@@ -43,5 +78,9 @@ final class KeyTableTests: XCTestCase {
         XCTAssertEqual(KeyChord.parse("Up"), KeyChord(.up))
         XCTAssertEqual(KeyChord.parse("ctrl-c"), KeyChord(.character("\u{3}")))
         XCTAssertNil(KeyChord.parse("Hyper-q"))
+    }
+
+    private func entry(_ action: String, _ keys: [String], line: Int = 1) -> ContextConfig.KeyEntry {
+        ContextConfig.KeyEntry(action: action, keys: keys, location: "config.yaml:\(line)")
     }
 }
