@@ -23,13 +23,15 @@ struct InstancesCommand: AsyncParsableCommand {
             let m = i.metrics
             table.rows.append([
                 i.functionName, i.instanceId, i.status.rawValue, m.map { $0.provisioned ? "prov" : "ond" } ?? "—",
-                m.map { Formatting.duration($0.uptimeSeconds) } ?? "—", m.map { Formatting.duration($0.idleSeconds) } ?? "—",
-                m?.cpuPercent.map { String(format: "%.1f", $0) } ?? "—",
-                m.map { "\(Formatting.bytes($0.memoryBytes))/\(Formatting.bytes($0.memoryLimitBytes))" } ?? "—",
+                m.map { Format.duration($0.uptimeSeconds) } ?? "—", m.map { Format.duration($0.idleSeconds) } ?? "—",
+                m?.cpuPercent.map(Format.percent) ?? "—",
+                m.map { "\(bytes($0.memoryBytes))/\(bytes($0.memoryLimitBytes))" } ?? "—",
                 m.map { "\($0.activeRequests)/\($0.instanceConcurrency)" } ?? "—", m.map { String($0.execSessions) } ?? "—",
                 m?.isolation ?? "—",
             ])
         }
         print(table.render(), terminator: "")
     }
+
+    private func bytes(_ value: Int64?) -> String { value.map(Format.bytes) ?? "—" }
 }
