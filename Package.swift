@@ -96,6 +96,8 @@ let package = Package(
         .testTarget(name: "PlatformTests", dependencies: ["Platform"]),
         .testTarget(name: "TerminalEmulatorTests", dependencies: ["TerminalEmulator"]),
         .testTarget(name: "ConsoleTests", dependencies: ["Console"]),
+        // Runs the built `porthole` binary against a real `porthole serve`.
+        .testTarget(name: "PortholeCLITests", swiftSettings: [.swiftLanguageMode(.v6)]),
     ],
     swiftLanguageModes: [.v5]
 )
