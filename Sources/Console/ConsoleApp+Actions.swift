@@ -126,7 +126,7 @@ extension ConsoleApp {
     }
 
     func requestQuit() {
-        if panes.values.contains(where: { !$0.state.isFinished }) {
+        if workspace.panes.values.contains(where: { !$0.state.isFinished }) {
             overlay = .confirmQuit
         } else {
             running = false

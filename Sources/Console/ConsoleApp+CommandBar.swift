@@ -36,7 +36,7 @@ extension ConsoleApp {
             guard !text.isEmpty else { return }
             openPane(functionName: function, instanceId: id, purpose: .command(text))
         case .search(let paneID):
-            guard let pane = panes[paneID], var view = pane.scrollback, !text.isEmpty else { return }
+            guard let pane = workspace.panes[paneID], var view = pane.scrollback, !text.isEmpty else { return }
             view.match = nil
             if !view.search(text, older: true, pane.terminal) {
                 statusLine.show("\"\(text)\" not found in the scrollback", error: true)

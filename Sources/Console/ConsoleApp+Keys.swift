@@ -12,8 +12,8 @@ extension ConsoleApp {
             if commandBar.isOpen {
                 commandBar.paste(text)
                 updateLiveFilter()
-            } else if let id = focus.paneID, let pane = panes[id] {
-                for target in inputTargets(from: pane) { target.paste(text) }
+            } else if let id = workspace.focus.paneID, let pane = workspace.panes[id] {
+                for target in workspace.inputTargets(from: pane) { target.paste(text) }
             }
         case .key(let press):
             handleKey(press)
@@ -29,16 +29,16 @@ extension ConsoleApp {
             handleOverlayKey(press, overlay)
             return
         }
-        if awaitingPrefix {
-            awaitingPrefix = false
+        if workspace.awaitingPrefix {
+            workspace.awaitingPrefix = false
             handlePrefixCommand(press)
             return
         }
         if press == prefix.press {
-            awaitingPrefix = true
+            workspace.awaitingPrefix = true
             return
         }
-        if let id = focus.paneID, let pane = panes[id] {
+        if let id = workspace.focus.paneID, let pane = workspace.panes[id] {
             handlePaneKey(press, pane)
         } else {
             handleTableKey(press)
@@ -46,51 +46,44 @@ extension ConsoleApp {
     }
 
     func handleTableKey(_ press: KeyPress) {
-        let onFunctions = focus == .functions
-        switch press.key {
+        guard let action = keyTable.action(for: press, in: .table) else { return }
+        let onFunctions = workspace.focus == .functions
+        switch action {
         case .up: move(by: -1, onFunctions: onFunctions)
         case .down: move(by: 1, onFunctions: onFunctions)
         case .pageUp: move(by: -instanceTable.pageSize, onFunctions: onFunctions)
         case .pageDown: move(by: instanceTable.pageSize, onFunctions: onFunctions)
-        case .home: onFunctions ? selectFunction(store.functions.first?.functionName) : instanceTable.moveToEnd(false)
-        case .end: onFunctions ? selectFunction(store.functions.last?.functionName) : instanceTable.moveToEnd(true)
-        case .left: shiftFunction(by: -1)
-        case .right: shiftFunction(by: 1)
-        case .tab: cycleFocus(forward: !press.modifiers.contains(.shift))
-        case .enter:
-            if onFunctions { focus = .instances } else { loginSelected() }
-        case .escape:
+        case .first: onFunctions ? selectFunction(store.functions.first?.functionName) : instanceTable.moveToEnd(false)
+        case .last: onFunctions ? selectFunction(store.functions.last?.functionName) : instanceTable.moveToEnd(true)
+        case .previousFunction: shiftFunction(by: -1)
+        case .nextFunction: shiftFunction(by: 1)
+        case .focusNext: cycleFocus(forward: true)
+        case .focusPrevious: cycleFocus(forward: false)
+        case .open:
+            if onFunctions { workspace.focus = .instances } else { loginSelected() }
+        case .clearFilter:
             if !instanceTable.query.filter.isEmpty {
                 instanceTable.query.filter = ""
                 reloadTable()
             }
-        case .character(let c) where press.modifiers.isEmpty || press.modifiers == .shift:
-            switch c {
-            case "k": move(by: -1, onFunctions: onFunctions)
-            case "j": move(by: 1, onFunctions: onFunctions)
-            case "g": onFunctions ? selectFunction(store.functions.first?.functionName) : instanceTable.moveToEnd(false)
-            case "G": onFunctions ? selectFunction(store.functions.last?.functionName) : instanceTable.moveToEnd(true)
-            case "l": loginSelected()
-            case "x": runInSelected()
-            case "d": showDetail()
-            case "m": openMenu(anchor: nil)
-            case "c": copySelectedID()
-            case "/": commandBar.open(.filter, initial: instanceTable.query.filter)
-            case ":": commandBar.open(.command)
-            case "?": overlay = .help(HelpView())
-            case "<", ",":
-                instanceTable.query.shiftSort(by: -1)
-                reloadTable()
-            case ">", ".":
-                instanceTable.query.shiftSort(by: 1)
-                reloadTable()
-            case "r":
-                instanceTable.query.descending.toggle()
-                reloadTable()
-            case "q": requestQuit()
-            case "\u{3}": requestQuit()
-            default: break
-            }
+        case .login: loginSelected()
+        case .run: runInSelected()
+        case .details: showDetail()
+        case .menu: openMenu(anchor: nil)
+        case .copyID: copySelectedID()
+        case .filter: commandBar.open(.filter, initial: instanceTable.query.filter)
+        case .command: commandBar.open(.command)
+        case .help: overlay = .help(HelpView())
+        case .sortPrevious:
+            instanceTable.query.shiftSort(by: -1)
+            reloadTable()
+        case .sortNext:
+            instanceTable.query.shiftSort(by: 1)
+            reloadTable()
+        case .reverseSort:
+            instanceTable.query.descending.toggle()
+            reloadTable()
+        case .quit: requestQuit()
         default: break
         }
     }
@@ -115,27 +108,24 @@ extension ConsoleApp {
     }
 
     func cycleFocus(forward: Bool) {
-        var order: [Focus] = [.functions, .instances]
-        if let id = lastPaneFocus ?? layout.paneIDs.first, panes[id] != nil { order.append(.pane(id)) }
-        let index = order.firstIndex(of: focus) ?? 1
-        let next = order[(index + (forward ? 1 : order.count - 1)) % order.count]
+        let next = workspace.cycledFocus(forward: forward)
         if let id = next.paneID { focusPane(id) } else { setTableFocus(next) }
     }
 
     func setTableFocus(_ target: Focus) {
-        if let id = focus.paneID { panes[id]?.chromeDirty = true }
-        focus = target
-        if zoomed {
-            zoomed = false
+        if let id = workspace.focus.paneID { workspace.panes[id]?.chromeDirty = true }
+        workspace.focus = target
+        if workspace.zoomed {
+            workspace.zoomed = false
             relayout()
         }
     }
 
     func focusPane(_ id: PaneID) {
-        if let old = focus.paneID { panes[old]?.chromeDirty = true }
-        focus = .pane(id)
-        lastPaneFocus = id
-        panes[id]?.chromeDirty = true
-        if zoomed { relayout() }
+        if let old = workspace.focus.paneID { workspace.panes[old]?.chromeDirty = true }
+        workspace.focus = .pane(id)
+        workspace.lastPaneFocus = id
+        workspace.panes[id]?.chromeDirty = true
+        if workspace.zoomed { relayout() }
     }
 }

@@ -15,8 +15,8 @@ extension ConsoleApp {
             return
         }
         // Panes first: they may overlap nothing, but the zoomed one covers the tables.
-        for id in visiblePaneIDs {
-            guard let pane = panes[id], pane.frame.contains(column: mouse.column, row: mouse.row) else { continue }
+        for id in workspace.visiblePaneIDs {
+            guard let pane = workspace.panes[id], pane.frame.contains(column: mouse.column, row: mouse.row) else { continue }
             if mouse.action == .press || mouse.action == .rightPress { focusPane(id) }
             // A program that asked for the mouse gets it, as in tmux; the
             // border still focuses and scrolls.

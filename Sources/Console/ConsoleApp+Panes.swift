@@ -6,110 +6,95 @@ extension ConsoleApp {
             return
         }
         if pane.state.isFinished {
-            if press.key == .enter {
+            if keyTable.action(for: press, in: .pane) == .reconnectEnded {
                 reconnect(pane)
             } else {
-                statusLine.show("the session has ended (\(pane.state.summary)): Enter reconnects, \(prefix.name) x closes, \(prefix.name) Tab returns to the table")
+                statusLine.show("the session has ended (\(pane.state.summary)): \(keyName(.reconnectEnded, .pane)) reconnects, \(keyName(.closePane, .prefix)) closes, \(keyName(.table, .prefix)) returns to the table")
             }
             return
         }
-        for target in inputTargets(from: pane) { target.send(press) }
-    }
-
-    /// The panes a key typed in `pane` goes to: with synchronized input on, every
-    /// marked pane as well.
-    func inputTargets(from pane: Pane) -> [Pane] {
-        guard synchronized else { return [pane] }
-        var targets = [pane]
-        for id in layout.paneIDs where id != pane.id {
-            if let other = panes[id], other.marked, other.state.isOpen { targets.append(other) }
-        }
-        return targets
+        for target in workspace.inputTargets(from: pane) { target.send(press) }
     }
 
     func handlePrefixCommand(_ press: KeyPress) {
-        let current = focus.paneID.flatMap { panes[$0] }
+        let current = workspace.focusedPane
         if press == prefix.press {
-            if let current { for target in inputTargets(from: current) { target.send(press) } }
+            if let current { for target in workspace.inputTargets(from: current) { target.send(press) } }
             return
         }
-        switch press.key {
-        case .up: moveFocus(.up)
-        case .down: moveFocus(.down)
-        case .left: moveFocus(.left)
-        case .right: moveFocus(.right)
-        case .tab: setTableFocus(.instances)
-        case .character(" "):
-            let next = layout.preset?.next ?? .evenHorizontal
-            applyLayout(next)
-        case .character(let c):
-            switch c {
-            case "o":
-                let ids = layout.paneIDs
-                if let current, let index = ids.firstIndex(of: current.id) {
-                    focusPane(ids[(index + 1) % ids.count])
-                } else if let first = ids.first {
-                    focusPane(first)
-                }
-            case "z":
-                guard current != nil || lastPaneFocus != nil else { return }
-                if current == nil, let id = lastPaneFocus { focusPane(id) }
-                zoomed.toggle()
-                relayout()
-            case "x":
-                if let current { closePane(current.id) }
-            case "m":
-                guard let current else { return }
-                current.marked.toggle()
-                marksAreAutomatic = false
-                current.chromeDirty = true
-                statusLine.show(current.marked ? "pane marked for synchronized input" : "pane unmarked")
-            case "s":
-                toggleSynchronized()
-            case "[":
-                guard let current else { return }
-                current.scrollback = ScrollbackView()
-                current.needsFullRedraw = true
-                current.chromeDirty = true
-            case "r":
-                if let current { reconnect(current) }
-            case "%", "|":
-                if let current { openPane(functionName: current.functionName, instanceId: current.instanceId, purpose: .login, axis: .beside) }
-            case "\"", "-":
-                if let current { openPane(functionName: current.functionName, instanceId: current.instanceId, purpose: .login, axis: .below) }
-            case ":": commandBar.open(.command)
-            case "?": overlay = .help(HelpView())
-            default:
-                statusLine.show("\(prefix.name) \(c) does nothing; \(prefix.name) ? lists the keys", error: true)
+        guard let action = keyTable.action(for: press, in: .prefix) else {
+            if case .character(let c) = press.key {
+                statusLine.show("\(prefix.name) \(c) does nothing; \(keyName(.help, .prefix)) lists the keys", error: true)
             }
-        default:
-            break
+            return
         }
+        switch action {
+        case .focusUp: moveFocus(.up)
+        case .focusDown: moveFocus(.down)
+        case .focusLeft: moveFocus(.left)
+        case .focusRight: moveFocus(.right)
+        case .table: setTableFocus(.instances)
+        case .nextLayout:
+            let next = workspace.layout.preset?.next ?? .evenHorizontal
+            applyLayout(next)
+        case .nextPane:
+            let ids = workspace.layout.paneIDs
+            if let current, let index = ids.firstIndex(of: current.id) {
+                focusPane(ids[(index + 1) % ids.count])
+            } else if let first = ids.first {
+                focusPane(first)
+            }
+        case .zoom:
+            guard current != nil || workspace.lastPaneFocus != nil else { return }
+            if current == nil, let id = workspace.lastPaneFocus { focusPane(id) }
+            workspace.zoomed.toggle()
+            relayout()
+        case .closePane:
+            if let current { closePane(current.id) }
+        case .mark:
+            guard let current else { return }
+            current.marked.toggle()
+            workspace.marksAreAutomatic = false
+            current.chromeDirty = true
+            statusLine.show(current.marked ? "pane marked for synchronized input" : "pane unmarked")
+        case .synchronize:
+            toggleSynchronized()
+        case .scrollback:
+            guard let current else { return }
+            current.scrollback = ScrollbackView()
+            current.needsFullRedraw = true
+            current.chromeDirty = true
+        case .reconnect:
+            if let current { reconnect(current) }
+        case .splitBeside:
+            if let current { openPane(functionName: current.functionName, instanceId: current.instanceId, purpose: .login, axis: .beside) }
+        case .splitBelow:
+            if let current { openPane(functionName: current.functionName, instanceId: current.instanceId, purpose: .login, axis: .below) }
+        case .command: commandBar.open(.command)
+        case .help: overlay = .help(HelpView())
+        default: break
+        }
+    }
+
+    /// How the status line names the key of `action`: "C-a x" after the prefix, "Enter" elsewhere.
+    func keyName(_ action: ConsoleAction, _ context: KeyBinding.Context) -> String {
+        let key = keyTable.key(action, in: context) ?? "?"
+        return context == .prefix ? "\(prefix.name) \(key)" : key
     }
 
     func toggleSynchronized() {
-        synchronized.toggle()
-        if synchronized, !panes.values.contains(where: \.marked) {
-            // Nothing marked yet: synchronize every pane, as tmux does, and unmark them again after.
-            for pane in panes.values { pane.marked = true }
-            marksAreAutomatic = true
-        } else if !synchronized, marksAreAutomatic {
-            for pane in panes.values { pane.marked = false }
-            marksAreAutomatic = false
-        }
-        for pane in panes.values { pane.chromeDirty = true }
-        let count = panes.values.filter(\.marked).count
-        statusLine.show(synchronized ? "synchronized input on: keys go to \(count) marked panes" : "synchronized input off")
+        let count = workspace.toggleSynchronized()
+        statusLine.show(workspace.synchronized ? "synchronized input on: keys go to \(count) marked panes" : "synchronized input off")
     }
 
     func moveFocus(_ direction: PaneLayout.Direction) {
-        guard let id = focus.paneID else {
+        guard let id = workspace.focus.paneID else {
             // From the table, down (or any direction) enters the panes.
-            if let target = lastPaneFocus ?? layout.paneIDs.first { focusPane(target) }
+            if let target = workspace.lastPaneFocus ?? workspace.layout.paneIDs.first { focusPane(target) }
             return
         }
-        if zoomed { return }
-        let frames = layout.frames(in: areas.panes)
+        if workspace.zoomed { return }
+        let frames = workspace.layout.frames(in: areas.panes)
         if let next = PaneLayout.neighbour(of: id, direction, frames: frames) {
             focusPane(next)
         } else if direction == .up {
@@ -118,12 +103,12 @@ extension ConsoleApp {
     }
 
     func applyLayout(_ preset: LayoutPreset) {
-        guard !panes.isEmpty else {
+        guard !workspace.panes.isEmpty else {
             statusLine.show("no panes to lay out: Enter on an instance opens one")
             return
         }
-        layout.apply(preset)
-        zoomed = false
+        workspace.layout.apply(preset)
+        workspace.zoomed = false
         relayout()
         statusLine.show("layout \(preset.rawValue)")
     }
@@ -133,12 +118,11 @@ extension ConsoleApp {
             statusLine.show("instance \(instanceId) is \(record.instance.status.rawValue.lowercased()): exec needs a live instance", error: true)
             return
         }
-        let id = PaneID(value: nextPaneNumber)
-        nextPaneNumber += 1
+        let id = workspace.makePaneID()
         let pane = Pane(id: id, functionName: functionName, instanceId: instanceId, purpose: purpose)
-        panes[id] = pane
-        layout.insert(id, nextTo: focus.paneID ?? lastPaneFocus, axis: axis)
-        zoomed = false
+        workspace.panes[id] = pane
+        workspace.layout.insert(id, nextTo: workspace.focus.paneID ?? workspace.lastPaneFocus, axis: axis)
+        workspace.zoomed = false
         focusPane(id)
         relayout()
         pane.connect(backend: backend, inbox: inbox, idleTimeout: options.sessionIdleTimeout)
@@ -156,53 +140,29 @@ extension ConsoleApp {
     }
 
     func closePane(_ id: PaneID) {
-        guard let pane = panes[id] else { return }
+        let (pane, next) = workspace.remove(id)
+        guard let pane else { return }
         pane.close()
-        let order = layout.paneIDs
-        panes[id] = nil
-        layout.remove(id)
-        if lastPaneFocus == id { lastPaneFocus = nil }
-        if focus == .pane(id) {
-            let index = order.firstIndex(of: id) ?? 0
-            let remaining = layout.paneIDs
-            if remaining.isEmpty {
-                focus = .instances
-            } else {
-                focusPane(remaining[min(index, remaining.count - 1)])
-            }
-        }
-        if panes.isEmpty {
-            zoomed = false
-            synchronized = false
-        }
+        if let next { focusPane(next) }
         relayout()
     }
 
     func handleScrollbackKey(_ press: KeyPress, _ pane: Pane) {
         guard var view = pane.scrollback else { return }
         let terminal = pane.terminal
-        switch press.key {
+        let action = keyTable.action(for: press, in: .scrollback)
+        switch action {
         case .up: view.scroll(by: 1, terminal)
         case .down: view.scroll(by: -1, terminal)
         case .pageUp: view.scroll(by: terminal.rows - 1, terminal)
         case .pageDown: view.scroll(by: -(terminal.rows - 1), terminal)
-        case .home: view.scrollToOldest(terminal)
-        case .end: view.scrollToNewest()
-        case .escape: pane.scrollback = nil
-        case .character(let c):
-            switch c {
-            case "k": view.scroll(by: 1, terminal)
-            case "j": view.scroll(by: -1, terminal)
-            case "g": view.scrollToOldest(terminal)
-            case "G": view.scrollToNewest()
-            case "q": pane.scrollback = nil
-            case "/", "?":
-                commandBar.open(.search(pane.id))
-            case "n", "N":
-                if let term = view.searchTerm, !view.search(term, older: c == "n", terminal) {
-                    statusLine.show("no more matches for \"\(term)\"")
-                }
-            default: break
+        case .first: view.scrollToOldest(terminal)
+        case .last: view.scrollToNewest()
+        case .leave: pane.scrollback = nil
+        case .search: commandBar.open(.search(pane.id))
+        case .searchOlder, .searchNewer:
+            if let term = view.searchTerm, !view.search(term, older: action == .searchOlder, terminal) {
+                statusLine.show("no more matches for \"\(term)\"")
             }
         default: break
         }

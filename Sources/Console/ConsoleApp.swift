@@ -16,7 +16,8 @@ import TerminalEmulator
 /// blocks in `poll()` on the terminal plus the inbox's eventfd. Network results
 /// arrive as `ConsoleEvent`s through the inbox; nothing else crosses threads.
 ///
-/// This file holds the state, the loop and the events from other threads; the
+/// This file holds the state (the panes and their arrangement in one
+/// `Workspace` value), the loop and the events from other threads; the
 /// rest is split by concern: `+Keys`, `+Panes`, `+Actions` (instance actions
 /// and overlays), `+CommandBar`, `+Mouse`, `+Rendering`.
 public final class ConsoleApp {
@@ -25,6 +26,8 @@ public final class ConsoleApp {
     let catalog: ThemeCatalog
     var theme: Theme
     let prefix: PrefixKey
+    /// Every key binding: dispatch, help and the footer read it.
+    let keyTable: KeyTable
     let inbox: Inbox
     let store = Store()
     let refresher: Refresher
@@ -36,16 +39,8 @@ public final class ConsoleApp {
     let commandBar = CommandBar()
     var overlay: Overlay?
 
-    var panes: [PaneID: Pane] = [:]
-    var layout = PaneLayout()
-    var zoomed = false
-    var synchronized = false
-    /// Synchronized input marked every pane itself (nothing was marked).
-    var marksAreAutomatic = false
-    var focus: Focus = .instances
-    var lastPaneFocus: PaneID?
-    var nextPaneNumber = 1
-    var awaitingPrefix = false
+    /// The panes, their layout, focus, zoom and synchronized input.
+    var workspace = Workspace()
 
     var running = false
     var fullRedraw = true
@@ -61,7 +56,7 @@ public final class ConsoleApp {
     /// Frames are at most this often while output streams in; a key press draws at once.
     static let framePeriodNanos: UInt64 = 16_000_000
 
-    /// Checks the options (theme file, prefix key) without touching the terminal,
+    /// Checks the options (theme file, prefix key, rebound keys) without touching the terminal,
     /// so a bad theme is reported as a plain error before curses starts.
     public init(backend: any PlatformBackend, options: ConsoleOptions) throws {
         self.backend = backend
@@ -70,6 +65,11 @@ public final class ConsoleApp {
             prefix = try PrefixKey.parse(options.prefixKey)
         } catch {
             throw ConsoleError.system("\(error)")
+        }
+        do {
+            keyTable = try KeyTable.standard.rebinding(options.keys, prefix: prefix)
+        } catch {
+            throw ConsoleError.keys("\(error)")
         }
         catalog = ThemeCatalog.standard()
         do {
@@ -103,7 +103,7 @@ public final class ConsoleApp {
         for source in signalSources { source.cancel() }
         signalSources = []
         refresher.stop()
-        for pane in panes.values { pane.close() }
+        for pane in workspace.panes.values { pane.close() }
         screen?.end()
         screen = nil
     }
@@ -184,11 +184,11 @@ public final class ConsoleApp {
 
     func relayout() {
         guard let screen else { return }
-        areas = ConsoleLayout.compute(cols: screen.cols, rows: screen.rows, hasPanes: !panes.isEmpty, zoomed: zoomed)
-        if zoomed, let id = focus.paneID ?? lastPaneFocus, let pane = panes[id] {
+        areas = ConsoleLayout.compute(cols: screen.cols, rows: screen.rows, hasPanes: !workspace.panes.isEmpty, zoomed: workspace.zoomed)
+        if workspace.zoomed, let id = workspace.focus.paneID ?? workspace.lastPaneFocus, let pane = workspace.panes[id] {
             pane.place(in: areas.panes)
         } else {
-            for (id, frame) in layout.frames(in: areas.panes) { panes[id]?.place(in: frame) }
+            for (id, frame) in workspace.layout.frames(in: areas.panes) { workspace.panes[id]?.place(in: frame) }
         }
         fullRedraw = true
     }
@@ -210,7 +210,7 @@ public final class ConsoleApp {
             store.fail(message)
             chromeDirty = true
         case .paneOutput(let id):
-            guard let pane = panes[id] else { break }
+            guard let pane = workspace.panes[id] else { break }
             // The rest waits for the next pass, after keys and the other panes.
             if pane.drainOutput() { inbox.post(.paneOutput(id)) }
             panesDirty = true
@@ -218,15 +218,15 @@ public final class ConsoleApp {
             // even while another pane floods the frame budget.
             if pane.isEchoing { echoPending = true }
         case .sessionOpened(let id, let session):
-            if let pane = panes[id] { pane.opened(session) } else { session.cancel() }
+            if let pane = workspace.panes[id] { pane.opened(session) } else { session.cancel() }
             chromeDirty = true
         case .sessionFailed(let id, let message):
-            panes[id]?.failed(message)
-            if panes[id] != nil { statusLine.show(message, error: true) }
+            workspace.panes[id]?.failed(message)
+            if workspace.panes[id] != nil { statusLine.show(message, error: true) }
             chromeDirty = true
             panesDirty = true
         case .sessionEnded(let id, let end):
-            if let pane = panes[id] {
+            if let pane = workspace.panes[id] {
                 let live = store.record(id: pane.instanceId).map { !$0.isGone && $0.instance.status.isLive } ?? false
                 if case .instanceReleased = end {
                     pane.ended(end, instanceLive: false)

@@ -3,6 +3,8 @@ public enum ConsoleError: Error, CustomStringConvertible {
     case notATerminal
     case cursesFailed(String)
     case theme(String)
+    /// `keys:` in config.yaml names an unknown action, a key that is none, or a clash.
+    case keys(String)
     case system(String)
 
     public var description: String {
@@ -12,6 +14,7 @@ public enum ConsoleError: Error, CustomStringConvertible {
         case .cursesFailed(let call):
             return "curses could not start (\(call) failed); check that TERM names a terminal this system knows"
         case .theme(let message): return message
+        case .keys(let message): return message
         case .system(let message): return message
         }
     }

@@ -1,4 +1,5 @@
 import Foundation
+import Platform
 
 /// How the console starts. Built by `porthole`'s argument parsing and config.
 public struct ConsoleOptions: Sendable {
@@ -17,11 +18,14 @@ public struct ConsoleOptions: Sendable {
     public var sessionIdleTimeout: Int?
     /// Colour off even when the terminal has it (also when `NO_COLOR` is set).
     public var noColor: Bool
+    /// Rebound keys from `config.yaml`'s `keys:` (checked when the console is made).
+    public var keys: [ContextConfig.KeyEntry]
 
     public init(
         themeName: String = "dark", refreshInterval: TimeInterval = 2, prefixKey: String = "C-a",
         thresholds: Thresholds = Thresholds(), contextName: String? = nil, mouse: Bool = true,
-        sessionIdleTimeout: Int? = nil, noColor: Bool = false
+        sessionIdleTimeout: Int? = nil, noColor: Bool = false,
+        keys: [ContextConfig.KeyEntry] = []
     ) {
         self.themeName = themeName
         self.refreshInterval = refreshInterval
@@ -31,5 +35,6 @@ public struct ConsoleOptions: Sendable {
         self.mouse = mouse
         self.sessionIdleTimeout = sessionIdleTimeout
         self.noColor = noColor
+        self.keys = keys
     }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import Platform
 
 /// The top row: where we are, how much is there, and the two keys to remember.
 /// A refresh failure turns its right side into a banner until a refresh works.

@@ -1,6 +1,6 @@
 import Foundation
 
-/// `?`: every key, grouped by where it works, generated from `KeyBinding.all`.
+/// `?`: every key, grouped by where it works, generated from the key table.
 final class HelpView {
     private var scrollTop = 0
 
@@ -8,20 +8,20 @@ final class HelpView {
     func reset() { scrollTop = 0 }
 
     /// The help text as lines of (keys, action); a nil key marks a group heading.
-    static func lines(prefix: String) -> [(keys: String?, text: String)] {
+    static func lines(prefix: String, table: KeyTable = .standard) -> [(keys: String?, text: String)] {
         var lines: [(String?, String)] = []
         for context in KeyBinding.Context.allCases {
             if !lines.isEmpty { lines.append((nil, "")) }
             lines.append((nil, context.rawValue))
-            for binding in KeyBinding.all where binding.context == context {
-                lines.append((binding.keys.replacingPrefix(with: prefix), binding.action))
+            for binding in table.bindings where binding.context == context {
+                lines.append((binding.keysText.replacingPrefix(with: prefix), binding.description))
             }
         }
         return lines
     }
 
-    func draw(on screen: Screen, in area: Rect, prefix: String) {
-        let lines = Self.lines(prefix: prefix)
+    func draw(on screen: Screen, in area: Rect, prefix: String, table: KeyTable) {
+        let lines = Self.lines(prefix: prefix, table: table)
         let rect = OverlayFrame.centred(width: 96, height: lines.count + 4, in: area)
         OverlayFrame.draw(on: screen, rect, title: "Help · keys (↑↓ scroll, any other key closes)")
         let inner = rect.inset(by: 1)

@@ -1,3 +1,5 @@
+import ExecCore
+
 /// What a pane runs in its instance.
 enum PanePurpose: Equatable, Sendable {
     /// A login shell: bash when the instance has it, else sh.
@@ -13,8 +15,7 @@ enum PanePurpose: Equatable, Sendable {
     var argv: [String] {
         switch self {
         case .login:
-            return ["/bin/sh", "-c", Self.environment
-                + "if command -v bash >/dev/null 2>&1; then exec bash -l; fi; exec sh -l"]
+            return ["/bin/sh", "-c", Self.environment + ExecRequest.loginShellScript]
         case .command(let line):
             return ["/bin/sh", "-c", Self.environment + line]
         }

@@ -33,9 +33,11 @@ public struct ExecRequest: Sendable, Equatable {
 
     /// The command for "log into the instance": bash as a login shell if the
     /// instance has it, else sh, as kubectl users type by hand.
-    public static let loginShell = [
-        "/bin/sh", "-c", "if command -v bash >/dev/null 2>&1; then exec bash -l; else exec sh -l; fi",
-    ]
+    public static let loginShell = ["/bin/sh", "-c", loginShellScript]
+
+    /// The `sh -c` script of `loginShell`, for callers that put something before it
+    /// (the console sets TERM first).
+    public static let loginShellScript = "if command -v bash >/dev/null 2>&1; then exec bash -l; fi; exec sh -l"
 
     /// `/2023-03-30/functions/{fn}/instances/{id}/exec?command=…&…`
     public var pathAndQuery: String {

@@ -15,7 +15,24 @@ import Yams
 ///         backend: fc                # Alibaba Cloud Function Compute 3.0
 ///         region: cn-hangzhou
 ///         accountId: "1234567890"    # for invoke and exec
+///     keys:                         # console action -> key(s), tmux notation
+///       help: F1
+///       up: k Up
 public struct ContextConfig: Sendable, Equatable {
+    /// One line of `keys:`: an action name and the keys it gets. The console
+    /// checks the names and clashes; `location` (`file:line`) lets it say where.
+    public struct KeyEntry: Sendable, Equatable {
+        public var action: String
+        public var keys: [String]
+        public var location: String
+
+        public init(action: String, keys: [String], location: String) {
+            self.action = action
+            self.keys = keys
+            self.location = location
+        }
+    }
+
     public struct Context: Sendable, Equatable {
         public var name: String
         public var backend: String
@@ -31,6 +48,8 @@ public struct ContextConfig: Sendable, Equatable {
     public var theme: String?
     public var refreshSeconds: Double?
     public var prefixKey: String?
+    /// The `keys:` map in file order.
+    public var keys: [KeyEntry] = []
     public var contexts: [Context] = []
 
     public init() {}
@@ -66,6 +85,26 @@ public struct ContextConfig: Sendable, Equatable {
                 guard let seconds = value.float, seconds > 0 else { throw fail("refresh", "expected seconds, like 2", value) }
                 config.refreshSeconds = seconds
             case "prefix": config.prefixKey = value.string
+            case "keys":
+                guard let entries = value.mapping else {
+                    throw fail("keys", "expected a mapping of action names to keys, like `help: F1`", value)
+                }
+                for (name, keys) in entries {
+                    let action = name.string ?? "?"
+                    let written: [String]
+                    if let list = keys.sequence {
+                        written = list.compactMap(\.string)
+                    } else if let text = keys.string {
+                        written = text.split(whereSeparator: \.isWhitespace).map(String.init)
+                    } else {
+                        written = []
+                    }
+                    guard !written.isEmpty else {
+                        throw fail("keys: \(action)", "expected a key or a list of keys, like F1 or [k, Up]", keys)
+                    }
+                    let line = name.mark.map { ":\($0.line)" } ?? ""
+                    config.keys.append(KeyEntry(action: action, keys: written, location: "\(file.path)\(line)"))
+                }
             case "contexts":
                 guard let list = value.sequence else { throw fail("contexts", "expected a list", value) }
                 for (index, item) in list.enumerated() {
@@ -84,7 +123,7 @@ public struct ContextConfig: Sendable, Equatable {
                     config.contexts.append(entry)
                 }
             default:
-                throw fail(key.string ?? "?", "unknown key; known: current-context, theme, refresh, prefix, contexts", key)
+                throw fail(key.string ?? "?", "unknown key; known: current-context, theme, refresh, prefix, keys, contexts", key)
             }
         }
         return config

@@ -25,14 +25,17 @@ struct InstancesCommand: AsyncParsableCommand {
                 i.functionName, i.instanceId, i.status.rawValue, i.qualifier.isEmpty ? "—" : i.qualifier,
                 m.map { $0.provisioned ? "prov" : "ond" } ?? "—",
                 // Platforms without metrics (Function Compute) still tell when the instance started.
-                m.map { Formatting.duration($0.uptimeSeconds) }
-                    ?? (i.createdTimeMs > 0 ? Formatting.duration(Date().timeIntervalSince1970 - Double(i.createdTimeMs) / 1000) : "—"), m.map { Formatting.duration($0.idleSeconds) } ?? "—",
-                m?.cpuPercent.map { String(format: "%.1f", $0) } ?? "—",
-                m.map { "\(Formatting.bytes($0.memoryBytes))/\(Formatting.bytes($0.memoryLimitBytes))" } ?? "—",
+                m.map { Format.duration($0.uptimeSeconds) }
+                    ?? (i.createdTimeMs > 0 ? Format.duration(Date().timeIntervalSince1970 - Double(i.createdTimeMs) / 1000) : "—"),
+                m.map { Format.duration($0.idleSeconds) } ?? "—",
+                m?.cpuPercent.map(Format.percent) ?? "—",
+                m.map { "\(bytes($0.memoryBytes))/\(bytes($0.memoryLimitBytes))" } ?? "—",
                 m.map { "\($0.activeRequests)/\($0.instanceConcurrency)" } ?? "—", m.map { String($0.execSessions) } ?? "—",
                 m?.isolation ?? "—",
             ])
         }
         print(table.render(), terminator: "")
     }
+
+    private func bytes(_ value: Int64?) -> String { value.map(Format.bytes) ?? "—" }
 }

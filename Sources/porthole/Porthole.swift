@@ -42,7 +42,7 @@ struct ConsoleCommand: AsyncParsableCommand {
             let settings = try ContextConfig.load()
             var options = ConsoleOptions(
                 themeName: theme ?? settings.theme ?? "dark", refreshInterval: refresh ?? settings.refreshSeconds ?? 2,
-                prefixKey: prefix ?? settings.prefixKey ?? "C-a")
+                prefixKey: prefix ?? settings.prefixKey ?? "C-a", keys: settings.keys)
             options.noColor = ProcessInfo.processInfo.environment["NO_COLOR"].map { !$0.isEmpty } ?? false
             if let fc = try functionCompute.backend() {
                 options.contextName = fc.displayName

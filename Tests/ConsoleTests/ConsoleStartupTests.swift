@@ -32,6 +32,37 @@ final class ConsoleStartupTests: XCTestCase {
         XCTAssertTrue(stderr.contains(file.path), stderr)
     }
 
+    func testReboundKeyWorksAndHelpShowsIt() throws {
+        let config = FileManager.default.temporaryDirectory.appendingPathComponent("porthole-keys-\(getpid()).yaml")
+        try "keys:\n  help: h\n  details: i\n".write(to: config, atomically: true, encoding: .utf8)
+        defer { try? FileManager.default.removeItem(at: config) }
+        let tmux = try launch(environment: ["PORTHOLE_CONFIG": config.path])
+        try tmux.waitUntil("the instance table", timeout: 60) { $0.contains { $0.contains("▶c-") } }
+        try tmux.waitFor("h help")
+        try tmux.press("h")
+        let help = try tmux.waitFor("Help · keys")
+        XCTAssertTrue(help.contains { $0.contains(" h ") && $0.contains("this help") }, help.joined(separator: "\n"))
+        XCTAssertTrue(help.contains { $0.contains(" i ") && $0.contains("instance details") }, help.joined(separator: "\n"))
+        try tmux.press("Escape")
+        try tmux.waitUntil("help closed") { !ScreenReading.contains($0, "Help · keys") }
+        // The old key is free: `?` does nothing in the table now.
+        try tmux.press("?")
+        try tmux.press("i")
+        try tmux.waitFor("· Esc closes")
+        XCTAssertFalse(ScreenReading.contains(try tmux.capture(), "Help · keys"))
+    }
+
+    func testUnknownKeyActionIsAnErrorNamingTheLine() throws {
+        let config = FileManager.default.temporaryDirectory.appendingPathComponent("porthole-badkeys-\(getpid()).yaml")
+        try "theme: dark\nkeys:\n  help: h\n  fly: f\n".write(to: config, atomically: true, encoding: .utf8)
+        defer { try? FileManager.default.removeItem(at: config) }
+        let tmux = try launch(environment: ["PORTHOLE_CONFIG": config.path])
+        try tmux.waitFor("CONSOLE-EXITED", timeout: 60)
+        XCTAssertNotEqual(tmux.exitStatus, 0)
+        let stderr = try String(contentsOf: tmux.workDirectory.appendingPathComponent("stderr"), encoding: .utf8)
+        XCTAssertTrue(stderr.contains("\(config.path):4: keys: unknown action \"fly\""), stderr)
+    }
+
     func testNoColorDrawsWithAttributesOnly() throws {
         let tmux = try launch(environment: ["NO_COLOR": "1"])
         let screen = try tmux.waitUntil("the instance table", escapes: true) { screen in
