@@ -11,6 +11,7 @@ let package = Package(
         .library(name: "Platform", targets: ["Platform"]),
         .library(name: "LocalRuntime", targets: ["LocalRuntime"]),
         .library(name: "TerminalEmulator", targets: ["TerminalEmulator"]),
+        .library(name: "SessionRecording", targets: ["SessionRecording"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
@@ -62,6 +63,8 @@ let package = Package(
             ],
             resources: [.copy("Demo")]),
         .target(name: "TerminalEmulator", dependencies: ["CVTerm", "CShims"]),
+        // asciicast v2 recordings: writer, validating reader, replay timing. Foundation only.
+        .target(name: "SessionRecording", swiftSettings: [.swiftLanguageMode(.v6)]),
         .target(
             name: "Console",
             dependencies: [
@@ -71,7 +74,7 @@ let package = Package(
         .executableTarget(
             name: "porthole",
             dependencies: [
-                "ExecCore", "Platform", "LocalRuntime", "Console", "CShims",
+                "ExecCore", "Platform", "LocalRuntime", "Console", "CShims", "SessionRecording",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
         .executableTarget(
@@ -87,7 +90,7 @@ let package = Package(
         .testTarget(
             name: "LocalRuntimeTests",
             dependencies: [
-                "LocalRuntime", "Platform", "ExecCore",
+                "LocalRuntime", "Platform", "ExecCore", "SessionRecording",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
                 .product(name: "NIOWebSocket", package: "swift-nio"),
@@ -96,6 +99,9 @@ let package = Package(
         .testTarget(name: "PlatformTests", dependencies: ["Platform"]),
         .testTarget(name: "TerminalEmulatorTests", dependencies: ["TerminalEmulator"]),
         .testTarget(name: "ConsoleTests", dependencies: ["Console"]),
+        .testTarget(
+            name: "SessionRecordingTests", dependencies: ["SessionRecording"],
+            swiftSettings: [.swiftLanguageMode(.v6)]),
     ],
     swiftLanguageModes: [.v5]
 )
