@@ -78,6 +78,7 @@ struct ExecCommand: AsyncParsableCommand {
             atexit { porthole_tty_restore(0) }
             forwardWindowSize(to: session, recording: recording)
         }
+        recording?.finishOnSignals(rawTerminal ? [SIGINT] : [SIGINT, SIGTERM, SIGHUP])
         if useStdin { pumpStdin(into: session, recording: recording) }
         let end = await session.wait()
         if rawTerminal { porthole_tty_restore(0) }

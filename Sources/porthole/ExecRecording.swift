@@ -1,3 +1,4 @@
+import CShims
 import ExecCore
 import Foundation
 import SessionRecording
@@ -31,6 +32,23 @@ struct ExecRecording {
         }
         if let error = writer.error {
             FileHandle.standardError.write(Data("porthole: \(error)\n".utf8))
+        }
+    }
+
+    /// Ends the recording with the signal's name when porthole is stopped (Ctrl-C
+    /// without a tty, kill), so the file says why it stops there; then exits as the
+    /// signal would have (128+N).
+    func finishOnSignals(_ signals: [Int32]) {
+        for signalNumber in signals {
+            signal(signalNumber, SIG_IGN)
+            let source = DispatchSource.makeSignalSource(signal: signalNumber, queue: .global())
+            source.setEventHandler {
+                writer.finish(.reason("porthole stopped by signal \(signalNumber)"))
+                porthole_tty_restore(0)
+                Foundation.exit(128 + signalNumber)
+            }
+            source.resume()
+            SignalSources.keep(source)
         }
     }
 

@@ -96,6 +96,18 @@ final class RecordingCLITests: XCTestCase {
         XCTAssertTrue(why.contains("no-such-command-xyz"), why)
     }
 
+    func testInterruptedSessionSaysSoInTheRecording() throws {
+        let cast = platform.directory.appendingPathComponent("interrupted.cast")
+        let argv = [PortholeCLI.binary.path, "exec", "--record", cast.path] + cli.serverArguments
+            + [instance.instanceId, "--", "sh", "-c", "echo started; sleep 30"]
+        // No -t: the local terminal turns Ctrl-C into SIGINT for porthole, as for any command.
+        let session = try PTYScript.run(argv, steps: [.expect("started"), .send("\u{03}")], in: platform.directory)
+        XCTAssertEqual(session.status, 128 + SIGINT, session.output)
+        let recording = try Asciicast.read(path: cast.path)
+        XCTAssertEqual(recording.output, "started\n")
+        XCTAssertEqual(recording.end, .reason("porthole stopped by signal \(SIGINT)"))
+    }
+
     func testRecordingErrorsAreClear() throws {
         let unwritable = try cli.run(["exec", "--record", "/nonexistent/dir/x.cast", instance.instanceId, "--", "true"])
         XCTAssertEqual(unwritable.status, 1)
