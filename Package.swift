@@ -12,6 +12,7 @@ let package = Package(
         .library(name: "LocalRuntime", targets: ["LocalRuntime"]),
         .library(name: "FunctionComputeBackend", targets: ["FunctionComputeBackend"]),
         .library(name: "TerminalEmulator", targets: ["TerminalEmulator"]),
+        .library(name: "SessionRecording", targets: ["SessionRecording"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
@@ -76,6 +77,8 @@ let package = Package(
             ],
             swiftSettings: [.swiftLanguageMode(.v6)]),
         .target(name: "TerminalEmulator", dependencies: ["CVTerm", "CShims"]),
+        // asciicast v2 recordings: writer, validating reader, replay timing. Foundation only.
+        .target(name: "SessionRecording", swiftSettings: [.swiftLanguageMode(.v6)]),
         .target(
             name: "Console",
             dependencies: [
@@ -85,7 +88,7 @@ let package = Package(
         .executableTarget(
             name: "porthole",
             dependencies: [
-                "ExecCore", "Platform", "LocalRuntime", "Console", "CShims", "FunctionComputeBackend",
+                "ExecCore", "Platform", "LocalRuntime", "Console", "CShims", "FunctionComputeBackend", "SessionRecording",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
         .executableTarget(
@@ -101,7 +104,7 @@ let package = Package(
         .testTarget(
             name: "LocalRuntimeTests",
             dependencies: [
-                "LocalRuntime", "Platform", "ExecCore",
+                "LocalRuntime", "Platform", "ExecCore", "SessionRecording",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
                 .product(name: "NIOWebSocket", package: "swift-nio"),
@@ -120,6 +123,9 @@ let package = Package(
         .testTarget(name: "ConsoleTests", dependencies: ["Console"]),
         // Runs the built `porthole` binary against a real `porthole serve`.
         .testTarget(name: "PortholeCLITests", swiftSettings: [.swiftLanguageMode(.v6)]),
+        .testTarget(
+            name: "SessionRecordingTests", dependencies: ["SessionRecording"],
+            swiftSettings: [.swiftLanguageMode(.v6)]),
     ],
     swiftLanguageModes: [.v5]
 )

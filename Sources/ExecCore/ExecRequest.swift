@@ -14,11 +14,14 @@ public struct ExecRequest: Sendable, Equatable {
     /// client sends it as the first resize message, which porthole's server
     /// waits for briefly before starting a tty command.
     public var terminalSize: TerminalSize?
+    /// The file the client records this session into, if it does; the server
+    /// names it in the audit log (`recording=` in the query).
+    public var recording: String?
 
     public init(
         functionName: String, instanceId: String, command: [String],
         stdin: Bool = true, stdout: Bool = true, stderr: Bool = true, tty: Bool = false,
-        idleTimeout: Int? = nil, terminalSize: TerminalSize? = nil
+        idleTimeout: Int? = nil, terminalSize: TerminalSize? = nil, recording: String? = nil
     ) {
         self.functionName = functionName
         self.instanceId = instanceId
@@ -29,6 +32,7 @@ public struct ExecRequest: Sendable, Equatable {
         self.tty = tty
         self.idleTimeout = idleTimeout
         self.terminalSize = terminalSize
+        self.recording = recording
     }
 
     /// The command for "log into the instance": bash as a login shell if the
@@ -47,6 +51,7 @@ public struct ExecRequest: Sendable, Equatable {
         items.append(("stderr", String(stderr)))
         items.append(("tty", String(tty)))
         if let idle = idleTimeout, idle > 0 { items.append(("idleTimeout", String(idle))) }
+        if let recording { items.append(("recording", recording)) }
         let query = items.map { "\($0.0)=\(Self.percentEncode($0.1))" }.joined(separator: "&")
         return "/2023-03-30/functions/\(Self.percentEncode(functionName))/instances/\(Self.percentEncode(instanceId))/exec?\(query)"
     }
@@ -57,6 +62,7 @@ public struct ExecRequest: Sendable, Equatable {
         var command: [String] = []
         var flags: [String: Bool] = [:]
         var idleTimeout: Int?
+        var recording: String?
         for pair in query.split(separator: "&", omittingEmptySubsequences: true) {
             let parts = pair.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
             let key = percentDecode(String(parts[0]))
@@ -74,6 +80,7 @@ public struct ExecRequest: Sendable, Equatable {
                     throw ExecRequestError("idleTimeout=\(value) must be a whole number of seconds")
                 }
                 idleTimeout = seconds
+            case "recording": recording = value.isEmpty ? nil : value
             default: continue  // FC sends qualifier and others; ignore unknown keys
             }
         }
@@ -84,7 +91,7 @@ public struct ExecRequest: Sendable, Equatable {
             functionName: functionName, instanceId: instanceId, command: command,
             stdin: flags["stdin"] ?? false, stdout: flags["stdout"] ?? false,
             stderr: flags["stderr"] ?? false, tty: flags["tty"] ?? false,
-            idleTimeout: idleTimeout)
+            idleTimeout: idleTimeout, recording: recording)
         guard request.stdin || request.stdout || request.stderr else {
             throw ExecRequestError("none of stdin, stdout, stderr is true: at least one stream is required")
         }

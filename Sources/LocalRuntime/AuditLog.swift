@@ -16,6 +16,8 @@ final class AuditLog: @unchecked Sendable {
         var reason: String?
         var bytesIn: Int
         var bytesOut: Int
+        /// The client's recording of the session (`porthole exec --record`), if any.
+        var recording: String?
     }
 
     let file: URL

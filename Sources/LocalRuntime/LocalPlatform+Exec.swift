@@ -102,7 +102,7 @@ extension LocalPlatform {
             start: AuditLog.timestamp(started), end: AuditLog.timestamp(now), identity: identity,
             function: request.functionName, instance: request.instanceId, argv: request.command, tty: request.tty,
             status: summary.status.status, exitCode: summary.status.exitCode, reason: summary.status.reason,
-            bytesIn: summary.bytesIn, bytesOut: summary.bytesOut))
+            bytesIn: summary.bytesIn, bytesOut: summary.bytesOut, recording: request.recording))
     }
 }
 

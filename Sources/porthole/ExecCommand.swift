@@ -11,6 +11,8 @@ struct ExecCommand: AsyncParsableCommand {
         discussion: """
             porthole exec c-1a2b3c4d5e6f -- env          # why is my variable not set?
             porthole exec -it c-1a2b3c4d5e6f              # a shell (bash if present, else sh)
+            porthole exec -it --record s.cast c-1a2b3c4d5e6f   # and record it (`porthole play s.cast`)
+            porthole exec --function hello -- uptime      # in every live instance of hello at once
             porthole's exit code is the remote command's (127: not found, 255: the session ended without one).
             """)
 
@@ -18,15 +20,26 @@ struct ExecCommand: AsyncParsableCommand {
     @Flag(name: [.customShort("i"), .long], help: "Pass stdin to the command.") var stdin = false
     @Flag(name: [.customShort("t"), .long], help: "Allocate a terminal (raw mode locally, window size forwarded).") var tty = false
     @Option(help: "Close the session after this many seconds with no data (0: never).") var idleTimeout: Int = 0
-    @Argument(help: "The instance id (c-…); its function is found for you.") var instance: String
+    @Option(help: "Run the command in every live instance of this function at once (instead of INSTANCE).") var function: String?
+    @Option(name: .shortAndLong, help: "With --function: json prints one JSON document with each instance's output and result.")
+    var output: OutputFormat = .table
+    @Option(help: "Record the session into this asciicast v2 file (`porthole play FILE` replays it).") var record: String?
+    @Flag(help: "With --record: record what is typed too (off by default: it includes passwords).") var recordInput = false
+    @Argument(help: "The instance id (c-…); its function is found for you.") var instance: String?
     @Argument(parsing: .postTerminator, help: "The command and its arguments, after --.") var command: [String] = []
 
+    func validate() throws {
+        try validateFanOutAndRecording()
+    }
+
     func run() async throws {
+        if let function { throw try await FanOutExec(function: function, command: command, json: output == .json,
+                                                      idleTimeout: idleTimeout, server: server).run() }
         let backend: any PlatformBackend
         let target: Instance
         do {
             backend = try server.backend()
-            target = try await backend.findInstance(id: instance)
+            target = try await backend.findInstance(id: instance ?? "")
         } catch {
             throw failure(error)
         }
@@ -36,27 +49,40 @@ struct ExecCommand: AsyncParsableCommand {
         let useTTY = tty || interactiveDefault
         let useStdin = stdin || interactiveDefault
         let rawTerminal = useTTY && isatty(0) == 1
-        let request = ExecRequest(
+        var request = ExecRequest(
             functionName: target.functionName, instanceId: target.instanceId, command: argv,
             stdin: useStdin, stdout: true, stderr: !useTTY, tty: useTTY, idleTimeout: idleTimeout,
             terminalSize: useTTY ? Self.localTerminalSize() : nil)
+        let recording: ExecRecording?
+        do {
+            recording = try record.map {
+                try ExecRecording.start(path: $0, request: request, size: request.terminalSize ?? Self.localTerminalSize(),
+                                        recordInput: recordInput)
+            }
+        } catch {
+            throw failure(error)
+        }
+        request.recording = recording?.path
         let handlers = ExecHandlers(
-            onStdout: { bytes in writeAll(1, bytes) },
-            onStderr: { bytes in writeAll(2, bytes) })
+            onStdout: { bytes in writeAll(1, bytes); recording?.writer.output(bytes) },
+            onStderr: { bytes in writeAll(2, bytes); recording?.writer.output(bytes) })
         let session: ExecSession
         do {
             session = try await backend.openExec(request, handlers: handlers)
         } catch {
+            recording?.writer.finish(.reason("not started: \(error)"))
             throw failure(error)
         }
         if rawTerminal {
             porthole_tty_raw(0)
             atexit { porthole_tty_restore(0) }
-            forwardWindowSize(to: session)
+            forwardWindowSize(to: session, recording: recording)
         }
-        if useStdin { pumpStdin(into: session) }
+        recording?.finishOnSignals(rawTerminal ? [SIGINT] : [SIGINT, SIGTERM, SIGHUP])
+        if useStdin { pumpStdin(into: session, recording: recording) }
         let end = await session.wait()
         if rawTerminal { porthole_tty_restore(0) }
+        recording?.finish(end)
         switch end {
         case .exited: break
         default: FileHandle.standardError.write(Data("porthole: \(end.description)\n".utf8))
@@ -75,12 +101,15 @@ struct ExecCommand: AsyncParsableCommand {
     }
 
     /// SIGWINCH → resize, so full-screen programs in the instance follow the local window.
-    private func forwardWindowSize(to session: ExecSession) {
+    private func forwardWindowSize(to session: ExecSession, recording: ExecRecording?) {
         signal(SIGWINCH, SIG_IGN)
         let source = DispatchSource.makeSignalSource(signal: SIGWINCH, queue: .global())
         source.setEventHandler {
             var cols: UInt16 = 0, rows: UInt16 = 0
-            if porthole_get_winsize(0, &cols, &rows) == 0 { session.resize(cols: Int(cols), rows: Int(rows)) }
+            if porthole_get_winsize(0, &cols, &rows) == 0 {
+                session.resize(cols: Int(cols), rows: Int(rows))
+                recording?.writer.resize(cols: Int(cols), rows: Int(rows))
+            }
         }
         source.resume()
         SignalSources.keep(source)
@@ -90,6 +119,7 @@ struct ExecCommand: AsyncParsableCommand {
             let stop = DispatchSource.makeSignalSource(signal: signalNumber, queue: .global())
             stop.setEventHandler {
                 porthole_tty_restore(0)
+                recording?.writer.finish(.reason("porthole stopped by signal \(signalNumber)"))
                 Foundation.exit(128 + signalNumber)
             }
             stop.resume()
@@ -99,7 +129,7 @@ struct ExecCommand: AsyncParsableCommand {
 
     /// Copies local stdin to the session on its own thread; each chunk waits for
     /// the socket, so a large input never piles up in memory.
-    private func pumpStdin(into session: ExecSession) {
+    private func pumpStdin(into session: ExecSession, recording: ExecRecording?) {
         let thread = Thread {
             var buffer = [UInt8](repeating: 0, count: 64 * 1024)
             while true {
@@ -107,6 +137,7 @@ struct ExecCommand: AsyncParsableCommand {
                 if count < 0 && errno == EINTR { continue }
                 if count <= 0 { break }
                 let chunk = Array(buffer[0..<count])
+                recording?.writer.input(chunk)
                 let done = DispatchSemaphore(value: 0)
                 Task {
                     try? await session.write(chunk)

@@ -113,6 +113,11 @@ final class FrameCodecTests: XCTestCase {
         XCTAssertTrue(pathAndQuery.hasPrefix("/2023-03-30/functions/hello/instances/c-12ab/exec?command=sh&command=-c&"))
         let query = String(pathAndQuery.split(separator: "?", maxSplits: 1)[1])
         XCTAssertEqual(try ExecRequest.parse(functionName: "hello", instanceId: "c-12ab", query: query), request)
+        var recorded = request
+        recorded.recording = "/home/op/sessions/a b&c.cast"
+        let recordedQuery = String(recorded.pathAndQuery.split(separator: "?", maxSplits: 1)[1])
+        XCTAssertTrue(recordedQuery.hasSuffix("&recording=%2Fhome%2Fop%2Fsessions%2Fa%20b%26c.cast"), recordedQuery)
+        XCTAssertEqual(try ExecRequest.parse(functionName: "hello", instanceId: "c-12ab", query: recordedQuery), recorded)
 
         XCTAssertThrowsError(try ExecRequest.parse(functionName: "f", instanceId: "i", query: "stdin=true"))
         XCTAssertThrowsError(try ExecRequest.parse(functionName: "f", instanceId: "i", query: "command=ls&stdin=false"))
