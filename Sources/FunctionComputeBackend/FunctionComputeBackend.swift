@@ -57,7 +57,10 @@ public final class FunctionComputeBackend: PlatformBackend {
         var port: Int
         /// The Host header: the port only when it is not the scheme's default.
         var hostHeader: String { port == (secure ? 443 : 80) ? host : "\(host):\(port)" }
-        var url: String { "\(secure ? "https" : "http")://\(host.contains(":") ? "[\(host)]" : host):\(port)" }
+        var url: String {
+            let name = host.contains(":") ? "[\(host)]" : host
+            return "\(secure ? "https" : "http")://\(name)" + (port == (secure ? 443 : 80) ? "" : ":\(port)")
+        }
     }
 
     static func parseBase(_ text: String) throws -> Base {
