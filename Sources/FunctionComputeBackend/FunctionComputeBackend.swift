@@ -105,6 +105,13 @@ public final class FunctionComputeBackend: PlatformBackend {
         return functions
     }
 
+    /// One function's configuration (GetFunction).
+    public func function(named name: String) async throws -> Function {
+        try await call(
+            .GET, "/2023-03-30/functions/\(ExecRequest.percentEncode(name))", query: [], action: "GetFunction",
+            as: FCFunction.self).model
+    }
+
     public func listInstances(function: String?) async throws -> [Instance] {
         if let function { return try await instances(of: function) }
         let names = try await listFunctions().map(\.functionName)

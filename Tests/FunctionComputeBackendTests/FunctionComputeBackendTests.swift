@@ -46,6 +46,9 @@ final class FunctionComputeBackendTests: XCTestCase {
         let functions = try await backend.listFunctions()
         XCTAssertEqual(functions.map(\.functionName), ["hello", "hello-again", "other"])
         XCTAssertEqual(functions.first?.memorySize, 256)
+        let hello = try await backend.function(named: "hello")
+        XCTAssertEqual(hello.instanceConcurrency, 2)
+        XCTAssertEqual(hello.customRuntimeConfig?.port, 9000)
         let instance = try await runningInstance(backend, fixture)
         XCTAssertEqual(instance.functionName, "hello")
         XCTAssertEqual(instance.qualifier, "LATEST")
@@ -169,5 +172,11 @@ final class FunctionComputeBackendTests: XCTestCase {
         let end = await session.wait()
         XCTAssertEqual(end, .exited(code: 0))
         XCTAssertEqual(String(decoding: output.withLockedValue { $0 }, as: UTF8.self), "signed\n")
+    }
+
+    func testThrottlingIsRecognised() {
+        XCTAssertTrue(FunctionComputeBackend.isThrottled(status: 429, body: []))
+        XCTAssertTrue(FunctionComputeBackend.isThrottled(status: 503, body: Array(#"{"Code":"ThrottlingException","Message":"slow down"}"#.utf8)))
+        XCTAssertFalse(FunctionComputeBackend.isThrottled(status: 404, body: Array(#"{"Code":"FunctionNotFound"}"#.utf8)))
     }
 }
