@@ -57,7 +57,10 @@ public final class FunctionComputeBackend: PlatformBackend {
         var port: Int
         /// The Host header: the port only when it is not the scheme's default.
         var hostHeader: String { port == (secure ? 443 : 80) ? host : "\(host):\(port)" }
-        var url: String { "\(secure ? "https" : "http")://\(host.contains(":") ? "[\(host)]" : host):\(port)" }
+        var url: String {
+            let name = host.contains(":") ? "[\(host)]" : host
+            return "\(secure ? "https" : "http")://\(name)" + (port == (secure ? 443 : 80) ? "" : ":\(port)")
+        }
     }
 
     static func parseBase(_ text: String) throws -> Base {
@@ -100,6 +103,13 @@ public final class FunctionComputeBackend: PlatformBackend {
             if token.isEmpty { break }
         }
         return functions
+    }
+
+    /// One function's configuration (GetFunction).
+    public func function(named name: String) async throws -> Function {
+        try await call(
+            .GET, "/2023-03-30/functions/\(ExecRequest.percentEncode(name))", query: [], action: "GetFunction",
+            as: FCFunction.self).model
     }
 
     public func listInstances(function: String?) async throws -> [Instance] {

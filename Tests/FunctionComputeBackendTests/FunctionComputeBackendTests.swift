@@ -1,6 +1,6 @@
 import ExecCore
 import Foundation
-import FunctionComputeBackend
+@testable import FunctionComputeBackend
 import NIOConcurrencyHelpers
 import Platform
 import XCTest
@@ -46,6 +46,9 @@ final class FunctionComputeBackendTests: XCTestCase {
         let functions = try await backend.listFunctions()
         XCTAssertEqual(functions.map(\.functionName), ["hello", "hello-again", "other"])
         XCTAssertEqual(functions.first?.memorySize, 256)
+        let hello = try await backend.function(named: "hello")
+        XCTAssertEqual(hello.instanceConcurrency, 2)
+        XCTAssertEqual(hello.customRuntimeConfig?.port, 9000)
         let instance = try await runningInstance(backend, fixture)
         XCTAssertEqual(instance.functionName, "hello")
         XCTAssertEqual(instance.qualifier, "LATEST")
@@ -145,5 +148,35 @@ final class FunctionComputeBackendTests: XCTestCase {
         let missing = try OfficialSDK.run([binary, "functions"] + flags, timeout: 60, separateStderr: true, environment: environment)
         XCTAssertEqual(missing.status, 1)
         XCTAssertTrue(missing.errors.contains("ALIBABA_CLOUD_ACCESS_KEY_ID"), missing.errors)
+    }
+
+    /// An ACS3-signed exec handshake: its nonce is good once, so this passes
+    /// only if the server checks an upgrade once (not once per stage).
+    func testACS3SignedExecUpgradeIsCheckedOnce() async throws {
+        let (backend, fixture) = try backend()
+        let instance = try await runningInstance(backend, fixture)
+        let request = ExecRequest(functionName: "hello", instanceId: instance.instanceId, command: ["echo", "signed"], stdin: false)
+        let uri = request.pathAndQuery
+        let parts = uri.split(separator: "?", maxSplits: 1).map(String.init)
+        let query = parts[1].split(separator: "&").map { pair -> (String, String) in
+            let kv = pair.split(separator: "=", maxSplits: 1).map(String.init)
+            return (ExecRequest.percentDecode(kv[0]), ExecRequest.percentDecode(kv.count > 1 ? kv[1] : ""))
+        }
+        let headers = backend.signer.acs3Headers(
+            method: "GET", host: "127.0.0.1:\(fixture.port)", path: parts[0], query: query, action: "InstanceExec", body: nil)
+        let output = NIOLockedValueBox([UInt8]())
+        let session = try await ExecSession.connect(
+            to: ExecEndpoint(host: "127.0.0.1", port: fixture.port), request: request,
+            handlers: ExecHandlers(onStdout: { bytes in output.withLockedValue { $0 += bytes } }),
+            headers: headers.filter { $0.0 != "host" } + [("Host", "127.0.0.1:\(fixture.port)")])
+        let end = await session.wait()
+        XCTAssertEqual(end, .exited(code: 0))
+        XCTAssertEqual(String(decoding: output.withLockedValue { $0 }, as: UTF8.self), "signed\n")
+    }
+
+    func testThrottlingIsRecognised() {
+        XCTAssertTrue(FunctionComputeBackend.isThrottled(status: 429, body: []))
+        XCTAssertTrue(FunctionComputeBackend.isThrottled(status: 503, body: Array(#"{"Code":"ThrottlingException","Message":"slow down"}"#.utf8)))
+        XCTAssertFalse(FunctionComputeBackend.isThrottled(status: 404, body: Array(#"{"Code":"FunctionNotFound"}"#.utf8)))
     }
 }
