@@ -61,13 +61,14 @@ let package = Package(
                 .product(name: "Yams", package: "Yams"),
             ],
             resources: [.copy("Demo")]),
-        .target(name: "TerminalEmulator", dependencies: ["CVTerm", "CShims"]),
+        .target(name: "TerminalEmulator", dependencies: ["CVTerm"], swiftSettings: [.swiftLanguageMode(.v6)]),
         .target(
             name: "Console",
             dependencies: [
                 "Platform", "ExecCore", "TerminalEmulator", "CNCursesW", "CShims",
                 .product(name: "Yams", package: "Yams"),
-            ]),
+            ],
+            swiftSettings: [.swiftLanguageMode(.v6)]),
         .executableTarget(
             name: "porthole",
             dependencies: [
