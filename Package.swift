@@ -76,7 +76,7 @@ let package = Package(
                 .product(name: "Crypto", package: "swift-crypto"),
             ],
             swiftSettings: [.swiftLanguageMode(.v6)]),
-        .target(name: "TerminalEmulator", dependencies: ["CVTerm", "CShims"]),
+        .target(name: "TerminalEmulator", dependencies: ["CVTerm"], swiftSettings: [.swiftLanguageMode(.v6)]),
         // asciicast v2 recordings: writer, validating reader, replay timing. Foundation only.
         .target(name: "SessionRecording", swiftSettings: [.swiftLanguageMode(.v6)]),
         .target(
@@ -84,7 +84,8 @@ let package = Package(
             dependencies: [
                 "Platform", "ExecCore", "TerminalEmulator", "CNCursesW", "CShims",
                 .product(name: "Yams", package: "Yams"),
-            ]),
+            ],
+            swiftSettings: [.swiftLanguageMode(.v6)]),
         .executableTarget(
             name: "porthole",
             dependencies: [

@@ -4,6 +4,10 @@ import Foundation
 /// The one way other threads reach the UI thread: they post events here and the
 /// eventfd wakes the UI thread out of `poll()`. (curses and libvterm belong to the
 /// UI thread alone, and `@MainActor` work never runs while it sits in `poll()`.)
+///
+/// `@unchecked Sendable`: `events` is touched only while holding `lock`;
+/// `fileDescriptor` is immutable, and eventfd reads and writes are atomic in
+/// the kernel. The eventfd comes from `CShims` (Swift's Glibc hides `eventfd`).
 final class Inbox: @unchecked Sendable {
     /// Poll this for readability; it is readable while events wait.
     let fileDescriptor: Int32

@@ -7,6 +7,11 @@ import Foundation
 /// Bounded: past `highWater` waiting bytes the session stops receiving (the
 /// server then stops reading the program, which blocks in its writes, as on a
 /// real terminal that cannot keep up), and it starts again below `lowWater`.
+///
+/// `@unchecked Sendable`: network threads append and the UI thread takes, so
+/// every stored property is read and written only while holding `lock`; the
+/// flow-control callback is called after the lock is released (it may call
+/// into the session, which must not wait on us).
 final class PaneOutput: @unchecked Sendable {
     static let highWater = 4 << 20
     static let lowWater = 512 << 10

@@ -4,6 +4,11 @@ import Platform
 /// Lists functions and instances every `interval` on a background task and posts
 /// each result (or failure) to the inbox. A failure is reported and retried on the
 /// next tick: losing the server shows a banner, it does not end the console.
+///
+/// `@unchecked Sendable`: its task runs on the cooperative pool while the UI
+/// thread calls `start`, `stop` and `refreshSoon`. `backend`, `interval` and
+/// `inbox` are immutable (and Sendable); `wakeRequested` and `task` are touched
+/// only while holding `lock`.
 final class Refresher: @unchecked Sendable {
     private let backend: any PlatformBackend
     private let interval: TimeInterval
@@ -19,17 +24,21 @@ final class Refresher: @unchecked Sendable {
     }
 
     func start() {
-        task = Task.detached { [self] in
+        let started = Task.detached { [self] in
             while !Task.isCancelled {
                 await refreshOnce()
                 await sleepUntilNextTick()
             }
         }
+        lock.withLock { task = started }
     }
 
     func stop() {
-        task?.cancel()
-        task = nil
+        let running = lock.withLock {
+            defer { task = nil }
+            return task
+        }
+        running?.cancel()
     }
 
     /// Refreshes at once rather than at the next tick (after a login, say).

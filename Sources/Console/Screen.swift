@@ -77,7 +77,7 @@ final class Screen {
 
     /// Writes an escape sequence straight to the terminal (things curses has no call for).
     func writeControl(_ text: String) {
-        fflush(stdout)
+        fflush(nil)  // every stdio stream (reading the `stdout` global is not concurrency-safe)
         var bytes = Array(text.utf8)
         _ = bytes.withUnsafeMutableBytes { write(STDOUT_FILENO, $0.baseAddress, $0.count) }
     }

@@ -43,6 +43,20 @@ final class ContextConfigTests: XCTestCase {
         XCTAssertThrowsError(try ContextConfig.load(file: negative)) { XCTAssertTrue("\($0)".contains("refresh: expected seconds"), "\($0)") }
     }
 
+    func testKeysKeepTheirLineForTheConsole() throws {
+        let file = try write("theme: dark\nkeys:\n  help: F1\n  up: [k, Up]\n  down: j Down\n")
+        let config = try ContextConfig.load(file: file)
+        XCTAssertEqual(config.keys.map(\.action), ["help", "up", "down"])
+        XCTAssertEqual(config.keys.map(\.keys), [["F1"], ["k", "Up"], ["j", "Down"]])
+        XCTAssertEqual(config.keys[1].location, "\(file.path):4")
+        XCTAssertThrowsError(try ContextConfig.load(file: try write("keys: F1\n"))) {
+            XCTAssertTrue("\($0)".contains(":1: keys: expected a mapping"), "\($0)")
+        }
+        XCTAssertThrowsError(try ContextConfig.load(file: try write("keys:\n  help: []\n"))) {
+            XCTAssertTrue("\($0)".contains(":2: keys: help: expected a key"), "\($0)")
+        }
+    }
+
     func testUnknownContextAndUnsupportedBackendAreClear() throws {
         let config = try ContextConfig.load(file: try write("contexts:\n  - name: prod\n    backend: kubernetes\n"))
         XCTAssertThrowsError(try config.backend(context: "nope")) { XCTAssertTrue("\($0)".contains("known: prod"), "\($0)") }
