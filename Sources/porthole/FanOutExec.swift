@@ -69,7 +69,7 @@ struct FanOutExec {
         let elapsed = ContinuousClock.now - started
         return FanOutResult(
             instanceId: target.instanceId, end: end,
-            durationSeconds: Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18,
+            durationSeconds: elapsed.inSeconds,
             stdout: output.stdout, stderr: output.stderr)
     }
 
@@ -84,17 +84,5 @@ struct FanOutExec {
             ? "all \(results.count) instances of \(function) exited 0"
             : "\(failed) of \(results.count) instances of \(function) did not exit 0"
         return "\n" + table.render() + verdict + "\n"
-    }
-}
-
-/// Why a fan-out did not start.
-enum FanOutError: Error, CustomStringConvertible {
-    case noLiveInstances(function: String)
-
-    var description: String {
-        switch self {
-        case .noLiveInstances(let function):
-            return "function \(function) has no live instance to run in; `porthole invoke \(function)` starts one, `porthole instances \(function)` lists them"
-        }
     }
 }

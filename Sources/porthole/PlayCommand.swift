@@ -32,6 +32,12 @@ struct PlayCommand: AsyncParsableCommand {
             writeAll(1, Array(cast.output.utf8))
             return
         }
+        let here = ExecCommand.localTerminalSize()
+        if here.cols < cast.header.width || here.rows < cast.header.height {
+            // As asciinema does: a smaller window wraps and scrolls what was drawn for a bigger one.
+            FileHandle.standardError.write(Data(
+                "porthole play: recorded at \(cast.header.width)x\(cast.header.height), this terminal is \(here.cols)x\(here.rows); enlarge it for a faithful replay\r\n".utf8))
+        }
         let schedule = PlaybackSchedule(events: cast.events, speed: speed, idleTimeLimit: idleTimeLimit ?? cast.header.idleTimeLimit)
         let finished = TerminalPlayer(cast: cast, schedule: schedule).run()
         let ending = finished ? cast.end.map { "recording ended: session \($0)" } ?? "recording ended" : "replay stopped"

@@ -29,7 +29,7 @@ struct TerminalPlayer {
             var deadline = ContinuousClock.now + .seconds(remaining)
             waiting: while true {
                 if !paused {
-                    remaining = Self.seconds(deadline - ContinuousClock.now)
+                    remaining = (deadline - ContinuousClock.now).inSeconds
                     if remaining <= 0 { break waiting }
                 }
                 guard keys else {
@@ -85,10 +85,6 @@ struct TerminalPlayer {
         case UInt8(ascii: "q"), UInt8(ascii: "Q"), 0x03: return .quit
         default: return .other
         }
-    }
-
-    private static func seconds(_ duration: Duration) -> Double {
-        Double(duration.components.seconds) + Double(duration.components.attoseconds) / 1e18
     }
 
     /// Being stopped from outside must not leave the terminal raw.

@@ -15,8 +15,8 @@ final class PlayCLITests: XCTestCase {
     }
 
     /// Three output events with long pauses between them, ending with exit code 0.
-    func writeCast(gaps: [Double]) throws -> URL {
-        var lines = ["{\"version\": 2, \"width\": 80, \"height\": 24}"]
+    func writeCast(gaps: [Double], width: Int = 80) throws -> URL {
+        var lines = ["{\"version\": 2, \"width\": \(width), \"height\": 24}"]
         var time = 0.1
         for (index, word) in ["alpha", "bravo", "charlie"].enumerated() {
             lines.append("[\(time), \"o\", \"\(word)-\(index)\\r\\n\"]")
@@ -56,13 +56,14 @@ final class PlayCLITests: XCTestCase {
     }
 
     func testSpeedFactor() throws {
-        // 4 s of recorded pauses at 8x: half a second.
-        let cast = try writeCast(gaps: [2, 2])
+        // 4 s of recorded pauses at 8x: half a second. Recorded wider than the pty: a note says so.
+        let cast = try writeCast(gaps: [2, 2], width: 200)
         let started = Date()
         let session = try PTYScript.run([PortholeCLI.binary.path, "play", "--speed", "8", cast.path], steps: [
             .expect("charlie-2"),
         ], timeout: 20, in: directory)
         XCTAssertEqual(session.status, 0, session.output)
+        XCTAssertTrue(session.output.contains("recorded at 200x24, this terminal is 90x25"), session.output)
         let elapsed = Date().timeIntervalSince(started)
         XCTAssertLessThan(elapsed, 3.5, "at 8x the 4 s of pauses take 0.5 s (generous bound for a loaded machine)")
         XCTAssertGreaterThan(elapsed, 0.5, "the pauses are kept, only shorter")

@@ -1,0 +1,5 @@
+/// Where and why a line is not JSON.
+struct JSONSyntaxError: Error {
+    var column: Int
+    var message: String
+}
