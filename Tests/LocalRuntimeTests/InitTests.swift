@@ -121,6 +121,7 @@ final class InitTests: XCTestCase {
             let started = Date()
             p.embedded.platform.shutdown()
             let elapsed = Date().timeIntervalSince(started)
+            print("shutdown of 3 instances and a tty session (\(isolation.rawValue)): \(Int(elapsed * 1000)) ms")
             XCTAssertLessThan(elapsed, 0.9, "\(isolation): shutdown took \(elapsed) s; SIGTERM must reach the functions at once")
             try await poll(timeout: 5, "\(isolation): no process left: \(tree.filter(ProcessProbe.isAlive))") {
                 tree.allSatisfy { !ProcessProbe.isAlive($0) }
