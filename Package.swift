@@ -34,6 +34,10 @@ let package = Package(
             providers: [.apt(["libvterm-dev"])]),
         // pty spawn, eventfd, and the libc calls Swift's Glibc module hides.
         .target(name: "CShims"),
+        // The first process of every instance and exec session: forwards signals,
+        // reaps, dies with the server, sets up namespaces (docs/ARCHITECTURE.md).
+        // Found next to the running executable, so it must be built with it.
+        .executableTarget(name: "porthole-init"),
 
         .target(
             name: "ExecCore",

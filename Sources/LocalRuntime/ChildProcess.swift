@@ -43,28 +43,33 @@ final class ChildProcess: @unchecked Sendable {
         thread.start()
     }
 
+    // Every spawn closes all descriptors above 2 in the child; `passing` (-1: none)
+    // is the one exception, handed over as fd 3 (porthole-init's lifeline).
+
     /// Spawns `argv` with the given file descriptors as stdin/stdout/stderr.
-    static func spawn(argv: [String], environment: [String: String], directory: String?, stdin: Int32, stdout: Int32, stderr: Int32) throws -> ChildProcess {
+    static func spawn(argv: [String], environment: [String: String], directory: String?, stdin: Int32, stdout: Int32, stderr: Int32, passing: Int32 = -1) throws -> ChildProcess {
         let pid = try withCStrings(argv: argv, environment: environment) { argvPointer, envPointer in
-            porthole_spawn_fds(argv[0], argvPointer, envPointer, directory, stdin, stdout, stderr, -1)
+            porthole_spawn_fds(argv[0], argvPointer, envPointer, directory, stdin, stdout, stderr, passing)
         }
         return ChildProcess(pid: pid)
     }
 
-    /// Spawns `argv` on a new pty; returns the process and the master fd.
-    static func spawnPTY(argv: [String], environment: [String: String], directory: String?, size: (cols: Int, rows: Int)) throws -> (ChildProcess, Int32) {
+    /// Spawns `argv` on a new pty; returns the process and the master fd. With
+    /// `controlling` false the child gets the pty without it being its controlling
+    /// terminal (porthole-init --tty makes it so for the command it starts).
+    static func spawnPTY(argv: [String], environment: [String: String], directory: String?, size: (cols: Int, rows: Int), passing: Int32 = -1, controlling: Bool = true) throws -> (ChildProcess, Int32) {
         var master: Int32 = -1
         let pid = try withCStrings(argv: argv, environment: environment) { argvPointer, envPointer in
-            porthole_spawn_pty_with(argv[0], argvPointer, envPointer, directory, UInt16(size.cols), UInt16(size.rows), -1, 1, &master)
+            porthole_spawn_pty_with(argv[0], argvPointer, envPointer, directory, UInt16(size.cols), UInt16(size.rows), passing, controlling ? 1 : 0, &master)
         }
         return (ChildProcess(pid: pid), master)
     }
 
     /// Spawns `argv` with three pipes; returns the process and the parent ends (stdin, stdout, stderr).
-    static func spawnPipes(argv: [String], environment: [String: String], directory: String?) throws -> (ChildProcess, Int32, Int32, Int32) {
+    static func spawnPipes(argv: [String], environment: [String: String], directory: String?, passing: Int32 = -1) throws -> (ChildProcess, Int32, Int32, Int32) {
         var input: Int32 = -1, output: Int32 = -1, errors: Int32 = -1
         let pid = try withCStrings(argv: argv, environment: environment) { argvPointer, envPointer in
-            porthole_spawn_pipes(argv[0], argvPointer, envPointer, directory, -1, &input, &output, &errors)
+            porthole_spawn_pipes(argv[0], argvPointer, envPointer, directory, passing, &input, &output, &errors)
         }
         return (ChildProcess(pid: pid), input, output, errors)
     }
@@ -130,9 +135,13 @@ final class ChildProcess: @unchecked Sendable {
     }
 
     /// SIGTERM to the group, then SIGKILL after `grace` if it is still there.
+    /// Under porthole-init the SIGTERM is forwarded to the command's own group.
     func stop(grace: TimeInterval) {
         signalGroup(SIGTERM)
         DispatchQueue.global().asyncAfter(deadline: .now() + grace) { [self] in
+            // porthole-init's command leads a group of its own: take that down first,
+            // while the init is still there to find it by.
+            if !hasExited, let command = Isolation.namespaceInit(of: pid) { kill(-command, SIGKILL) }
             // The group may outlive its leader (a daemonised child): kill it too.
             kill(-pid, SIGKILL)
         }
@@ -142,9 +151,12 @@ final class ChildProcess: @unchecked Sendable {
 enum SpawnError: Error, CustomStringConvertible {
     case notFound(String)
     case failed(String, String)
+    case initMissing
 
     var description: String {
         switch self {
+        case .initMissing:
+            return "\(InitProgram.name) was not found next to this program or on PATH; it is built with porthole (`swift build`): install it beside the porthole binary"
         case .notFound(let name): return "\(name): command not found"
         case .failed(let name, let reason): return "cannot start \(name): \(reason)"
         }

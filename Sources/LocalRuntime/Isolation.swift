@@ -3,17 +3,17 @@ import Foundation
 /// How instances are kept apart on this host.
 public enum Isolation: String, Sendable, Codable {
     /// Own pid, mount and uts namespaces; hostname = instance id; `ps` inside
-    /// shows only the instance's processes. Needs root or user namespaces.
+    /// shows only the instance's processes. Needs root (CAP_SYS_ADMIN).
     case namespaces
     /// A plain process: shares the host's view.
     case process
 
     /// Namespaces when this host allows them (checked by trying once), else a plain process.
     public static func detect() -> Isolation {
-        guard let unshare = executablePath("unshare"), executablePath("nsenter") != nil else { return .process }
+        guard let initPath = InitProgram.path else { return .process }
         let probe = Process()
-        probe.executableURL = URL(fileURLWithPath: unshare)
-        probe.arguments = ["--pid", "--mount", "--uts", "--fork", "--mount-proc", "true"]
+        probe.executableURL = URL(fileURLWithPath: initPath)
+        probe.arguments = ["--namespaces", "probe", "--", "true"]
         probe.standardOutput = FileHandle.nullDevice
         probe.standardError = FileHandle.nullDevice
         do {
@@ -25,25 +25,27 @@ public enum Isolation: String, Sendable, Codable {
         }
     }
 
-    /// The argv that starts an instance's runtime command under this isolation.
-    func instanceArgv(command: [String], instanceId: String) -> [String] {
-        switch self {
-        case .process:
-            return command
-        case .namespaces:
-            // --kill-child: if porthole's direct child dies, the namespace's init goes too.
-            return ["unshare", "--pid", "--mount", "--uts", "--fork", "--mount-proc", "--kill-child", "--",
-                    "/bin/sh", "-c", "hostname \"$0\" && exec \"$@\"", instanceId] + command
-        }
+    /// The argv that starts an instance's runtime command under this isolation:
+    /// always under porthole-init (signals, reaping, death with the server), which
+    /// with namespaces also creates them and runs as pid 1 inside.
+    func instanceArgv(command: [String], instanceId: String, initPath: String) -> [String] {
+        var argv = [initPath, "--lifeline", "3"]
+        if self == .namespaces { argv += ["--namespaces", instanceId] }
+        return argv + ["--"] + command
     }
 
-    /// The argv that runs `command` inside an instance whose namespace init is `namespacePid`.
-    func execArgv(command: [String], namespacePid: Int32?, directory: String) -> [String] {
-        guard self == .namespaces, let namespacePid else { return command }
-        return ["nsenter", "--target", String(namespacePid), "--pid", "--mount", "--uts", "--wd=\(directory)", "--"] + command
+    /// The argv that runs an exec session's `command` inside an instance whose
+    /// namespace init is `namespacePid`: porthole-init joins the namespaces and
+    /// starts the command as a session leader there (owning the pty with `tty`).
+    func execArgv(command: [String], namespacePid: Int32?, directory: String, tty: Bool, initPath: String) -> [String] {
+        var argv = [initPath, "--lifeline", "3", "--session", "--dir", directory]
+        if self == .namespaces, let namespacePid { argv += ["--enter", String(namespacePid)] }
+        if tty { argv.append("--tty") }
+        return argv + ["--"] + command
     }
 
-    /// The first child of `unshare --fork`: init of the instance's pid namespace.
+    /// The first child of porthole-init: with namespaces, pid 1 of the instance's
+    /// pid namespace; without, the function's own process.
     static func namespaceInit(of pid: Int32) -> Int32? {
         guard let text = try? String(contentsOfFile: "/proc/\(pid)/task/\(pid)/children", encoding: .utf8) else { return nil }
         return text.split(separator: " ").first.flatMap { Int32($0) }

@@ -26,7 +26,8 @@ final class LocalExecProcess: ExecProcess {
         self.exitStatus = promise.futureResult
     }
 
-    /// Starts `argv` and wraps its streams in channels on `eventLoop`.
+    /// Starts `argv` (porthole-init's exec-session argv, see `Isolation.execArgv`)
+    /// and wraps its streams in channels on `eventLoop`.
     static func start(
         argv: [String], environment: [String: String], directory: String, tty: Bool, stdin: Bool,
         size: TerminalSize, eventLoop: EventLoop
@@ -35,8 +36,11 @@ final class LocalExecProcess: ExecProcess {
             if tty {
                 var env = environment
                 env["TERM"] = env["TERM"] ?? "xterm-256color"
+                // porthole-init (argv[0]) makes the pty the controlling terminal of the
+                // command's session, inside the instance's namespaces.
                 let (child, master) = try ChildProcess.spawnPTY(
-                    argv: argv, environment: env, directory: directory, size: (size.cols, size.rows))
+                    argv: argv, environment: env, directory: directory, size: (size.cols, size.rows),
+                    passing: Lifeline.readEnd, controlling: false)
                 // Our own CLOEXEC copy for the write side: NIO's dup() would leak into later children.
                 let writeCopy = porthole_dup_cloexec(master)
                 // A pty hands out ~4 KiB per read: take several per wake-up.
@@ -47,7 +51,8 @@ final class LocalExecProcess: ExecProcess {
                         LocalExecProcess(io: channel, errorOutput: nil, child: child, ptyMaster: master, eventLoop: eventLoop)
                     }
             }
-            let (child, input, output, errors) = try ChildProcess.spawnPipes(argv: argv, environment: environment, directory: directory)
+            let (child, input, output, errors) = try ChildProcess.spawnPipes(
+                argv: argv, environment: environment, directory: directory, passing: Lifeline.readEnd)
             let main = NIOPipeBootstrap(group: eventLoop)
                 .channelOption(.allowRemoteHalfClosure, value: true)
                 .takingOwnershipOfDescriptors(input: output, output: input)

@@ -74,7 +74,14 @@ extension LocalPlatform {
         guard Isolation.executablePath(request.command[0], directory: directory) != nil else {
             return eventLoop.makeFailedFuture(ExecSpawnError.commandNotFound(request.command[0]))
         }
-        let argv = isolation.execArgv(command: request.command, namespacePid: namespacePid, directory: directory)
+        let argv: [String]
+        do {
+            argv = isolation.execArgv(
+                command: request.command, namespacePid: namespacePid, directory: directory, tty: request.tty,
+                initPath: try InitProgram.require())
+        } catch {
+            return eventLoop.makeFailedFuture(ExecSpawnError.failed("\(error)"))
+        }
         return LocalExecProcess.start(
             argv: argv, environment: environment, directory: directory, tty: request.tty, stdin: request.stdin,
             size: size ?? TerminalSize(cols: 80, rows: 24), eventLoop: eventLoop

@@ -54,11 +54,12 @@ extension LocalPlatform {
             if log >= 0 { close(log) }
             if null >= 0 { close(null) }
         }
-        let argv = isolation.instanceArgv(command: spec.command + spec.args, instanceId: instance.id)
         do {
+            let argv = isolation.instanceArgv(
+                command: spec.command + spec.args, instanceId: instance.id, initPath: try InitProgram.require())
             let process = try ChildProcess.spawn(
                 argv: argv, environment: instance.environment, directory: spec.codeDirectory.path,
-                stdin: null, stdout: log, stderr: log)
+                stdin: null, stdout: log, stderr: log, passing: Lifeline.readEnd)
             locked {
                 instance.process = process
                 instance.record("process \(process.pid) started: \((spec.command + spec.args).joined(separator: " "))")

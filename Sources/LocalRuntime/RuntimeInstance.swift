@@ -13,7 +13,7 @@ final class RuntimeInstance {
     let createdAt: Date
     var status: InstanceStatus = .starting
     var process: ChildProcess?
-    /// The instance's init inside its namespaces (the child of `unshare`).
+    /// The first child of porthole-init: pid 1 of the instance's namespaces (or the function's process without them).
     var namespacePid: Int32?
     var runningAt: Date?
     var coldStartMs: Double?

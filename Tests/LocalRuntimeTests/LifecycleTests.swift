@@ -168,7 +168,9 @@ final class LifecycleTests: XCTestCase {
         XCTAssertEqual(hostname.stdoutText, instance.instanceId + "\n")
         let ps = try await p.exec(instance, ["ps", "-e", "-o", "pid=,comm="])
         let processes = ps.stdoutText.split(separator: "\n").map { $0.trimmingCharacters(in: .whitespaces) }
-        XCTAssertTrue(processes.contains { $0.hasPrefix("1 ") && $0.contains("python3") }, ps.stdoutText)
+        // pid 1 is porthole-init (it forwards signals and reaps); the function runs under it.
+        XCTAssertTrue(processes.contains { $0.hasPrefix("1 ") && $0.contains("porthole-init") }, ps.stdoutText)
+        XCTAssertTrue(processes.contains { $0.hasPrefix("2 ") && $0.contains("python3") }, ps.stdoutText)
         XCTAssertLessThan(processes.count, 6, "only the instance's own processes: \(ps.stdoutText)")
         let pwd = try await p.exec(instance, ["pwd"])
         XCTAssertEqual(pwd.stdoutText, p.directory.appendingPathComponent("fn").path + "\n")

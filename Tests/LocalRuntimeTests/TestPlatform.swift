@@ -37,7 +37,8 @@ final class TestPlatform {
         """
 
     /// `functionsYAML` lists functions whose `code` is `./fn` (a dir holding `server.py`).
-    init(functionsYAML: String, isolation: Isolation? = .process) async throws {
+    /// `configure` adjusts the platform options (after the test defaults below).
+    init(functionsYAML: String, isolation: Isolation? = .process, configure: (inout LocalPlatform.Options) -> Void = { _ in }) async throws {
         directory = FileManager.default.temporaryDirectory.appendingPathComponent("porthole-test-\(UUID().uuidString.prefix(8))")
         let code = directory.appendingPathComponent("fn")
         try FileManager.default.createDirectory(at: code, withIntermediateDirectories: true)
@@ -48,6 +49,7 @@ final class TestPlatform {
             isolation: isolation, stateDirectory: StateDirectory(url: directory.appendingPathComponent("state")))
         options.stopGrace = 1
         options.slotWait = 2
+        configure(&options)
         embedded = try await EmbeddedPlatform.start(specs: SpecLoader.load(file: specFile), options: options)
         backend = embedded.backend()
     }
