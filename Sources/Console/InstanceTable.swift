@@ -128,7 +128,7 @@ final class InstanceTable {
         case .running: return .statusRunning
         case .starting: return .statusStarting
         case .stopping: return .statusStopping
-        case .failed: return .statusFailed
+        case .failed, .crashLoop: return .statusFailed
         case .released: return .statusReleased
         }
     }

@@ -74,7 +74,9 @@ extension LocalPlatform {
             // Start another instance only when the ones already starting cannot absorb the waiting calls.
             let starting = mine.filter { $0.status == .starting }.count
             let absorbed = starting * spec.instanceConcurrency
+            // Past the starts-per-second cap the call waits (bounded by slotWait) and asks again.
             let launch = mine.count < spec.maxInstances && (waiting[spec.functionName] ?? 0) > absorbed && !isShuttingDown
+                && startRateAllows(now: Date())
             return (nil, launch)
         }
     }

@@ -15,7 +15,7 @@ extension LocalPlatform {
             guard instance.status.isLive else {
                 let why = instance.endReason ?? instance.status.rawValue.lowercased()
                 let message: String
-                if instance.status == .failed {
+                if instance.status == .failed || instance.status == .crashLoop {
                     message = "instance \(instanceId) has failed (\(why)) and cannot be exec'd; run `porthole instances \(function)` for live ones"
                 } else if let ended = instance.endedAt {
                     let lived = Int(ended.timeIntervalSince(instance.createdAt))

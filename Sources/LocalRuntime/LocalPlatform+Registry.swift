@@ -67,6 +67,11 @@ extension LocalPlatform {
                 throw APIError(status: 400, code: "InvalidArgument",
                                message: "defaultTarget \(target) is out of range 0…\(spec.maxInstances) (maxInstances of \(function))")
             }
+            let others = provisionTargets.filter { $0.key != function }.values.reduce(0, +)
+            guard others + target <= options.limits.maxInstances else {
+                throw APIError(status: 400, code: "InvalidArgument",
+                               message: "defaultTarget \(target) would make \(others + target) provisioned instances, past this server's cap of \(options.limits.maxInstances) (limits.maxInstances, \(options.limits.maxInstancesSource))")
+            }
             provisionTargets[function] = target
         }
         reconcileProvisioned()

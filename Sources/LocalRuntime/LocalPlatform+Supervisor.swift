@@ -9,11 +9,19 @@ extension LocalPlatform {
     func reconcileProvisioned() {
         var toStart: [FunctionSpec] = []
         var toStop: [RuntimeInstance] = []
+        var retryAt: Date?
+        let now = Date()
         locked {
             guard !shuttingDown else { return }
             for name in functionOrder {
                 guard let spec = specs[name] else { continue }
                 let target = provisionTargets[name] ?? 0
+                if let loop = crashLoops[name], loop.nextStart > now {
+                    // Backing off: no new instance before nextStart.
+                    retryAt = min(retryAt ?? loop.nextStart, loop.nextStart)
+                    let live = instances.values.filter { $0.spec.functionName == name && $0.provisioned && $0.status.isLive }
+                    if live.count <= target { continue }
+                }
                 let live = instances.values
                     .filter { $0.spec.functionName == name && $0.provisioned && $0.status.isLive }
                     .sorted { $0.createdAt < $1.createdAt }
@@ -26,8 +34,62 @@ extension LocalPlatform {
                 }
             }
         }
-        for spec in toStart { _ = try? launch(spec, provisioned: true) }
         for instance in toStop { stop(instance, reason: "provisioned target lowered", released: true) }
+        for spec in toStart {
+            do {
+                try launch(spec, provisioned: true)
+            } catch let deferred as StartDeferred {
+                retryAt = min(retryAt ?? deferred.until, deferred.until)
+                break
+            } catch {
+                continue
+            }
+        }
+        if let retryAt { scheduleReconcile(at: retryAt) }
+    }
+
+    /// Reconciles again at `date` (once, however many ask).
+    func scheduleReconcile(at date: Date) {
+        let already: Bool = locked {
+            defer { reconcileScheduled = true }
+            return reconcileScheduled
+        }
+        guard !already else { return }
+        queue.asyncAfter(deadline: .now() + max(0.01, date.timeIntervalSinceNow)) { [weak self] in
+            guard let self else { return }
+            self.locked { self.reconcileScheduled = false }
+            self.reconcileProvisioned()
+        }
+    }
+
+    /// Whether the starts-per-second cap lets one more instance start at `now`.
+    /// Call with the lock held.
+    func startRateAllows(now: Date) -> Bool {
+        recentStarts.removeAll { now.timeIntervalSince($0) >= 1 }
+        return recentStarts.count < options.limits.startsPerSecond
+    }
+
+    /// Checks the server's caps and the function's backoff before a start; call with the lock held.
+    /// A provisioned start past the rate cap is deferred (`StartDeferred`), an
+    /// on-demand one was already held back by the router.
+    private func admitStart(_ spec: FunctionSpec, provisioned: Bool, now: Date) throws {
+        guard !shuttingDown else { throw APIError(status: 503, code: "ShuttingDown", message: "the platform is shutting down") }
+        if let loop = crashLoops[spec.functionName], loop.nextStart > now {
+            let wait = CrashLoop.seconds(loop.nextStart.timeIntervalSince(now))
+            throw APIError(
+                status: 503, code: "CrashLoop",
+                message: "instances of \(spec.functionName) keep failing (\(loop.failures) in a row, last: \(loop.lastReason)); the next start is in \(wait): see the instance logs in \(options.stateDirectory.logsDirectory.path)")
+        }
+        let live = instances.values.filter { $0.status.isLive }.count
+        if live >= options.limits.maxInstances {
+            throw APIError(
+                status: 429, code: "ResourceExhausted",
+                message: "this server already runs \(live) instances, its cap (limits.maxInstances, \(options.limits.maxInstancesSource)); retry later, or raise the cap with `porthole serve --max-instances`")
+        }
+        if provisioned && !startRateAllows(now: now) {
+            throw StartDeferred(until: (recentStarts.first ?? now).addingTimeInterval(1))
+        }
+        recentStarts.append(now)
     }
 
 
@@ -36,7 +98,7 @@ extension LocalPlatform {
     func launch(_ spec: FunctionSpec, provisioned: Bool) throws -> RuntimeInstance {
         let now = Date()
         let instance: RuntimeInstance = try locked {
-            guard !shuttingDown else { throw APIError(status: 503, code: "ShuttingDown", message: "the platform is shutting down") }
+            try admitStart(spec, provisioned: provisioned, now: now)
             var id: String
             repeat { id = RuntimeInstance.newId() } while instances[id] != nil
             let instance = RuntimeInstance(
@@ -46,6 +108,7 @@ extension LocalPlatform {
             return instance
         }
         let logURL = options.stateDirectory.logsDirectory.appendingPathComponent("\(instance.id).log")
+        locked { instance.logFile = logURL }
         try? FileManager.default.createDirectory(at: options.stateDirectory.logsDirectory, withIntermediateDirectories: true)
         FileManager.default.createFile(atPath: logURL.path, contents: nil)
         let log = open(logURL.path, O_WRONLY | O_APPEND | O_CLOEXEC)
@@ -139,8 +202,10 @@ extension LocalPlatform {
 
     private func processExited(_ instance: RuntimeInstance, _ termination: ProcessTermination) {
         let now = Date()
+        let name = instance.spec.functionName
+        var retryAt: Date?
         // Only a failure ends the sessions here: a release already ended them in stop().
-        let orphaned: [ExecSessionControl] = locked {
+        let (orphaned, staleLogs): ([ExecSessionControl], [URL]) = locked {
             instance.endedAt = now
             if instance.stopRequested {
                 instance.status = .released
@@ -148,18 +213,62 @@ extension LocalPlatform {
                 instance.record("released (\(termination))", at: now)
                 instance.endReason = "released at \(WallClock.text(now)): \(idle)"
             } else {
+                let reason = "process \(termination)"
                 instance.status = .failed
-                instance.endReason = "process \(termination)"
-                instance.record("failed: process \(termination)", at: now)
-                if !shuttingDown { instance.errors += 1 }
+                instance.endReason = reason
+                instance.record("failed: \(reason)", at: now)
+                if !shuttingDown {
+                    instance.errors += 1
+                    // A function that ran healthy for a while starts its count over.
+                    let healthy = instance.runningAt.map { now.timeIntervalSince($0) >= options.restartBackoff.healthyAfter } ?? false
+                    var loop = healthy ? CrashLoop() : (crashLoops[name] ?? CrashLoop())
+                    let delay = loop.recordFailure(reason: reason, now: now, backoff: options.restartBackoff)
+                    crashLoops[name] = loop
+                    if delay > 0 {
+                        // One CrashLoop row per function: the newest failure says it.
+                        for other in instances.values where other.spec.functionName == name && other.status == .crashLoop {
+                            other.status = .failed
+                        }
+                        instance.status = .crashLoop
+                        instance.endReason = "\(reason); \(loop.failures) failures in a row, next start in \(CrashLoop.seconds(delay))"
+                        instance.record("crash loop: next start in \(CrashLoop.seconds(delay))", at: now)
+                        retryAt = loop.nextStart
+                    }
+                }
             }
-            return instance.status == .failed ? Array(instance.execSessions.values) : []
+            var stale: [URL] = []
+            if let log = instance.logFile {
+                endedLogs[name, default: []].append(log)
+                let excess = endedLogs[name, default: []].count - options.logsKeptPerFunction
+                if excess > 0 {
+                    stale = Array(endedLogs[name, default: []].prefix(excess))
+                    endedLogs[name]?.removeFirst(excess)
+                }
+            }
+            return (instance.stopRequested ? [] : Array(instance.execSessions.values), stale)
         }
+        for log in staleLogs { try? FileManager.default.removeItem(at: log) }
         let message = "instance \(instance.id) failed: its process \(termination); the session ended with it"
         for session in orphaned { session.end(with: .failure(reason: ExecStatus.Reason.instanceFailed, message: message)) }
         wakeSlotWaiters()
-        // Provisioned instances are replaced when they die.
+        // Provisioned instances are replaced when they die (after the backoff, if they keep dying).
+        if let retryAt { scheduleReconcile(at: retryAt) }
         queue.async { [weak self] in self?.reconcileProvisioned() }
+    }
+
+    /// A function with an instance that has been Running for `healthyAfter` is out of its crash loop.
+    func forgetHealthyCrashLoops() {
+        let now = Date()
+        locked {
+            guard !crashLoops.isEmpty else { return }
+            for name in crashLoops.keys {
+                let healthy = instances.values.contains {
+                    $0.spec.functionName == name && $0.status == .running
+                        && ($0.runningAt.map { now.timeIntervalSince($0) >= options.restartBackoff.healthyAfter } ?? false)
+                }
+                if healthy { crashLoops.removeValue(forKey: name) }
+            }
+        }
     }
 
     func releaseIdleInstances() {

@@ -22,6 +22,12 @@ public final class LocalPlatform: @unchecked Sendable {
         /// How long an invocation waits for a free slot when every instance is busy and none may be added.
         public var slotWait: TimeInterval = 10
         public var sampleInterval: TimeInterval = 1
+        /// Caps on live instances and starts per second (README "Limits").
+        public var limits = PlatformLimits()
+        /// How instances that keep failing are restarted.
+        public var restartBackoff = RestartBackoff()
+        /// Output logs of ended instances kept per function (the newest); a live instance's log is never removed.
+        public var logsKeptPerFunction = 10
 
         public init(isolation: Isolation? = nil, stateDirectory: StateDirectory = .standard()) {
             self.isolation = isolation
@@ -44,6 +50,14 @@ public final class LocalPlatform: @unchecked Sendable {
     var slotWaiters: [UUID: CheckedContinuation<Void, Never>] = [:]
     var timer: DispatchSourceTimer?
     var shuttingDown = false
+    /// Functions whose instances keep failing, and when each may start again.
+    var crashLoops: [String: CrashLoop] = [:]
+    /// When instances started in the last second (the starts-per-second cap).
+    var recentStarts: [Date] = []
+    /// A later reconcile is already scheduled (after a backoff or the start cap).
+    var reconcileScheduled = false
+    /// Logs of ended instances per function, oldest first (pruned to `logsKeptPerFunction`).
+    var endedLogs: [String: [URL]] = [:]
     let queue = DispatchQueue(label: "porthole.local-platform")
     let audit: AuditLog
 
@@ -100,6 +114,7 @@ public final class LocalPlatform: @unchecked Sendable {
     private func tick() {
         sampleMetrics()
         releaseIdleInstances()
+        forgetHealthyCrashLoops()
         reconcileProvisioned()
         forgetOldTombstones()
     }

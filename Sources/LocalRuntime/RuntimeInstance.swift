@@ -26,6 +26,8 @@ final class RuntimeInstance {
     var execPids: Set<Int32> = []
     var endedAt: Date?
     var endReason: String?
+    /// The instance's output log.
+    var logFile: URL?
     /// Set when porthole itself asked the instance to stop, so its exit is a release, not a failure.
     var stopRequested = false
     var cpuPercent: Double?

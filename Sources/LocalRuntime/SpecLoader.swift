@@ -16,6 +16,7 @@ public struct SpecError: Error, Equatable, CustomStringConvertible {
 
 /// Reads function specs from YAML:
 ///
+///     limits: {maxInstances: 200, startsPerSecond: 20}   # optional, the defaults
 ///     functions:
 ///       - functionName: hello
 ///         code: ./hello
@@ -27,16 +28,26 @@ public enum SpecLoader {
     ]
 
     public static func load(file: URL) throws -> [FunctionSpec] {
+        try loadFile(file).functions
+    }
+
+    /// The functions and the server caps of a spec file. `maxInstances` and
+    /// `startsPerSecond` (the serve flags) override the file's `limits:`.
+    public static func loadFile(_ file: URL, maxInstances: Int? = nil, startsPerSecond: Int? = nil) throws -> SpecFile {
         let text: String
         do {
             text = try String(contentsOf: file, encoding: .utf8)
         } catch {
             throw SpecError(file: file.path, line: nil, field: "(file)", problem: "cannot read: \(error.localizedDescription)")
         }
-        return try parse(text, file: file)
+        return try parseFile(text, file: file, maxInstances: maxInstances, startsPerSecond: startsPerSecond)
     }
 
     public static func parse(_ text: String, file: URL) throws -> [FunctionSpec] {
+        try parseFile(text, file: file).functions
+    }
+
+    public static func parseFile(_ text: String, file: URL, maxInstances: Int? = nil, startsPerSecond: Int? = nil) throws -> SpecFile {
         let path = file.path
         let root: Node
         do {
@@ -58,17 +69,63 @@ public enum SpecLoader {
         guard let list = functionsNode.sequence else {
             throw SpecError(file: path, line: line(functionsNode), field: "functions", problem: "expected a list of functions")
         }
+        var limits = try parseLimits(mapping["limits"], file: path)
+        if let maxInstances {
+            limits.maxInstances = maxInstances
+            limits.maxInstancesSource = "set by --max-instances"
+        }
+        if let startsPerSecond { limits.startsPerSecond = startsPerSecond }
         var specs: [FunctionSpec] = []
         var seen: Set<String> = []
+        var provisioned = 0
         for (index, item) in list.enumerated() {
             let spec = try parseFunction(item, index: index, file: file)
             guard seen.insert(spec.functionName).inserted else {
                 throw SpecError(file: path, line: line(item), field: "functions[\(index)].functionName",
                                 problem: "duplicate function name \"\(spec.functionName)\"")
             }
+            provisioned += spec.provisioned
+            if provisioned > limits.maxInstances {
+                throw SpecError(
+                    file: path, line: (item.mapping?["provisioned"]).flatMap(line) ?? line(item), field: "functions[\(index)].provisioned",
+                    problem: "the provisioned instances so far add up to \(provisioned), past this server's cap of \(limits.maxInstances) live instances (limits.maxInstances, \(limits.maxInstancesSource)); lower provisioned, or raise the cap")
+            }
             specs.append(spec)
         }
-        return specs
+        return SpecFile(functions: specs, limits: limits)
+    }
+
+    /// The optional top-level `limits: {maxInstances: N, startsPerSecond: N}`.
+    static func parseLimits(_ node: Node?, file path: String) throws -> PlatformLimits {
+        var limits = PlatformLimits()
+        guard let node else { return limits }
+        guard let mapping = node.mapping else {
+            throw SpecError(file: path, line: line(node), field: "limits", problem: "expected a mapping {maxInstances: N, startsPerSecond: N}")
+        }
+        for (key, value) in mapping {
+            let name = key.string ?? "?"
+            let range: ClosedRange<Int>
+            switch name {
+            case "maxInstances": range = 1...100_000
+            case "startsPerSecond": range = 1...10_000
+            default:
+                throw SpecError(file: path, line: line(key), field: "limits.\(name)", problem: "unknown field; known fields: maxInstances, startsPerSecond")
+            }
+            guard let number = value.int else {
+                throw SpecError(file: path, line: line(value), field: "limits.\(name)", problem: "expected a whole number")
+            }
+            guard range.contains(number) else {
+                throw SpecError(file: path, line: line(value), field: "limits.\(name)",
+                                problem: "\(number) is out of range \(range.lowerBound)…\(range.upperBound)")
+            }
+            if name == "maxInstances" {
+                limits.maxInstances = number
+                limits.maxInstancesSource = "set in the spec file"
+            } else {
+                limits.startsPerSecond = number
+            }
+        }
+        return limits
     }
 
     static func parseFunction(_ node: Node, index: Int, file: URL) throws -> FunctionSpec {

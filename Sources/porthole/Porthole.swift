@@ -55,9 +55,10 @@ struct ConsoleCommand: AsyncParsableCommand {
                 let backend = try PortholeServerBackend(connection: ServerConnection.resolve(server: server, tokenFile: tokenFile))
                 try await runOnUIThread(ConsoleApp(backend: backend, options: options))
             } else {
-                let specs = try config.map { try SpecLoader.load(file: URL(fileURLWithPath: $0)) }
-                let embedded = try await EmbeddedPlatform.start(
-                    specs: specs, options: LocalPlatform.Options(isolation: isolation.value))
+                let specFile = try config.map { try SpecLoader.loadFile(URL(fileURLWithPath: $0)) }
+                var platformOptions = LocalPlatform.Options(isolation: isolation.value)
+                platformOptions.limits = specFile?.limits ?? PlatformLimits()
+                let embedded = try await EmbeddedPlatform.start(specs: specFile?.functions, options: platformOptions)
                 options.contextName = "local (embedded)"
                 do {
                     try await runOnUIThread(ConsoleApp(backend: embedded.backend(), options: options))

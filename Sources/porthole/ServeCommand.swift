@@ -13,17 +13,31 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "Instance isolation: auto, namespaces or process.") var isolation: IsolationChoice = .auto
     @Option(help: "Access keys for Function Compute's SDKs and porthole's fc backend: a file (mode 0600) of `ID SECRET` lines.")
     var accessKeys: String?
+    @Option(help: "Cap on live instances across all functions (default: the spec's limits.maxInstances, else 200).")
+    var maxInstances: Int?
+    @Option(help: "Cap on instance starts per second (default: the spec's limits.startsPerSecond, else 20).")
+    var startsPerSecond: Int?
+
+    func validate() throws {
+        if let maxInstances, maxInstances < 1 { throw ValidationError("--max-instances must be at least 1") }
+        if let startsPerSecond, startsPerSecond < 1 { throw ValidationError("--starts-per-second must be at least 1") }
+    }
 
     func run() async throws {
         let state = StateDirectory.standard()
         do {
-            let specs = try config.map { try SpecLoader.load(file: URL(fileURLWithPath: $0)) } ?? DemoFunctions.load()
+            let specFile = try SpecLoader.loadFile(
+                config.map { URL(fileURLWithPath: $0) } ?? DemoFunctions.specFile,
+                maxInstances: maxInstances, startsPerSecond: startsPerSecond)
+            let specs = specFile.functions
             let tokenURL = tokenFile.map { URL(fileURLWithPath: $0) } ?? state.tokenFile
             let token = try AccessToken.loadOrCreate(at: tokenURL)
             let (host, port) = try ServerConnection.parse(listen)
             let service = try config.map { try SpecLoader.serviceName(file: URL(fileURLWithPath: $0)) } ?? SpecLoader.defaultServiceName
             let keys = try accessKeys.map { try AccessKeys.load(from: URL(fileURLWithPath: $0)) }
-            let platform = try LocalPlatform(specs: specs, options: .init(isolation: isolation.value, stateDirectory: state))
+            var options = LocalPlatform.Options(isolation: isolation.value, stateDirectory: state)
+            options.limits = specFile.limits
+            let platform = try LocalPlatform(specs: specs, options: options)
             let server = APIServer(platform: platform, token: token, accessKeys: keys, serviceName: service)
             let bound = try await server.start(host: host, port: port)
             platform.start()

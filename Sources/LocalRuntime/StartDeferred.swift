@@ -1,0 +1,6 @@
+import Foundation
+
+/// A provisioned start held back by the starts-per-second cap until `until`.
+struct StartDeferred: Error {
+    var until: Date
+}
