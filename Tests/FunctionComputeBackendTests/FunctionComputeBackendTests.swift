@@ -179,4 +179,22 @@ final class FunctionComputeBackendTests: XCTestCase {
         XCTAssertTrue(FunctionComputeBackend.isThrottled(status: 503, body: Array(#"{"Code":"ThrottlingException","Message":"slow down"}"#.utf8)))
         XCTAssertFalse(FunctionComputeBackend.isThrottled(status: 404, body: Array(#"{"Code":"FunctionNotFound"}"#.utf8)))
     }
+
+    /// FC's dialect has no resize message: a tty session must not send one
+    /// (the server would read it as keystrokes).
+    func testTTYSessionSendsOnlyKeystrokes() async throws {
+        let (backend, fixture) = try backend()
+        let instance = try await runningInstance(backend, fixture)
+        let output = NIOLockedValueBox([UInt8]())
+        let request = ExecRequest(
+            functionName: "hello", instanceId: instance.instanceId, command: ["/bin/sh", "-c", "read line; echo \"got:$line\""],
+            stdin: true, stdout: true, stderr: false, tty: true, terminalSize: TerminalSize(cols: 100, rows: 30))
+        let session = try await backend.openExec(request, handlers: ExecHandlers(onStdout: { bytes in output.withLockedValue { $0 += bytes } }))
+        session.resize(cols: 120, rows: 40)
+        try await session.write(Array("typed\n".utf8))
+        _ = await session.wait()
+        let text = String(decoding: output.withLockedValue { $0 }, as: UTF8.self)
+        XCTAssertTrue(text.contains("got:typed"), text)
+        XCTAssertFalse(text.contains("Width"), "no resize JSON reached the command: \(text)")
+    }
 }
