@@ -10,10 +10,15 @@ import XCTest
 /// the official SDKs are checked against).
 final class FunctionComputeBackendTests: XCTestCase {
     nonisolated(unsafe) static var fixture: ServeFixture?
+    nonisolated(unsafe) static var fixtureError: Error?
 
     override class func setUp() {
         super.setUp()
-        fixture = try? ServeFixture()
+        do {
+            fixture = try ServeFixture()
+        } catch {
+            fixtureError = error
+        }
     }
 
     override class func tearDown() {
@@ -23,7 +28,7 @@ final class FunctionComputeBackendTests: XCTestCase {
     }
 
     private func backend(sts: Bool = false, secret: String? = nil) throws -> (FunctionComputeBackend, ServeFixture) {
-        guard let fixture = Self.fixture else { throw ServeFixture.Failure("porthole serve did not start") }
+        guard let fixture = Self.fixture else { throw Self.fixtureError ?? ServeFixture.Failure("porthole serve did not start") }
         let credentials = sts
             ? FCCredentials(accessKeyId: ServeFixture.stsKeyId, accessKeySecret: secret ?? ServeFixture.stsSecret, securityToken: ServeFixture.stsToken, source: "test")
             : FCCredentials(accessKeyId: ServeFixture.accessKeyId, accessKeySecret: secret ?? ServeFixture.accessKeySecret, source: "test")
