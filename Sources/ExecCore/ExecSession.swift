@@ -142,8 +142,11 @@ public final class ExecSession: Sendable {
         channel.setOption(ChannelOptions.autoRead, value: receiving).whenComplete { _ in }
     }
 
-    /// Tells the process its terminal now has this size (tty sessions).
+    /// Tells the process its terminal now has this size (tty sessions). Function
+    /// Compute's dialect has no resize message (its servers read every binary
+    /// message as stdin), so there the terminal keeps its first size.
     public func resize(cols: Int, rows: Int) {
+        guard dialect != .functionCompute else { return }
         channel.writeAndFlush(frame(.resize(TerminalSize(cols: cols, rows: rows))), promise: nil)
     }
 

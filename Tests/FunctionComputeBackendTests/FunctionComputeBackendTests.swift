@@ -10,10 +10,15 @@ import XCTest
 /// the official SDKs are checked against).
 final class FunctionComputeBackendTests: XCTestCase {
     nonisolated(unsafe) static var fixture: ServeFixture?
+    nonisolated(unsafe) static var fixtureError: Error?
 
     override class func setUp() {
         super.setUp()
-        fixture = try? ServeFixture()
+        do {
+            fixture = try ServeFixture()
+        } catch {
+            fixtureError = error
+        }
     }
 
     override class func tearDown() {
@@ -23,7 +28,7 @@ final class FunctionComputeBackendTests: XCTestCase {
     }
 
     private func backend(sts: Bool = false, secret: String? = nil) throws -> (FunctionComputeBackend, ServeFixture) {
-        guard let fixture = Self.fixture else { throw ServeFixture.Failure("porthole serve did not start") }
+        guard let fixture = Self.fixture else { throw Self.fixtureError ?? ServeFixture.Failure("porthole serve did not start") }
         let credentials = sts
             ? FCCredentials(accessKeyId: ServeFixture.stsKeyId, accessKeySecret: secret ?? ServeFixture.stsSecret, securityToken: ServeFixture.stsToken, source: "test")
             : FCCredentials(accessKeyId: ServeFixture.accessKeyId, accessKeySecret: secret ?? ServeFixture.accessKeySecret, source: "test")
@@ -178,5 +183,23 @@ final class FunctionComputeBackendTests: XCTestCase {
         XCTAssertTrue(FunctionComputeBackend.isThrottled(status: 429, body: []))
         XCTAssertTrue(FunctionComputeBackend.isThrottled(status: 503, body: Array(#"{"Code":"ThrottlingException","Message":"slow down"}"#.utf8)))
         XCTAssertFalse(FunctionComputeBackend.isThrottled(status: 404, body: Array(#"{"Code":"FunctionNotFound"}"#.utf8)))
+    }
+
+    /// FC's dialect has no resize message: a tty session must not send one
+    /// (the server would read it as keystrokes).
+    func testTTYSessionSendsOnlyKeystrokes() async throws {
+        let (backend, fixture) = try backend()
+        let instance = try await runningInstance(backend, fixture)
+        let output = NIOLockedValueBox([UInt8]())
+        let request = ExecRequest(
+            functionName: "hello", instanceId: instance.instanceId, command: ["/bin/sh", "-c", "read line; echo \"got:$line\""],
+            stdin: true, stdout: true, stderr: false, tty: true, terminalSize: TerminalSize(cols: 100, rows: 30))
+        let session = try await backend.openExec(request, handlers: ExecHandlers(onStdout: { bytes in output.withLockedValue { $0 += bytes } }))
+        session.resize(cols: 120, rows: 40)
+        try await session.write(Array("typed\n".utf8))
+        _ = await session.wait()
+        let text = String(decoding: output.withLockedValue { $0 }, as: UTF8.self)
+        XCTAssertTrue(text.contains("got:typed"), text)
+        XCTAssertFalse(text.contains("Width"), "no resize JSON reached the command: \(text)")
     }
 }

@@ -6,10 +6,15 @@ import XCTest
 /// stderr, and wrong secrets, stale dates and replayed nonces are refused.
 final class OfficialSDKTests: XCTestCase {
     nonisolated(unsafe) static var fixture: ServeFixture?
+    nonisolated(unsafe) static var fixtureError: Error?
 
     override class func setUp() {
         super.setUp()
-        fixture = try? ServeFixture()
+        do {
+            fixture = try ServeFixture()
+        } catch {
+            fixtureError = error
+        }
     }
 
     override class func tearDown() {
@@ -18,8 +23,11 @@ final class OfficialSDKTests: XCTestCase {
         super.tearDown()
     }
 
+    /// The server, once the SDKs are installed: a failed install (PyPI out of
+    /// reach) fails the test with pip's own words, not with a later timeout.
     private func server() throws -> ServeFixture {
-        guard let fixture = Self.fixture else { throw ServeFixture.Failure("porthole serve did not start (see ServeFixture)") }
+        _ = try OfficialSDK.python()
+        guard let fixture = Self.fixture else { throw Self.fixtureError ?? ServeFixture.Failure("porthole serve did not start") }
         return fixture
     }
 

@@ -117,7 +117,7 @@ elif mode == "fc2-exec":
     hooks = {"on_open": on_open,
              "on_stdout": lambda ws, m: stdout.append(m),
              "on_stderr": lambda ws, m: stderr.append(m),
-             "on_error": lambda ws, e: errors.append(str(e))}
+             "on_error": lambda ws, e: errors.append(type(e).__name__ + ": " + str(e))}
     script = 'read line; echo "got:$line"; echo "to-stderr" >&2; printf "caf\\303\\251\\n"'
     ws = c.instance_exec(svc, "LATEST", "hello", instance,
                          params={"command": ["/bin/sh", "-c", script], "stdin": "true", "stdout": "true",
