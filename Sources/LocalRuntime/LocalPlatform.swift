@@ -22,6 +22,10 @@ public final class LocalPlatform: @unchecked Sendable {
         /// How long an invocation waits for a free slot when every instance is busy and none may be added.
         public var slotWait: TimeInterval = 10
         public var sampleInterval: TimeInterval = 1
+        /// Exec keepalive (docs/PROTOCOL.md §1): the server pings every session
+        /// this often, and ends one whose client sent nothing for `execPeerTimeout`.
+        public var execKeepaliveInterval: TimeInterval = 5
+        public var execPeerTimeout: TimeInterval = 15
 
         public init(isolation: Isolation? = nil, stateDirectory: StateDirectory = .standard()) {
             self.isolation = isolation
