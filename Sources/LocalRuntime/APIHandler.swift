@@ -13,6 +13,8 @@ final class APIHandler: ChannelInboundHandler, RemovableChannelHandler, @uncheck
 
     private unowned let server: APIServer
     private var head: HTTPRequestHead?
+    /// The client's address, for the audit log.
+    private var peer = "?"
     private var body: [UInt8] = []
     private var tooLarge = false
 
@@ -23,6 +25,8 @@ final class APIHandler: ChannelInboundHandler, RemovableChannelHandler, @uncheck
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         switch unwrapInboundIn(data) {
         case .head(let head):
+            if server.authorized(head) { server.gate.authenticated(context.channel) }
+            peer = context.channel.remoteAddress.map { "\($0)" } ?? "?"
             self.head = head
             body = []
             tooLarge = false
@@ -32,6 +36,7 @@ final class APIHandler: ChannelInboundHandler, RemovableChannelHandler, @uncheck
             guard let head else { return }
             self.head = nil
             let request = body
+            let peer = self.peer
             let channel = context.channel
             let loopBound = NIOLoopBound((self, context), eventLoop: context.eventLoop)
             if tooLarge {
@@ -40,7 +45,7 @@ final class APIHandler: ChannelInboundHandler, RemovableChannelHandler, @uncheck
                 return
             }
             Task {
-                let reply = await self.handle(head: head, body: request)
+                let reply = await self.handle(head: head, body: request, peer: peer)
                 channel.eventLoop.execute {
                     let (handler, context) = loopBound.value
                     handler.respond(context: context, head: head, reply: reply)
@@ -55,11 +60,14 @@ final class APIHandler: ChannelInboundHandler, RemovableChannelHandler, @uncheck
         case error(APIError)
     }
 
-    private func handle(head: HTTPRequestHead, body: [UInt8]) async -> Reply {
+    private func handle(head: HTTPRequestHead, body: [UInt8], peer: String) async -> Reply {
         guard let (route, _) = APIRoute.parse(head.uri) else {
             return .error(APIError(status: 404, code: "NotFound", message: "no such path: \(head.uri); the API lives under /2023-03-30/"))
         }
-        guard server.authorized(head) else { return .error(.unauthorized()) }
+        guard server.authorized(head) else {
+            if case .exec = route { server.auditRefusal(head, peer: peer, error: .unauthorized()) }
+            return .error(.unauthorized())
+        }
         let platform = server.platform
         do {
             switch (head.method, route) {
@@ -88,8 +96,14 @@ final class APIHandler: ChannelInboundHandler, RemovableChannelHandler, @uncheck
                 return .raw(response.status, response.headers + [("x-porthole-instance-id", response.instanceId)], response.body)
             case (.GET, .exec):
                 // A valid exec that reaches here was not a WebSocket upgrade.
-                if case .failure(let error) = server.execPlan(for: head) { throw error }
-                throw APIError(status: 400, code: "InvalidArgument", message: "exec needs a WebSocket upgrade (Connection: Upgrade, Upgrade: websocket)")
+                let error: APIError
+                if case .failure(let refused) = server.execPlan(for: head) {
+                    error = refused
+                } else {
+                    error = APIError(status: 400, code: "InvalidArgument", message: "exec needs a WebSocket upgrade (Connection: Upgrade, Upgrade: websocket)")
+                }
+                server.auditRefusal(head, peer: peer, error: error)
+                throw error
             default:
                 throw APIError(status: 405, code: "MethodNotAllowed", message: "\(head.method) is not allowed on \(head.uri)")
             }

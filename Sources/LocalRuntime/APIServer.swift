@@ -11,27 +11,56 @@ import Platform
 public final class APIServer: @unchecked Sendable {
     public let platform: LocalPlatform
     let token: AccessToken
+    public let limits: APILimits
+    let gate: ConnectionGate
+    /// Unfinished exec messages across every connection (`limits.maxPendingMessageBytes`).
+    let messageBudget: WebSocketMessageAssembler.Budget
     private let group: EventLoopGroup
     private var channel: Channel?
 
-    public init(platform: LocalPlatform, token: AccessToken, group: EventLoopGroup = MultiThreadedEventLoopGroup.singleton) {
+    public init(platform: LocalPlatform, token: AccessToken, limits: APILimits = APILimits(),
+                group: EventLoopGroup = MultiThreadedEventLoopGroup.singleton) {
         self.platform = platform
         self.token = token
+        self.limits = limits
+        self.gate = ConnectionGate(cap: limits.maxUnauthenticatedConnections)
+        self.messageBudget = WebSocketMessageAssembler.Budget(limit: limits.maxPendingMessageBytes)
         self.group = group
     }
+
+    static func amount(_ seconds: TimeInterval) -> TimeAmount { .nanoseconds(Int64(seconds * 1e9)) }
+
+    /// Bytes of unfinished exec messages held now, across every connection.
+    public var pendingMessageBytes: Int { messageBudget.inUse }
+
+    /// Connections that have not yet sent a request with the token.
+    public var unauthenticatedConnections: Int { gate.unauthenticatedCount }
 
     /// Binds and starts serving; returns the bound address (port 0 picks a free port).
     @discardableResult
     public func start(host: String = "127.0.0.1", port: Int = 0) async throws -> (host: String, port: Int) {
+        let backoff = Self.amount(limits.acceptBackoff)
         let bootstrap = ServerBootstrap(group: group)
             .serverChannelOption(.backlog, value: 256)
+            .serverChannelInitializer { channel in
+                // Out of descriptors, accept() fails at once and would be retried at
+                // once: pause accepting instead of spinning a core (the async bind
+                // adds this handler itself; the future-based bind used here does not).
+                channel.eventLoop.makeCompletedFuture {
+                    try channel.pipeline.syncOperations.addHandler(
+                        AcceptBackoffHandler(shouldForwardIOErrorCaught: false) { _ in backoff })
+                }
+            }
             .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
             .childChannelOption(.socketOption(.tcp_nodelay), value: 1)
             .childChannelOption(.writeBufferWaterMark, value: .init(low: 256 * 1024, high: 1024 * 1024))
             .childChannelInitializer { [self] channel in
+                gate.admit(channel)
                 let handler = APIHandler(server: self)
+                let timeouts = RequestTimeoutHandler(
+                    requestTimeout: Self.amount(limits.requestTimeout), idleTimeout: Self.amount(limits.idleTimeout))
                 let upgrader = NIOWebSocketServerUpgrader(
-                    maxFrameSize: 1 << 24, automaticErrorHandling: true,
+                    maxFrameSize: limits.maxMessageSize, automaticErrorHandling: true,
                     shouldUpgrade: { [self] channel, head in
                         channel.eventLoop.makeSucceededFuture(self.upgradeHeaders(for: head))
                     },
@@ -41,8 +70,9 @@ public final class APIServer: @unchecked Sendable {
                 return channel.pipeline.configureHTTPServerPipeline(
                     withServerUpgrade: (upgraders: [upgrader], completionHandler: { context in
                         context.pipeline.removeHandler(handler, promise: nil)
+                        context.pipeline.removeHandler(timeouts, promise: nil)
                     })
-                ).flatMap { channel.pipeline.addHandler(handler) }
+                ).flatMap { channel.pipeline.addHandlers([timeouts, handler]) }
             }
         let channel = try await bootstrap.bind(host: host, port: port).get()
         self.channel = channel
@@ -101,14 +131,43 @@ public final class APIServer: @unchecked Sendable {
         guard case .success(let plan) = execPlan(for: head) else {
             return channel.close()
         }
+        gate.authenticated(channel)
         let handler = platform.makeExecHandler(
             request: plan.request, dialect: plan.dialect, identity: identity(head), eventLoop: channel.eventLoop)
         return channel.eventLoop.makeCompletedFuture {
             try channel.pipeline.syncOperations.addHandlers([
-                NIOWebSocketFrameAggregator(minNonFinalFragmentSize: 0, maxAccumulatedFrameCount: 4096, maxAccumulatedFrameSize: 1 << 26),
+                WebSocketMessageAssembler(maxMessageSize: limits.maxMessageSize, budget: messageBudget),
                 handler,
             ])
         }
+    }
+
+    /// Writes a refused exec attempt to the audit log: who (never the token
+    /// itself), from where, on what, and the answer it got.
+    func auditRefusal(_ head: HTTPRequestHead, peer: String, error: APIError) {
+        var function: String?
+        var instance: String?
+        var argv: [String] = []
+        if let (route, query) = APIRoute.parse(head.uri), case .exec(let fn, let id) = route {
+            function = fn
+            instance = id
+            // Whatever argv was asked for, even when the rest of the query is bad.
+            for pair in query.split(separator: "&") {
+                let parts = pair.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
+                if ExecRequest.percentDecode(String(parts[0])) == "command" {
+                    argv.append(parts.count > 1 ? ExecRequest.percentDecode(String(parts[1])) : "")
+                }
+            }
+        }
+        let identity: String
+        if authorized(head) {
+            identity = self.identity(head)
+        } else {
+            identity = head.headers.first(name: "Authorization") == nil ? "no token" : "wrong token"
+        }
+        platform.audit.append(AuditLog.Refusal(
+            time: AuditLog.timestamp(Date()), identity: identity, peer: peer, function: function, instance: instance,
+            argv: argv, httpStatus: error.status, code: error.code, reason: error.message))
     }
 
     // MARK: Auth

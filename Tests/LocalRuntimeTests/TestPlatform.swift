@@ -37,7 +37,8 @@ final class TestPlatform {
         """
 
     /// `functionsYAML` lists functions whose `code` is `./fn` (a dir holding `server.py`).
-    init(functionsYAML: String, isolation: Isolation? = .process) async throws {
+    init(functionsYAML: String, isolation: Isolation? = .process, limits: APILimits = APILimits(),
+         configure: (inout LocalPlatform.Options) -> Void = { _ in }) async throws {
         directory = FileManager.default.temporaryDirectory.appendingPathComponent("porthole-test-\(UUID().uuidString.prefix(8))")
         let code = directory.appendingPathComponent("fn")
         try FileManager.default.createDirectory(at: code, withIntermediateDirectories: true)
@@ -48,11 +49,13 @@ final class TestPlatform {
             isolation: isolation, stateDirectory: StateDirectory(url: directory.appendingPathComponent("state")))
         options.stopGrace = 1
         options.slotWait = 2
-        embedded = try await EmbeddedPlatform.start(specs: SpecLoader.load(file: specFile), options: options)
+        configure(&options)
+        embedded = try await EmbeddedPlatform.start(specs: SpecLoader.load(file: specFile), options: options, limits: limits)
         backend = embedded.backend()
     }
 
-    static func simple(name: String = "fn", extra: String = "", isolation: Isolation? = .process) async throws -> TestPlatform {
+    static func simple(name: String = "fn", extra: String = "", isolation: Isolation? = .process, limits: APILimits = APILimits(),
+                       configure: (inout LocalPlatform.Options) -> Void = { _ in }) async throws -> TestPlatform {
         try await TestPlatform(functionsYAML: """
             functions:
               - functionName: \(name)
@@ -61,7 +64,7 @@ final class TestPlatform {
                 environmentVariables: {GREETING: hi there, EMPTY_ONE: ""}
                 provisioned: 1
             \(extra)
-            """, isolation: isolation)
+            """, isolation: isolation, limits: limits, configure: configure)
     }
 
     func shutdown() async {
