@@ -44,11 +44,9 @@ public final class APIServer: @unchecked Sendable {
             .serverChannelOption(.backlog, value: 256)
             .serverChannelInitializer { channel in
                 // Out of descriptors, accept() fails at once and would be retried at
-                // once: pause accepting instead of spinning a core (the async bind
-                // adds this handler itself; the future-based bind used here does not).
+                // once: pause accepting instead of spinning a core.
                 channel.eventLoop.makeCompletedFuture {
-                    try channel.pipeline.syncOperations.addHandler(
-                        AcceptBackoffHandler(shouldForwardIOErrorCaught: false) { _ in backoff })
+                    try channel.pipeline.syncOperations.addHandler(AcceptPauseHandler(pause: backoff))
                 }
             }
             .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)

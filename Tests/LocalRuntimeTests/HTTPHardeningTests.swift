@@ -31,7 +31,10 @@ final class HTTPHardeningTests: XCTestCase {
         var open = 0
         for socket in sockets where !socket.waitForClose(timeout: max(0.01, deadline.timeIntervalSinceNow)) { open += 1 }
         XCTAssertEqual(open, 0, "\(open) of 300 half-open connections still open")
-        XCTAssertEqual(platform.embedded.server.unauthenticatedConnections, 0)
+        // The server forgets a connection once its close completes, a moment after the peer sees it.
+        try await poll(timeout: 5, "no unauthenticated connection left, \(platform.embedded.server.unauthenticatedConnections) left") {
+            platform.embedded.server.unauthenticatedConnections == 0
+        }
         await platform.shutdown()
     }
 
@@ -90,7 +93,7 @@ final class HTTPHardeningTests: XCTestCase {
         let before = try server.cpuSeconds()
         try await Task.sleep(nanoseconds: 2_000_000_000)
         let used = try server.cpuSeconds() - before
-        XCTAssertLessThan(used, 0.5, "the server used \(used) s of CPU in 2 s while out of descriptors")
+        XCTAssertLessThan(used, 0.3, "the server used \(used) s of CPU in 2 s while out of descriptors")
         // Freeing descriptors lets the waiting connections in.
         for socket in answered { socket.close() }
         var served = false
