@@ -105,7 +105,12 @@ let package = Package(
 
         .testTarget(
             name: "ExecCoreTests",
-            dependencies: ["ExecCore"]),
+            dependencies: [
+                "ExecCore",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOEmbedded", package: "swift-nio"),
+                .product(name: "NIOWebSocket", package: "swift-nio"),
+            ]),
         .testTarget(
             name: "LocalRuntimeTests",
             dependencies: [

@@ -59,6 +59,12 @@ final class InstanceTable {
         var title = "Instances · \(functionName ?? "all")"
         title += " (\(rows.filter { !$0.isGone }.count))"
         if !query.filter.isEmpty { title += " /\(query.filter)" }
+        // While refreshes fail the rows are what the server last said, not what is
+        // true now (a killed server's instances are not running): say so.
+        let stale = store.refreshError != nil
+        if stale {
+            title += store.lastSnapshot.map { " · STALE: no update since \(Self.clock($0))" } ?? " · STALE"
+        }
         screen.frame(rect, border: screen.pen(focused ? .borderFocused : .border), title: title,
                      titlePen: screen.pen(focused ? .titleFocused : .title))
         let inner = rect.inset(by: 1)
@@ -87,17 +93,19 @@ final class InstanceTable {
         for line in 0..<visible {
             let index = scrollTop + line
             guard rows.indices.contains(index) else { break }
-            drawRow(rows[index], on: screen, row: inner.y + 1 + line, inner: inner, focused: focused, thresholds: thresholds)
+            drawRow(rows[index], on: screen, row: inner.y + 1 + line, inner: inner, focused: focused, thresholds: thresholds,
+                    stale: stale)
         }
     }
 
-    private func drawRow(_ record: InstanceRecord, on screen: Screen, row: Int, inner: Rect, focused: Bool, thresholds: Thresholds) {
+    private func drawRow(_ record: InstanceRecord, on screen: Screen, row: Int, inner: Rect, focused: Bool, thresholds: Thresholds,
+                         stale: Bool = false) {
         let selected = record.id == selectedId
         let base: StyleRole
         if selected {
             base = focused ? .tableSelected : .tableSelectedInactive
         } else {
-            base = record.isGone ? .tableReleased : .tableRow
+            base = record.isGone || stale ? .tableReleased : .tableRow
         }
         screen.fill(row: row, col: inner.x, width: inner.width, pen: screen.pen(base))
         screen.put(selected ? "▶" : " ", row: row, col: inner.x, width: 1, pen: screen.pen(base))
@@ -107,7 +115,7 @@ final class InstanceTable {
             guard col < inner.maxX else { break }
             // Selected and fading rows keep one style; others colour status and alarms.
             var role = base
-            if !selected && !record.isGone {
+            if !selected && !record.isGone && !stale {
                 switch column {
                 case .status: role = Self.statusRole(record.instance.status)
                 case .cpu: role = Self.levelRole(thresholds.level(cpu: metrics?.cpuPercent)) ?? base
@@ -117,10 +125,18 @@ final class InstanceTable {
                 }
             }
             let width = min(column.width, inner.maxX - col)
-            screen.put(Format.fit(column.text(record), width, alignRight: column.alignRight), row: row, col: col,
+            // A stale status is a guess: show that it is unknown rather than "Running".
+            let text = stale && column == .status && !record.isGone ? "unknown" : column.text(record)
+            screen.put(Format.fit(text, width, alignRight: column.alignRight), row: row, col: col,
                        width: width, pen: screen.pen(role))
             col += column.width + 1
         }
+    }
+
+    static func clock(_ date: Date) -> String {
+        let formatter = DateFormatter()
+        formatter.dateFormat = "HH:mm:ss"
+        return formatter.string(from: date)
     }
 
     static func statusRole(_ status: InstanceStatus) -> StyleRole {

@@ -46,11 +46,32 @@ final class Refresher: @unchecked Sendable {
         lock.withLock { wakeRequested = true }
     }
 
+    /// How long one refresh may take before the console calls the server
+    /// unresponsive: a frozen server accepts connections and never answers, and
+    /// the banner must come within about one refresh, not after an HTTP timeout.
+    var deadline: TimeInterval { max(2, interval) }
+
     private func refreshOnce() async {
+        let backend = self.backend
+        let deadline = self.deadline
         do {
-            async let functions = backend.listFunctions()
-            async let instances = backend.listInstances(function: nil)
-            let snapshot = PlatformSnapshot(functions: try await functions, instances: try await instances, takenAt: Date())
+            let snapshot = try await withThrowingTaskGroup(of: PlatformSnapshot?.self) { group in
+                group.addTask {
+                    async let functions = backend.listFunctions()
+                    async let instances = backend.listInstances(function: nil)
+                    return PlatformSnapshot(functions: try await functions, instances: try await instances, takenAt: Date())
+                }
+                group.addTask {
+                    try await Task.sleep(nanoseconds: UInt64(deadline * 1e9))
+                    return nil
+                }
+                defer { group.cancelAll() }
+                return try await group.next() ?? nil
+            }
+            guard let snapshot else {
+                inbox.post(.refreshFailed("the server did not answer within \(Int(deadline)) s"))
+                return
+            }
             inbox.post(.snapshot(snapshot))
         } catch is CancellationError {
             return

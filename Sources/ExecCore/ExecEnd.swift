@@ -12,6 +12,9 @@ public enum ExecEnd: Sendable, Equatable, CustomStringConvertible {
     case commandNotFound(message: String)
     /// The connection dropped without a status.
     case connectionLost(reason: String)
+    /// The server sent nothing, not even a pong, for the keepalive timeout
+    /// (frozen, or its host unreachable); the client gave up on it.
+    case serverUnresponsive(message: String)
     /// The server ended the session for another reason.
     case failed(reason: String, message: String)
     /// The session closed normally on a platform that reports no exit code
@@ -55,6 +58,7 @@ public enum ExecEnd: Sendable, Equatable, CustomStringConvertible {
         case .idleTimeout: return "idle timeout"
         case .commandNotFound: return "command not found"
         case .connectionLost: return "connection lost"
+        case .serverUnresponsive: return "server not answering"
         case .failed(let reason, _): return "failed (\(reason))"
         case .ended: return "ended"
         }
@@ -65,7 +69,7 @@ public enum ExecEnd: Sendable, Equatable, CustomStringConvertible {
         switch self {
         case .exited(let code): return "command exited with code \(code)"
         case .instanceReleased(let m), .instanceFailed(let m), .idleTimeout(let m),
-            .commandNotFound(let m):
+            .commandNotFound(let m), .serverUnresponsive(let m):
             return m
         case .connectionLost(let reason): return "connection lost: \(reason)"
         case .failed(_, let message): return message

@@ -1,7 +1,7 @@
 import NIOCore
 
 /// A process that a server-side exec session drives. The local runtime makes
-/// these from a pty or from pipes; the pump in `ExecServerHandler` only needs
+/// these from a pty or from pipes; the pump in `ExecSessionPump` only needs
 /// this much of one.
 ///
 /// `io` and `errorOutput` must live on the session's event loop.

@@ -10,7 +10,7 @@ import NIOWebSocket
 /// let session = try await ExecSession.connect(
 ///     to: endpoint,
 ///     request: ExecRequest(functionName: "hello", instanceId: "c-1a2b", command: ["env"]),
-///     handlers: ExecHandlers(onStdout: { print(String(decoding: $0, as: UTF8.self), terminator: "") }))
+///     handlers: ExecCallbacks(onStdout: { print(String(decoding: $0, as: UTF8.self), terminator: "") }))
 /// let end = await session.wait()   // .exited(code: 0)
 /// ```
 ///
@@ -40,12 +40,18 @@ public final class ExecSession: Sendable {
     /// path, `headers` are sent with the handshake (a `Host` among them
     /// replaces the default one), and `prepareChannel` runs first on the new
     /// connection (to add TLS).
+    ///
+    /// Keepalive (docs/PROTOCOL.md §1): a ping every `keepaliveInterval`; when the
+    /// server sends nothing at all for `peerTimeout` (frozen, host gone) the
+    /// session ends as `.serverUnresponsive`. The same bound applies to the
+    /// upgrade itself. `.zero` turns either off.
     public static func connect(
         to endpoint: ExecEndpoint,
         request: ExecRequest,
-        handlers: ExecHandlers,
+        handlers: ExecCallbacks,
         dialects: [ExecDialect] = [.v5, .v4],
         keepaliveInterval: TimeAmount = .seconds(5),
+        peerTimeout: TimeAmount = .seconds(15),
         group: EventLoopGroup = MultiThreadedEventLoopGroup.singleton,
         uri: String? = nil,
         headers extraHeaders: [(String, String)] = [],
@@ -70,7 +76,8 @@ public final class ExecSession: Sendable {
                     let session = ExecSession(channel: channel, dialect: dialect)
                     let handler = ExecClientHandler(
                         session: session, codec: FrameCodec(dialect: dialect, side: .client),
-                        handlers: handlers, keepaliveInterval: keepaliveInterval)
+                        callbacks: handlers, keepaliveInterval: keepaliveInterval,
+                        peerTimeout: peerTimeout)
                     return channel.eventLoop.makeCompletedFuture {
                         try channel.pipeline.syncOperations.addHandlers([
                             NIOWebSocketFrameAggregator(
@@ -115,6 +122,16 @@ public final class ExecSession: Sendable {
         channel.closeFuture.whenComplete { _ in
             upgraded.fail(ExecConnectError.unreachable(
                 host: endpoint.host, port: endpoint.port, reason: "the connection closed during the upgrade"))
+        }
+        if peerTimeout > .zero {
+            // A frozen server accepts in the kernel and then never answers.
+            let timer = eventLoop.scheduleTask(in: peerTimeout) {
+                upgraded.fail(ExecConnectError.unreachable(
+                    host: endpoint.host, port: endpoint.port,
+                    reason: "the server accepted the connection but did not answer the exec request within \(ExecClientHandler.seconds(peerTimeout)) s"))
+                channel.close(promise: nil)
+            }
+            upgraded.futureResult.whenComplete { _ in timer.cancel() }
         }
         return try await upgraded.futureResult.get()
     }
@@ -194,8 +211,8 @@ public final class ExecSession: Sendable {
 
     func frame(_ frame: ExecFrame) -> WebSocketFrame {
         let codec = FrameCodec(dialect: dialect, side: .client)
-        return WebSocketFrame(
-            fin: true, opcode: .binary, maskKey: .random(),
-            data: channel.allocator.buffer(bytes: codec.encode(frame)))
+        var data = channel.allocator.buffer(capacity: 16)
+        codec.encode(frame, into: &data)
+        return WebSocketFrame(fin: true, opcode: .binary, maskKey: .random(), data: data)
     }
 }

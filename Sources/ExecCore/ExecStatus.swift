@@ -32,6 +32,8 @@ public struct ExecStatus: Codable, Sendable, Equatable {
         public static let idleTimeout = "IdleTimeout"
         public static let commandNotFound = "CommandNotFound"
         public static let internalError = "InternalError"
+        /// The client went silent (no frame, no pong) for the keepalive timeout.
+        public static let clientUnresponsive = "ClientUnresponsive"
     }
 
     /// The status for a process that exited with `code` (0 is success).

@@ -1,4 +1,5 @@
 import Foundation
+import NIOCore
 
 /// Encodes and decodes exec messages for one dialect and one side of the
 /// connection. The server decodes what clients send (stdin, resize, close);
@@ -40,6 +41,32 @@ public struct FrameCodec: Sendable {
         }
     }
 
+    /// Writes the payload for `frame` into `buffer`: the one copy a frame costs.
+    public func encode(_ frame: ExecFrame, into buffer: inout ByteBuffer) {
+        switch frame {
+        case .stdin(let data):
+            if dialect != .functionCompute { buffer.writeInteger(ExecChannel.stdin.rawValue) }
+            buffer.writeBytes(data)
+        case .stdout(let data):
+            buffer.writeInteger(ExecChannel.stdout.rawValue)
+            buffer.writeBytes(data)
+        case .stderr(let data):
+            buffer.writeInteger(ExecChannel.stderr.rawValue)
+            buffer.writeBytes(data)
+        default:
+            buffer.writeBytes(encode(frame))
+        }
+    }
+
+    /// The payload of an output message (stdout or stderr) built from bytes
+    /// already in a buffer, as the server reads them from a process.
+    public func encodeOutput(_ payload: ByteBuffer, on channel: ExecChannel, allocator: ByteBufferAllocator) -> ByteBuffer {
+        var buffer = allocator.buffer(capacity: payload.readableBytes + 1)
+        buffer.writeInteger(channel.rawValue)
+        buffer.writeImmutableBuffer(payload)
+        return buffer
+    }
+
     // MARK: Decoding
 
     /// Decodes one binary message.
@@ -72,6 +99,20 @@ public struct FrameCodec: Sendable {
         default:
             throw ExecFrameError.unexpectedChannel(channel, dialect)
         }
+    }
+
+    /// Decodes one binary message held in a buffer, copying its payload once.
+    public func decode(binary message: ByteBuffer) throws -> ExecFrame {
+        let view = message.readableBytesView
+        if let first = view.first, !(side == .server && dialect == .functionCompute) {
+            switch (side, ExecChannel(rawValue: first)) {
+            case (.client, .stdout?): return .stdout(Array(view.dropFirst()))
+            case (.client, .stderr?): return .stderr(Array(view.dropFirst()))
+            case (.server, .stdin?): return .stdin(Array(view.dropFirst()))
+            default: break
+            }
+        }
+        return try decode(binary: Array(view))
     }
 
     /// Decodes one text message. Only FC's Go/Python SDKs send text: `"\0" + stdin`.

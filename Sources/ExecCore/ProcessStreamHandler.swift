@@ -6,10 +6,10 @@ final class ProcessStreamHandler: ChannelInboundHandler {
     typealias InboundIn = ByteBuffer
 
     private let channelByte: ExecChannel
-    private weak var pump: ExecServerHandler?
+    private weak var pump: ExecSessionPump?
     private var ended = false
 
-    init(channel: ExecChannel, pump: ExecServerHandler) {
+    init(channel: ExecChannel, pump: ExecSessionPump) {
         self.channelByte = channel
         self.pump = pump
     }

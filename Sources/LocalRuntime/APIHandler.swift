@@ -14,6 +14,8 @@ final class APIHandler: ChannelInboundHandler, RemovableChannelHandler, @uncheck
     private unowned let server: APIServer
     private let pendingExec: PendingExecPlan
     private var head: HTTPRequestHead?
+    /// The client's address, for the audit log.
+    private var peer = "?"
     private var body: [UInt8] = []
     private var tooLarge = false
 
@@ -25,6 +27,8 @@ final class APIHandler: ChannelInboundHandler, RemovableChannelHandler, @uncheck
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         switch unwrapInboundIn(data) {
         case .head(let head):
+            if server.holdsBearerToken(head) { server.gate.authenticated(context.channel) }
+            peer = context.channel.remoteAddress.map { "\($0)" } ?? "?"
             self.head = head
             body = []
             tooLarge = false
@@ -37,6 +41,7 @@ final class APIHandler: ChannelInboundHandler, RemovableChannelHandler, @uncheck
             // An exec the upgrader refused: its checks already ran (once).
             let refusedExec = pendingExec.value
             pendingExec.value = nil
+            let peer = self.peer
             let channel = context.channel
             let loopBound = NIOLoopBound((self, context), eventLoop: context.eventLoop)
             if tooLarge {
@@ -45,7 +50,7 @@ final class APIHandler: ChannelInboundHandler, RemovableChannelHandler, @uncheck
                 return
             }
             Task {
-                let reply = await self.handle(head: head, body: request, refusedExec: refusedExec)
+                let reply = await self.handle(head: head, body: request, peer: peer, channel: channel, refusedExec: refusedExec)
                 channel.eventLoop.execute {
                     let (handler, context) = loopBound.value
                     handler.respond(context: context, head: head, reply: reply)
@@ -60,12 +65,22 @@ final class APIHandler: ChannelInboundHandler, RemovableChannelHandler, @uncheck
         case error(APIError)
     }
 
-    private func handle(head: HTTPRequestHead, body: [UInt8], refusedExec: Result<APIServer.ExecPlan, APIError>?) async -> Reply {
+    private func handle(head: HTTPRequestHead, body: [UInt8], peer: String, channel: Channel,
+                        refusedExec: Result<APIServer.ExecPlan, APIError>?) async -> Reply {
         guard let (route, query) = APIRoute.parse(head.uri, service: server.serviceName) else {
             return .error(APIError(status: 404, code: "NotFound", message: "no such path: \(head.uri); the API lives under /2023-03-30/ (and FC 2.0's /2016-08-15/services/\(server.serviceName)/)"))
         }
-        if case .exec = route, case .failure(let error)? = refusedExec { return .error(error) }
-        if case .failure(let error) = server.authenticate(head, body: body) { return .error(error) }
+        if case .exec = route, case .failure(let error)? = refusedExec {
+            server.auditRefusal(head, peer: peer, error: error)
+            return .error(error)
+        }
+        switch server.authenticate(head, body: body) {
+        case .failure(let error):
+            if case .exec = route { server.auditRefusal(head, peer: peer, error: error) }
+            return .error(error)
+        case .success:
+            server.gate.authenticated(channel)
+        }
         let platform = server.platform
         let fc2 = APIRoute.isFC2(head.uri)
         do {
@@ -105,12 +120,16 @@ final class APIHandler: ChannelInboundHandler, RemovableChannelHandler, @uncheck
                 let response = try await platform.invoke(function: function, method: head.method, path: subpath, headers: headers, body: body)
                 return .raw(response.status, response.headers + [("x-porthole-instance-id", response.instanceId)], response.body)
             case (.GET, .exec(let function, let instance)):
-                // Already authenticated: say what else is wrong before asking for the upgrade.
-                if case .failure(let error) = server.execChecks(for: head, function: function, instanceId: instance, query: query, identity: "") {
-                    throw error
+                // Already authenticated: say what else is wrong before asking for the upgrade
+                // (a valid exec that reaches here was not a WebSocket upgrade).
+                let error: APIError
+                if case .failure(let refused) = server.execChecks(for: head, function: function, instanceId: instance, query: query, identity: "") {
+                    error = refused
+                } else {
+                    error = APIError(status: 400, code: "InvalidArgument", message: "exec needs a WebSocket upgrade (Connection: Upgrade, Upgrade: websocket)")
                 }
-                // A valid exec that reaches here was not a WebSocket upgrade.
-                throw APIError(status: 400, code: "InvalidArgument", message: "exec needs a WebSocket upgrade (Connection: Upgrade, Upgrade: websocket)")
+                server.auditRefusal(head, peer: peer, error: error)
+                throw error
             default:
                 throw APIError(status: 405, code: "MethodNotAllowed", message: "\(head.method) is not allowed on \(head.uri)")
             }

@@ -15,36 +15,62 @@ public final class APIServer: @unchecked Sendable {
     /// The service FC 2.0 paths name (`/2016-08-15/services/{service}/…`).
     public let serviceName: String
     let authenticator: RequestAuthenticator
+    public let limits: APILimits
+    let gate: ConnectionGate
+    /// Unfinished exec messages across every connection (`limits.maxPendingMessageBytes`).
+    let messageBudget: WebSocketMessageAssembler.Budget
     private let group: EventLoopGroup
     private var channel: Channel?
 
     public init(
         platform: LocalPlatform, token: AccessToken, accessKeys: AccessKeys? = nil, serviceName: String = "porthole",
-        group: EventLoopGroup = MultiThreadedEventLoopGroup.singleton
+        limits: APILimits = APILimits(), group: EventLoopGroup = MultiThreadedEventLoopGroup.singleton
     ) {
         self.platform = platform
         self.token = token
         self.serviceName = serviceName
         self.authenticator = RequestAuthenticator(token: token, accessKeys: accessKeys)
+        self.limits = limits
+        self.gate = ConnectionGate(cap: limits.maxUnauthenticatedConnections)
+        self.messageBudget = WebSocketMessageAssembler.Budget(limit: limits.maxPendingMessageBytes)
         self.group = group
     }
+
+    static func amount(_ seconds: TimeInterval) -> TimeAmount { .nanoseconds(Int64(seconds * 1e9)) }
+
+    /// Bytes of unfinished exec messages held now, across every connection.
+    public var pendingMessageBytes: Int { messageBudget.inUse }
+
+    /// Connections that have not yet sent a request with the token.
+    public var unauthenticatedConnections: Int { gate.unauthenticatedCount }
 
     /// Binds and starts serving; returns the bound address (port 0 picks a free port).
     @discardableResult
     public func start(host: String = "127.0.0.1", port: Int = 0) async throws -> (host: String, port: Int) {
+        let backoff = Self.amount(limits.acceptBackoff)
         let bootstrap = ServerBootstrap(group: group)
             .serverChannelOption(.backlog, value: 256)
+            .serverChannelInitializer { channel in
+                // Out of descriptors, accept() fails at once and would be retried at
+                // once: pause accepting instead of spinning a core.
+                channel.eventLoop.makeCompletedFuture {
+                    try channel.pipeline.syncOperations.addHandler(AcceptPauseHandler(pause: backoff))
+                }
+            }
             .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
             .childChannelOption(.socketOption(.tcp_nodelay), value: 1)
             .childChannelOption(.writeBufferWaterMark, value: .init(low: 256 * 1024, high: 1024 * 1024))
             .childChannelInitializer { [self] channel in
+                gate.admit(channel)
                 // The exec checks run once per upgrade request (a signed
                 // request's nonce is good once); the upgrade and, when it is
                 // refused, the HTTP handler read the outcome from here.
                 let pending = PendingExecPlan()
                 let handler = APIHandler(server: self, pendingExec: pending)
+                let timeouts = RequestTimeoutHandler(
+                    requestTimeout: Self.amount(limits.requestTimeout), idleTimeout: Self.amount(limits.idleTimeout))
                 let upgrader = NIOWebSocketServerUpgrader(
-                    maxFrameSize: 1 << 24, automaticErrorHandling: true,
+                    maxFrameSize: limits.maxMessageSize, automaticErrorHandling: true,
                     shouldUpgrade: { [self] channel, head in
                         let plan = self.execPlan(for: head)
                         pending.value = plan
@@ -58,8 +84,9 @@ public final class APIServer: @unchecked Sendable {
                 return channel.pipeline.configureHTTPServerPipeline(
                     withServerUpgrade: (upgraders: [upgrader], completionHandler: { context in
                         context.pipeline.removeHandler(handler, promise: nil)
+                        context.pipeline.removeHandler(timeouts, promise: nil)
                     })
-                ).flatMap { channel.pipeline.addHandler(handler) }
+                ).flatMap { channel.pipeline.addHandlers([timeouts, handler]) }
             }
         let channel = try await bootstrap.bind(host: host, port: port).get()
         self.channel = channel
@@ -130,17 +157,68 @@ public final class APIServer: @unchecked Sendable {
         guard case .success(let plan) = plan else {
             return channel.close()
         }
+        gate.authenticated(channel)
         let handler = platform.makeExecHandler(
             request: plan.request, dialect: plan.dialect, identity: plan.identity, eventLoop: channel.eventLoop)
         return channel.eventLoop.makeCompletedFuture {
             try channel.pipeline.syncOperations.addHandlers([
-                NIOWebSocketFrameAggregator(minNonFinalFragmentSize: 0, maxAccumulatedFrameCount: 4096, maxAccumulatedFrameSize: 1 << 26),
+                WebSocketMessageAssembler(maxMessageSize: limits.maxMessageSize, budget: messageBudget),
                 handler,
             ])
         }
     }
 
+    /// Writes a refused exec attempt to the audit log: who (never the token
+    /// itself), from where, on what, and the answer it got.
+    func auditRefusal(_ head: HTTPRequestHead, peer: String, error: APIError) {
+        var function: String?
+        var instance: String?
+        var argv: [String] = []
+        if let (route, query) = APIRoute.parse(head.uri, service: serviceName), case .exec(let fn, let id) = route {
+            function = fn
+            instance = id
+            // Whatever argv was asked for, even when the rest of the query is bad.
+            for pair in query.split(separator: "&") {
+                let parts = pair.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
+                if ExecRequest.percentDecode(String(parts[0])) == "command" {
+                    argv.append(parts.count > 1 ? ExecRequest.percentDecode(String(parts[1])) : "")
+                }
+            }
+        }
+        let identity = claimedIdentity(head)
+        platform.audit.append(AuditLog.Refusal(
+            time: AuditLog.timestamp(Date()), identity: identity, peer: peer, function: function, instance: instance,
+            argv: argv, httpStatus: error.status, code: error.code, reason: error.message))
+    }
+
     // MARK: Auth
+
+    /// Whether the request carries porthole's bearer token (either header
+    /// form). Cheap and without side effects, unlike `authenticate`, which
+    /// spends a signed request's nonce.
+    func holdsBearerToken(_ head: HTTPRequestHead) -> Bool {
+        let authorization = head.headers.first(name: "Authorization") ?? ""
+        if authorization.hasPrefix("Bearer ") { return token.matches(String(authorization.dropFirst("Bearer ".count))) }
+        if authorization.isEmpty, let bearer = head.headers.first(name: "x-acs-bearer-token") { return token.matches(bearer) }
+        return false
+    }
+
+    /// Who a refused request said it was, for the audit log: the token's
+    /// fingerprint when it held the token, the access key id it signed with
+    /// (claimed, not proved), or what was missing. Never a secret.
+    func claimedIdentity(_ head: HTTPRequestHead) -> String {
+        if holdsBearerToken(head) { return authenticator.tokenIdentity }
+        let authorization = head.headers.first(name: "Authorization") ?? ""
+        if authorization.hasPrefix(ACS3Signature.algorithm + " "),
+           let credential = authorization.split(separator: ",").first?.split(separator: "=").last {
+            return "access key \(credential) (signature refused)"
+        }
+        if authorization.hasPrefix("FC "), let key = authorization.dropFirst(3).split(separator: ":").first {
+            return "access key \(key) (signature refused)"
+        }
+        if authorization.isEmpty, head.headers.first(name: "x-acs-bearer-token") == nil { return "no token" }
+        return "wrong token"
+    }
 
     /// Checks a request's credentials (bearer token or access-key signature);
     /// returns who made it, for the audit log: the token's fingerprint or the

@@ -20,6 +20,22 @@ final class AuditLog: @unchecked Sendable {
         var recording: String?
     }
 
+    /// An exec that was refused before it started (401, 404, 410, 400): who
+    /// tried, on what, and why not. The presented token is never written.
+    struct Refusal: Codable {
+        var time: String
+        var event = "exec-refused"
+        /// The token's fingerprint when it was valid, else "no token" or "wrong token".
+        var identity: String
+        var peer: String
+        var function: String?
+        var instance: String?
+        var argv: [String]
+        var httpStatus: Int
+        var code: String
+        var reason: String
+    }
+
     let file: URL
     private let lock = NSLock()
 
@@ -27,7 +43,11 @@ final class AuditLog: @unchecked Sendable {
         self.file = file
     }
 
-    func append(_ entry: Entry) {
+    func append(_ entry: Entry) { write(entry) }
+
+    func append(_ refusal: Refusal) { write(refusal) }
+
+    private func write<Line: Encodable>(_ entry: Line) {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         guard var line = try? encoder.encode(entry) else { return }

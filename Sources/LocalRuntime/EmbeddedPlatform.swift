@@ -21,11 +21,11 @@ public final class EmbeddedPlatform: @unchecked Sendable {
     }
 
     /// Starts `specs` (the demo functions by default) with a fresh random token.
-    public static func start(specs: [FunctionSpec]? = nil, options: LocalPlatform.Options = .init(), host: String = "127.0.0.1", port: Int = 0) async throws -> EmbeddedPlatform {
+    public static func start(specs: [FunctionSpec]? = nil, options: LocalPlatform.Options = .init(), limits: APILimits = APILimits(), host: String = "127.0.0.1", port: Int = 0) async throws -> EmbeddedPlatform {
         let platform = try LocalPlatform(specs: specs ?? DemoFunctions.load(), options: options)
         var generator = SystemRandomNumberGenerator()
         let token = AccessToken(value: (0..<24).map { _ in String(format: "%02x", UInt8.random(in: 0...255, using: &generator)) }.joined())
-        let server = APIServer(platform: platform, token: token)
+        let server = APIServer(platform: platform, token: token, limits: limits)
         let bound = try await server.start(host: host, port: port)
         platform.start()
         return EmbeddedPlatform(platform: platform, server: server, host: bound.host, port: bound.port, token: token)

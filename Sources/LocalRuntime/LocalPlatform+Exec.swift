@@ -33,22 +33,29 @@ extension LocalPlatform {
     /// The session counts as an invocation and keeps the instance from being
     /// released as idle while it is open (platform rule 3); it takes no
     /// concurrency slot (rule 2).
-    func makeExecHandler(request: ExecRequest, dialect: ExecDialect, identity: String, eventLoop: EventLoop) -> ExecServerHandler {
+    func makeExecHandler(request: ExecRequest, dialect: ExecDialect, identity: String, eventLoop: EventLoop) -> ExecSessionPump {
         let sessionId = UUID()
         let started = Date()
         let pid = SessionProcessID()
-        var handler: ExecServerHandler!
-        handler = ExecServerHandler(
+        // Weak: the pump keeps this closure, so a strong capture of the pump
+        // would be a cycle that kept every finished session (and its channel) alive.
+        weak var weakPump: ExecSessionPump?
+        let pump = ExecSessionPump(
             codec: FrameCodec(dialect: dialect, side: .server), request: request, eventLoop: eventLoop,
+            keepaliveInterval: .nanoseconds(Int64(options.execKeepaliveInterval * 1e9)),
+            peerTimeout: .nanoseconds(Int64(options.execPeerTimeout * 1e9)),
             startProcess: { [weak self] loop, size in
-                guard let self else { return loop.makeFailedFuture(ExecSpawnError.failed("platform stopped")) }
-                return self.spawnExec(request: request, size: size, sessionId: sessionId, control: handler.control,
+                guard let self, let control = weakPump?.control else {
+                    return loop.makeFailedFuture(ExecSpawnError.failed("platform stopped"))
+                }
+                return self.spawnExec(request: request, size: size, sessionId: sessionId, control: control,
                                       pid: pid, eventLoop: loop)
             },
             onFinish: { [weak self] summary in
                 self?.endExec(request: request, sessionId: sessionId, pid: pid.value, identity: identity, started: started, summary: summary)
             })
-        return handler
+        weakPump = pump
+        return pump
     }
 
     private func spawnExec(

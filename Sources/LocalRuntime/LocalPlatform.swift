@@ -28,6 +28,10 @@ public final class LocalPlatform: @unchecked Sendable {
         public var restartBackoff = RestartBackoff()
         /// Output logs of ended instances kept per function (the newest); a live instance's log is never removed.
         public var logsKeptPerFunction = 10
+        /// Exec keepalive (docs/PROTOCOL.md §1): the server pings every session
+        /// this often, and ends one whose client sent nothing for `execPeerTimeout`.
+        public var execKeepaliveInterval: TimeInterval = 5
+        public var execPeerTimeout: TimeInterval = 15
 
         public init(isolation: Isolation? = nil, stateDirectory: StateDirectory = .standard()) {
             self.isolation = isolation

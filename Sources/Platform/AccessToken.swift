@@ -18,9 +18,23 @@ public struct AccessToken: Sendable, Equatable {
             throw PlatformError.configuration(
                 "cannot read the token file \(file.path): \(error.localizedDescription); start `porthole serve` (it creates one) or pass --token-file")
         }
+        try checkPermissions(of: file)
         let value = text.trimmingCharacters(in: .whitespacesAndNewlines)
         guard !value.isEmpty else { throw PlatformError.configuration("the token file \(file.path) is empty") }
         return AccessToken(value: value)
+    }
+
+    /// Refuses a token file that its group or others may read or write, as ssh
+    /// refuses such a private key: anyone who can read it can run commands in
+    /// every instance.
+    public static func checkPermissions(of file: URL) throws {
+        guard let attributes = try? FileManager.default.attributesOfItem(atPath: file.path),
+              let mode = (attributes[.posixPermissions] as? NSNumber)?.intValue
+        else { return }
+        guard mode & 0o077 == 0 else {
+            throw PlatformError.configuration(
+                "the token file \(file.path) is accessible by others (mode \(String(mode & 0o777, radix: 8))): anyone who can read it can run commands in every instance. Run `chmod 600 \(file.path)` and try again")
+        }
     }
 
     /// Reads the token in `file`, creating the file (mode 0600) with a new random token if it is missing.

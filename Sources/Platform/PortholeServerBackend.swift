@@ -12,6 +12,11 @@ public final class PortholeServerBackend: PlatformBackend {
     public let port: Int
     public let token: AccessToken?
     public let displayName: String
+    /// How long a REST call may take in all. A frozen server accepts the
+    /// connection and never answers; callers must hear so in seconds.
+    public let requestTimeout: TimeAmount
+    /// Invocations run the function, which may take a while; they get longer.
+    public let invokeTimeout: TimeAmount
     private let client: HTTPClient
 
     /// One client for the process. Connection failures fail at once rather than
@@ -21,10 +26,17 @@ public final class PortholeServerBackend: PlatformBackend {
         var configuration = HTTPClient.Configuration()
         configuration.timeout = .init(connect: .seconds(5))
         configuration.connectionPool.retryConnectionEstablishment = false
+        // Below the server's 60 s idle limit, so the pool never hands out a
+        // connection the server is closing.
+        configuration.connectionPool.idleTimeout = .seconds(30)
         return HTTPClient(eventLoopGroup: HTTPClient.defaultEventLoopGroup, configuration: configuration)
     }()
 
-    public init(host: String, port: Int, token: AccessToken?, displayName: String? = nil, client: HTTPClient = PortholeServerBackend.sharedClient) {
+    public init(host: String, port: Int, token: AccessToken?, displayName: String? = nil,
+                requestTimeout: TimeAmount = .seconds(10), invokeTimeout: TimeAmount = .seconds(90),
+                client: HTTPClient = PortholeServerBackend.sharedClient) {
+        self.requestTimeout = requestTimeout
+        self.invokeTimeout = invokeTimeout
         self.host = host
         self.port = port
         self.token = token
@@ -72,7 +84,8 @@ public final class PortholeServerBackend: PlatformBackend {
     }
 
     public func invoke(function: String, body: [UInt8]) async throws -> Invocation {
-        let (status, headers, answer) = try await send(.POST, "/2023-03-30/functions/\(ExecRequest.percentEncode(function))/invocations", body: body)
+        let (status, headers, answer) = try await send(
+            .POST, "/2023-03-30/functions/\(ExecRequest.percentEncode(function))/invocations", body: body, timeout: invokeTimeout)
         if status >= 400 && headers.first(name: "x-porthole-instance-id") == nil { throw Self.error(status: status, body: answer) }
         return Invocation(status: status, body: answer, instanceId: headers.first(name: "x-porthole-instance-id"))
     }
@@ -95,7 +108,8 @@ public final class PortholeServerBackend: PlatformBackend {
         }
     }
 
-    private func send(_ method: HTTPMethod, _ path: String, body: [UInt8]?) async throws -> (Int, HTTPHeaders, [UInt8]) {
+    private func send(_ method: HTTPMethod, _ path: String, body: [UInt8]?, timeout: TimeAmount? = nil) async throws -> (Int, HTTPHeaders, [UInt8]) {
+        let timeout = timeout ?? requestTimeout
         var request = HTTPClientRequest(url: baseURL + path)
         request.method = method
         if let token { request.headers.add(name: "Authorization", value: "Bearer \(token.value)") }
@@ -104,9 +118,12 @@ public final class PortholeServerBackend: PlatformBackend {
             request.body = .bytes(ByteBuffer(bytes: body))
         }
         do {
-            let response = try await client.execute(request, timeout: .seconds(90))
+            let response = try await client.execute(request, timeout: timeout)
             let buffer = try await response.body.collect(upTo: 64 * 1024 * 1024)
             return (Int(response.status.code), response.headers, Array(buffer.readableBytesView))
+        } catch let error as HTTPClientError where error == .deadlineExceeded || error == .readTimeout {
+            throw PlatformError.unreachable(
+                server: baseURL, reason: "no answer within \(timeout.nanoseconds / 1_000_000_000) s (is the server stopped or overloaded?)")
         } catch let error as HTTPClientError where error == .connectTimeout || error == .remoteConnectionClosed {
             throw PlatformError.unreachable(server: baseURL, reason: "\(error)")
         } catch let error as PlatformError {

@@ -109,4 +109,31 @@ final class ConsoleStartupTests: XCTestCase {
             !ScreenReading.contains(screen, "retrying") && ScreenReading.contains(screen, "Running")
         }
     }
+
+    /// A frozen server (SIGSTOP) accepts connections and never answers: the banner
+    /// must still come within about one refresh, and the table must say its rows
+    /// are stale rather than keep showing instances as Running.
+    func testFrozenServerShowsTheBannerAndAStaleTableWithinARefresh() throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("porthole-serve-\(getpid())-\(UUID().uuidString.prefix(6))")
+        let server = try PortholeServer(directory: directory)
+        servers.append(server)
+        let tmux = try launch(["--server", "http://\(server.address)", "--token-file", server.tokenFile.path, "--refresh", "1"])
+        try tmux.waitUntil("instances from the server", timeout: 30) { screen in
+            ScreenReading.contains(screen, "Running") && ScreenReading.contains(screen, "env-printer")
+        }
+        let pid = server.process.processIdentifier
+        XCTAssertEqual(kill(pid, SIGSTOP), 0)
+        defer { kill(pid, SIGCONT) }
+        let frozenAt = Date()
+        // Refresh every 1 s, a refresh gives up after 2 s: the banner within 3 s, with slack for a loaded machine.
+        let screen = try tmux.waitUntil("the outage banner and a stale table", timeout: 8) { screen in
+            ScreenReading.contains(screen, "retrying") && ScreenReading.contains(screen, "STALE")
+        }
+        let took = Date().timeIntervalSince(frozenAt)
+        XCTAssertLessThan(took, 6, "the banner took \(took) s")
+        XCTAssertTrue(ScreenReading.contains(screen, "did not answer"), screen.joined(separator: "\n"))
+        XCTAssertFalse(ScreenReading.contains(screen, "Running"), "a stale row still says Running:\n\(screen.joined(separator: "\n"))")
+        XCTAssertTrue(ScreenReading.contains(screen, "unknown"), screen.joined(separator: "\n"))
+        XCTAssertNil(tmux.exitStatus, "the console must stay up without its server")
+    }
 }

@@ -37,8 +37,8 @@ final class TestPlatform {
         """
 
     /// `functionsYAML` lists functions whose `code` is `./fn` (a dir holding `server.py`).
-    /// `configure` adjusts the platform options (after the test defaults below).
-    init(functionsYAML: String, isolation: Isolation? = .process, configure: (inout LocalPlatform.Options) -> Void = { _ in }) async throws {
+    init(functionsYAML: String, isolation: Isolation? = .process, limits: APILimits = APILimits(),
+         configure: (inout LocalPlatform.Options) -> Void = { _ in }) async throws {
         directory = FileManager.default.temporaryDirectory.appendingPathComponent("porthole-test-\(UUID().uuidString.prefix(8))")
         let code = directory.appendingPathComponent("fn")
         try FileManager.default.createDirectory(at: code, withIntermediateDirectories: true)
@@ -50,11 +50,12 @@ final class TestPlatform {
         options.stopGrace = 1
         options.slotWait = 2
         configure(&options)
-        embedded = try await EmbeddedPlatform.start(specs: SpecLoader.load(file: specFile), options: options)
+        embedded = try await EmbeddedPlatform.start(specs: SpecLoader.load(file: specFile), options: options, limits: limits)
         backend = embedded.backend()
     }
 
-    static func simple(name: String = "fn", extra: String = "", isolation: Isolation? = .process) async throws -> TestPlatform {
+    static func simple(name: String = "fn", extra: String = "", isolation: Isolation? = .process, limits: APILimits = APILimits(),
+                       configure: (inout LocalPlatform.Options) -> Void = { _ in }) async throws -> TestPlatform {
         try await TestPlatform(functionsYAML: """
             functions:
               - functionName: \(name)
@@ -63,7 +64,7 @@ final class TestPlatform {
                 environmentVariables: {GREETING: hi there, EMPTY_ONE: ""}
                 provisioned: 1
             \(extra)
-            """, isolation: isolation)
+            """, isolation: isolation, limits: limits, configure: configure)
     }
 
     func shutdown() async {

@@ -1,7 +1,9 @@
 /// The callbacks of a client exec session, the shape Function Compute's SDKs
 /// offer. They run on a network thread, in order; hand work to your own thread
 /// (a UI loop, say) rather than blocking here.
-public struct ExecHandlers: Sendable {
+///
+/// Named "callbacks" so that "handler" in ExecCore means only a NIO channel handler.
+public struct ExecCallbacks: Sendable {
     public var onStdout: @Sendable ([UInt8]) -> Void
     public var onStderr: @Sendable ([UInt8]) -> Void
     /// Called once, after every byte of output has been delivered.
@@ -17,3 +19,7 @@ public struct ExecHandlers: Sendable {
         self.onEnd = onEnd
     }
 }
+
+/// The old name, kept for the transition so code written against it (other
+/// backends, the console, the CLI) still compiles; new code says `ExecCallbacks`.
+public typealias ExecHandlers = ExecCallbacks

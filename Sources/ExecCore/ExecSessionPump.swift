@@ -1,30 +1,34 @@
+import NIOConcurrencyHelpers
 import NIOCore
 import NIOWebSocket
 
-/// Why a server could not start the requested command.
-public enum ExecSpawnError: Error, Equatable {
-    case commandNotFound(String)
-    case failed(String)
-    /// The session must end at once with this status (the instance went away meanwhile).
-    case refused(ExecStatus)
-}
-
 /// The server end of one exec session: pumps bytes between the WebSocket and a
-/// process, with backpressure both ways, the session idle timeout, pongs, and
-/// the status frame after every byte of output.
+/// process, with backpressure both ways, the session idle timeout, keepalive
+/// pings and pongs, and the status frame after every byte of output.
+///
+/// Keepalive (docs/PROTOCOL.md §1): a ping every `keepaliveInterval`; a client
+/// that sends nothing at all (no frame, no pong) for `peerTimeout` is taken for
+/// gone: the session ends, its process is stopped and its hold on the instance
+/// released.
 ///
 /// Backpressure: while the socket cannot take more, the process's output is not
 /// read (the process blocks in write); while the process's stdin is full, the
 /// socket is not read. Nothing is dropped and memory stays bounded.
-public final class ExecServerHandler: ChannelInboundHandler {
+public final class ExecSessionPump: ChannelInboundHandler {
     public typealias InboundIn = WebSocketFrame
     public typealias OutboundOut = WebSocketFrame
 
     private let codec: FrameCodec
+    /// Its clock times the idle and keepalive deadlines (virtual time under test).
+    private let eventLoop: EventLoop
     private let request: ExecRequest
     /// Starts the command; with a tty, at the size the client asked for first.
-    private let startProcess: (EventLoop, TerminalSize?) -> EventLoopFuture<ExecProcess>
-    private let onFinish: (ExecSessionSummary) -> Void
+    /// Dropped when the session finishes: whatever it captures (the platform,
+    /// this pump's control) must not outlive the session through it.
+    private var startProcess: ((EventLoop, TerminalSize?) -> EventLoopFuture<ExecProcess>)?
+    private var onFinish: ((ExecSessionSummary) -> Void)?
+    private let keepaliveInterval: TimeAmount
+    private let peerTimeout: TimeAmount
     private let idleTimeout: TimeAmount?
     /// After the process exits, how long to wait for its output streams to close
     /// (a background child may hold them open) before sending the status anyway.
@@ -40,7 +44,11 @@ public final class ExecServerHandler: ChannelInboundHandler {
     private var exitStatus: ExecStatus?
     private var finished = false
     private var outputPaused = false
-    private var lastActivity = NIODeadline.now()
+    private var lastActivity = NIODeadline.uptimeNanoseconds(0)
+    /// When the client last sent anything at all, pings and pongs included.
+    private var lastHeard = NIODeadline.uptimeNanoseconds(0)
+    private var keepalive: RepeatedTask?
+    private var silenceTimer: Scheduled<Void>?
     private var idleTimer: Scheduled<Void>?
     private var graceTimer: Scheduled<Void>?
     /// Waiting for the first resize before starting a tty command.
@@ -54,30 +62,49 @@ public final class ExecServerHandler: ChannelInboundHandler {
 
     public let control: ExecSessionControl
 
+    /// Pumps alive in this process: a finished session must not leave its pump
+    /// (and with it the channel and buffers) behind. For leak checks.
+    public static var liveCount: Int { live.withLockedValue { $0 } }
+    private static let live = NIOLockedValueBox(0)
+
     public init(
         codec: FrameCodec,
         request: ExecRequest,
         eventLoop: EventLoop,
         exitGrace: TimeAmount = .seconds(2),
         initialSizeWait: TimeAmount = .milliseconds(250),
+        keepaliveInterval: TimeAmount = .seconds(5),
+        peerTimeout: TimeAmount = .seconds(15),
         startProcess: @escaping (EventLoop, TerminalSize?) -> EventLoopFuture<ExecProcess>,
         onFinish: @escaping (ExecSessionSummary) -> Void
     ) {
         self.codec = codec
+        self.eventLoop = eventLoop
         self.request = request
         self.startProcess = startProcess
         self.onFinish = onFinish
         self.exitGrace = exitGrace
         self.initialSizeWait = initialSizeWait
+        self.keepaliveInterval = keepaliveInterval
+        self.peerTimeout = peerTimeout
         if let seconds = request.idleTimeout, seconds > 0 { idleTimeout = .seconds(Int64(seconds)) } else { idleTimeout = nil }
         self.control = ExecSessionControl(eventLoop: eventLoop)
+        Self.live.withLockedValue { $0 += 1 }
+    }
+
+    deinit {
+        Self.live.withLockedValue { $0 -= 1 }
     }
 
     // MARK: Start
 
     public func handlerAdded(context: ChannelHandlerContext) {
         self.context = context
+        lastActivity = eventLoop.now
         control.attach(self)
+        // Timers first: the command may fail to start (and finish the session) at once.
+        scheduleIdleCheck()
+        startKeepalive(context: context)
         // Kubernetes sends one empty message on the lowest channel it will write.
         let ready: ExecChannel = request.stdout || request.tty ? .stdout : .stderr
         if codec.dialect != .functionCompute { send([ready.rawValue], context: context) }
@@ -91,11 +118,10 @@ public final class ExecServerHandler: ChannelInboundHandler {
         } else {
             requestProcess(size: nil)
         }
-        scheduleIdleCheck()
     }
 
     private func requestProcess(size: TerminalSize?) {
-        guard !processRequested, !finished, let context else { return }
+        guard !processRequested, !finished, let context, let startProcess else { return }
         processRequested = true
         sizeTimer?.cancel()
         sizeTimer = nil
@@ -149,9 +175,10 @@ public final class ExecServerHandler: ChannelInboundHandler {
 
     public func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         let frame = unwrapInboundIn(data)
+        lastHeard = eventLoop.now
         switch frame.opcode {
         case .binary:
-            handleClientMessage(Array(frame.unmaskedData.readableBytesView), context: context)
+            handleClientMessage(frame.unmaskedData)
         case .text:
             do {
                 apply(try codec.decode(text: String(buffer: frame.unmaskedData)))
@@ -169,7 +196,7 @@ public final class ExecServerHandler: ChannelInboundHandler {
         }
     }
 
-    private func handleClientMessage(_ message: [UInt8], context: ChannelHandlerContext) {
+    private func handleClientMessage(_ message: ByteBuffer) {
         do {
             apply(try codec.decode(binary: message))
         } catch {
@@ -227,9 +254,7 @@ public final class ExecServerHandler: ChannelInboundHandler {
             }
             return
         }
-        var frameData = context.channel.allocator.buffer(capacity: buffer.readableBytes + 1)
-        frameData.writeInteger(channel.rawValue)
-        frameData.writeImmutableBuffer(buffer)
+        let frameData = codec.encodeOutput(buffer, on: channel, allocator: context.channel.allocator)
         // Flushed once per read burst (processReadComplete): fewer syscalls at full speed.
         context.write(wrapOutboundOut(WebSocketFrame(fin: true, opcode: .binary, data: frameData)), promise: nil)
         if !context.channel.isWritable {
@@ -290,13 +315,13 @@ public final class ExecServerHandler: ChannelInboundHandler {
 
     // MARK: Idle timeout
 
-    private func touch() { lastActivity = .now() }
+    private func touch() { lastActivity = eventLoop.now }
 
     private func scheduleIdleCheck() {
         guard let idleTimeout, let context, !finished else { return }
         idleTimer = context.eventLoop.scheduleTask(deadline: lastActivity + idleTimeout) { [weak self] in
             guard let self, !self.finished else { return }
-            if NIODeadline.now() >= self.lastActivity + idleTimeout {
+            if eventLoop.now >= self.lastActivity + idleTimeout {
                 let seconds = idleTimeout.nanoseconds / 1_000_000_000
                 self.finish(.failure(
                     reason: ExecStatus.Reason.idleTimeout,
@@ -304,6 +329,49 @@ public final class ExecServerHandler: ChannelInboundHandler {
             } else {
                 self.scheduleIdleCheck()
             }
+        }
+    }
+
+    // MARK: Keepalive
+
+    private func startKeepalive(context: ChannelHandlerContext) {
+        lastHeard = eventLoop.now
+        if keepaliveInterval > .zero {
+            let loopBound = NIOLoopBound(self, eventLoop: context.eventLoop)
+            keepalive = context.eventLoop.scheduleRepeatedTask(initialDelay: keepaliveInterval, delay: keepaliveInterval) { _ in
+                loopBound.value.sendPing()
+            }
+        }
+        scheduleSilenceCheck()
+    }
+
+    private func sendPing() {
+        guard let context, !finished else { return }
+        let ping = WebSocketFrame(fin: true, opcode: .ping, data: context.channel.allocator.buffer(capacity: 0))
+        context.writeAndFlush(wrapOutboundOut(ping), promise: nil)
+    }
+
+    private func scheduleSilenceCheck() {
+        guard peerTimeout > .zero, let context, !finished else { return }
+        silenceTimer = context.eventLoop.scheduleTask(deadline: lastHeard + peerTimeout) { [weak self] in
+            self?.checkSilence()
+        }
+    }
+
+    private func checkSilence() {
+        guard let context, !finished else { return }
+        // While stdin backpressure keeps the socket unread, the client's frames
+        // wait in the kernel: silence then says nothing about the client.
+        if let reading = try? context.channel.syncOptions?.getOption(ChannelOptions.autoRead), !reading {
+            lastHeard = eventLoop.now
+        }
+        if eventLoop.now >= lastHeard + peerTimeout {
+            let seconds = peerTimeout.nanoseconds / 1_000_000_000
+            finish(.failure(
+                reason: ExecStatus.Reason.clientUnresponsive,
+                message: "the client sent nothing, not even a reply to a keepalive ping, for \(seconds) s; the session was closed"))
+        } else {
+            scheduleSilenceCheck()
         }
     }
 
@@ -317,11 +385,16 @@ public final class ExecServerHandler: ChannelInboundHandler {
         idleTimer?.cancel()
         graceTimer?.cancel()
         sizeTimer?.cancel()
+        keepalive?.cancel()
+        silenceTimer?.cancel()
         process?.terminate()
         let summary = ExecSessionSummary(
             status: status ?? .failure(reason: "ClientClosed", message: "the client closed the connection"),
             bytesIn: bytesIn, bytesOut: bytesOut)
-        onFinish(summary)
+        let onFinish = self.onFinish
+        self.onFinish = nil
+        startProcess = nil
+        onFinish?(summary)
         guard let context else { return }
         let channel = context.channel
         if let status, channel.isActive {
@@ -351,6 +424,11 @@ public final class ExecServerHandler: ChannelInboundHandler {
         context.fireChannelInactive()
     }
 
+    public func handlerRemoved(context: ChannelHandlerContext) {
+        finish(nil)
+        self.context = nil
+    }
+
     public func errorCaught(context: ChannelHandlerContext, error: Error) {
         finish(nil)
         context.close(promise: nil)
@@ -358,22 +436,4 @@ public final class ExecServerHandler: ChannelInboundHandler {
 
     /// Ends the session from outside the event loop (instance released or failed).
     func end(with status: ExecStatus) { finish(status) }
-}
-
-/// A thread-safe handle on one server session, kept by whoever may need to end
-/// it from outside (the instance supervisor on release or failure).
-public final class ExecSessionControl: @unchecked Sendable {
-    private let eventLoop: EventLoop
-    private weak var handler: ExecServerHandler?
-
-    init(eventLoop: EventLoop) {
-        self.eventLoop = eventLoop
-    }
-
-    func attach(_ handler: ExecServerHandler) { self.handler = handler }
-
-    /// Sends `status` to the client and ends the session.
-    public func end(with status: ExecStatus) {
-        eventLoop.execute { [weak self] in self?.handler?.end(with: status) }
-    }
 }
