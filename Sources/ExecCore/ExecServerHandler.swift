@@ -167,6 +167,9 @@ public final class ExecServerHandler: ChannelInboundHandler {
     }
 
     private func handleClientMessage(_ message: [UInt8], context: ChannelHandlerContext) {
+        // kubectl -it on a terminal with no size yet sends 0x0; the kubelet skips such a
+        // resize, so a Kubernetes client must not lose its session over one.
+        if codec.dialect != .functionCompute, FrameCodec.isEmptyResize(message) { return }
         do {
             apply(try codec.decode(binary: message))
         } catch {

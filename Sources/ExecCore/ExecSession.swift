@@ -2,6 +2,7 @@ import NIOConcurrencyHelpers
 import NIOCore
 import NIOHTTP1
 import NIOPosix
+import NIOSSL
 import NIOWebSocket
 
 /// A client exec session: one WebSocket to one process in one instance.
@@ -35,13 +36,21 @@ public final class ExecSession: Sendable {
     /// Opens a session. Throws `ExecConnectError` when the server cannot be reached
     /// or refuses the exec (its JSON error is in the error); after this returns,
     /// every outcome is reported through `wait()` and `handlers.onEnd`.
+    ///
+    /// Other servers than porthole's (a Kubernetes API server) need `tls`, their
+    /// own `uri` (path and query, instead of `request.pathAndQuery`) and
+    /// `headers` (an `Authorization` of their own); `dialects` lists the
+    /// subprotocols offered, in order of preference.
     public static func connect(
         to endpoint: ExecEndpoint,
         request: ExecRequest,
         handlers: ExecHandlers,
         dialects: [ExecDialect] = [.v5, .v4],
         keepaliveInterval: TimeAmount = .seconds(5),
-        group: EventLoopGroup = MultiThreadedEventLoopGroup.singleton
+        group: EventLoopGroup = MultiThreadedEventLoopGroup.singleton,
+        tls: ExecTLS? = nil,
+        uri: String? = nil,
+        headers extraHeaders: [(String, String)] = []
     ) async throws -> ExecSession {
         let eventLoop = group.next()
         let upgraded = eventLoop.makePromise(of: ExecSession.self)
@@ -49,7 +58,8 @@ public final class ExecSession: Sendable {
             .channelOption(.socketOption(.tcp_nodelay), value: 1)
             .connectTimeout(.seconds(10))
             .channelInitializer { channel in
-                let rejection = NIOLoopBound(UpgradeRejectionHandler(promise: upgraded), eventLoop: channel.eventLoop)
+                let rejection = NIOLoopBound(
+                    UpgradeRejectionHandler(promise: upgraded, host: endpoint.host, port: endpoint.port), eventLoop: channel.eventLoop)
                 let upgrader = NIOWebSocketClientUpgrader(maxFrameSize: 1 << 24) { channel, response in
                     // The rejection handler only reads HTTP; frames must not reach it.
                     channel.pipeline.syncOperations.removeHandler(rejection.value, promise: nil)
@@ -77,6 +87,10 @@ public final class ExecSession: Sendable {
                     }
                 }
                 return channel.eventLoop.makeCompletedFuture {
+                    if let tls {
+                        try channel.pipeline.syncOperations.addHandler(
+                            NIOSSLClientHandler(context: tls.context, serverHostname: tls.serverHostname))
+                    }
                     // .forwardBytes: frames that arrive in the same read as the 101
                     // response (a command that fails at once) must not be dropped.
                     try channel.pipeline.syncOperations.addHTTPClientHandlers(
@@ -97,7 +111,8 @@ public final class ExecSession: Sendable {
         let offered = dialects.filter { $0 != .functionCompute }.map(\.rawValue)
         if !offered.isEmpty { headers.add(name: "Sec-WebSocket-Protocol", value: offered.joined(separator: ", ")) }
         if let token = endpoint.bearerToken { headers.add(name: "Authorization", value: "Bearer \(token)") }
-        let head = HTTPRequestHead(version: .http1_1, method: .GET, uri: request.pathAndQuery, headers: headers)
+        for (name, value) in extraHeaders { headers.add(name: name, value: value) }
+        let head = HTTPRequestHead(version: .http1_1, method: .GET, uri: uri ?? request.pathAndQuery, headers: headers)
         channel.write(HTTPClientRequestPart.head(head), promise: nil)
         channel.writeAndFlush(HTTPClientRequestPart.end(nil), promise: nil)
         channel.closeFuture.whenComplete { _ in
