@@ -11,6 +11,7 @@ let package = Package(
         .library(name: "Platform", targets: ["Platform"]),
         .library(name: "LocalRuntime", targets: ["LocalRuntime"]),
         .library(name: "TerminalEmulator", targets: ["TerminalEmulator"]),
+        .library(name: "KubernetesBackend", targets: ["KubernetesBackend"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
@@ -18,6 +19,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-crypto.git", from: "3.12.3"),
         .package(url: "https://github.com/swift-server/async-http-client.git", from: "1.37.0"),
         .package(url: "https://github.com/jpsim/Yams.git", from: "6.2.2"),
+        .package(url: "https://github.com/apple/swift-nio-ssl.git", from: "2.37.6"),
     ],
     targets: [
         // System libraries. Their shim headers also hold the static inline helpers for
@@ -40,6 +42,7 @@ let package = Package(
                 .product(name: "NIOHTTP1", package: "swift-nio"),
                 .product(name: "NIOWebSocket", package: "swift-nio"),
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
             ]),
         .target(
             name: "Platform",
@@ -61,6 +64,33 @@ let package = Package(
                 .product(name: "Yams", package: "Yams"),
             ],
             resources: [.copy("Demo")]),
+        .target(
+            name: "KubernetesBackend",
+            dependencies: [
+                "Platform", "ExecCore",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Yams", package: "Yams"),
+            ],
+            swiftSettings: [.swiftLanguageMode(.v6)]),
+        // A Kubernetes API server that behaves as kube-apiserver 1.32 does, for the
+        // tests and porthole-bench (not a product): real TLS, real processes for exec.
+        .target(
+            name: "KubernetesFake",
+            dependencies: [
+                "ExecCore", "LocalRuntime",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "NIOWebSocket", package: "swift-nio"),
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+            ],
+            swiftSettings: [.swiftLanguageMode(.v6)]),
         .target(name: "TerminalEmulator", dependencies: ["CVTerm", "CShims"]),
         .target(
             name: "Console",
@@ -71,7 +101,7 @@ let package = Package(
         .executableTarget(
             name: "porthole",
             dependencies: [
-                "ExecCore", "Platform", "LocalRuntime", "Console", "CShims",
+                "ExecCore", "Platform", "LocalRuntime", "Console", "CShims", "KubernetesBackend",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
         .executableTarget(
@@ -94,8 +124,15 @@ let package = Package(
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
             ]),
         .testTarget(name: "PlatformTests", dependencies: ["Platform"]),
+        .testTarget(
+            name: "KubernetesBackendTests",
+            dependencies: [
+                "KubernetesBackend", "KubernetesFake", "Platform", "ExecCore",
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+            ],
+            swiftSettings: [.swiftLanguageMode(.v6)]),
         .testTarget(name: "TerminalEmulatorTests", dependencies: ["TerminalEmulator"]),
-        .testTarget(name: "ConsoleTests", dependencies: ["Console"]),
+        .testTarget(name: "ConsoleTests", dependencies: ["Console", "KubernetesFake"]),
     ],
     swiftLanguageModes: [.v5]
 )
