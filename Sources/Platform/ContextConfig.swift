@@ -11,12 +11,22 @@ import Yams
 ///         backend: local            # a `porthole serve` daemon
 ///         server: http://127.0.0.1:7878
 ///         tokenFile: ~/.local/state/porthole/token
+///       - name: prod
+///         backend: kubernetes       # a cluster, as kubectl reaches it
+///         kubeconfig: ~/.kube/config    # optional: else $KUBECONFIG, else ~/.kube/config
+///         kube-context: prod-admin      # optional: else the kubeconfig's current-context
+///         namespace: payments           # optional: else the context's; or all-namespaces: true
 public struct ContextConfig: Sendable, Equatable {
     public struct Context: Sendable, Equatable {
         public var name: String
         public var backend: String
         public var server: String?
         public var tokenFile: String?
+        /// `backend: kubernetes`: the kubeconfig file, its context, the namespace (or all).
+        public var kubeconfig: String? = nil
+        public var kubeContext: String? = nil
+        public var namespace: String? = nil
+        public var allNamespaces: Bool = false
     }
 
     public var currentContext: String?
@@ -66,7 +76,9 @@ public struct ContextConfig: Sendable, Equatable {
                     }
                     config.contexts.append(Context(
                         name: name, backend: context["backend"]?.string ?? "local",
-                        server: context["server"]?.string, tokenFile: context["tokenFile"]?.string.map(expandTilde)))
+                        server: context["server"]?.string, tokenFile: context["tokenFile"]?.string.map(expandTilde),
+                        kubeconfig: context["kubeconfig"]?.string.map(expandTilde), kubeContext: context["kube-context"]?.string,
+                        namespace: context["namespace"]?.string, allNamespaces: context["all-namespaces"]?.bool ?? false))
                 }
             default:
                 throw fail(key.string ?? "?", "unknown key; known: current-context, theme, refresh, prefix, contexts", key)

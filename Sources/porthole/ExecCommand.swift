@@ -2,6 +2,7 @@ import ArgumentParser
 import CShims
 import ExecCore
 import Foundation
+import KubernetesBackend
 import Platform
 
 struct ExecCommand: AsyncParsableCommand {
@@ -18,15 +19,22 @@ struct ExecCommand: AsyncParsableCommand {
     @Flag(name: [.customShort("i"), .long], help: "Pass stdin to the command.") var stdin = false
     @Flag(name: [.customShort("t"), .long], help: "Allocate a terminal (raw mode locally, window size forwarded).") var tty = false
     @Option(help: "Close the session after this many seconds with no data (0: never).") var idleTimeout: Int = 0
+    @Option(name: [.customShort("c"), .long], help: "Kubernetes: the container (default: the pod's default-container annotation, else its first).")
+    var container: String?
     @Argument(help: "The instance id (c-…); its function is found for you.") var instance: String
     @Argument(parsing: .postTerminator, help: "The command and its arguments, after --.") var command: [String] = []
 
     func run() async throws {
-        let backend: PortholeServerBackend
+        let backend: any PlatformBackend
         let target: Instance
         do {
-            backend = try server.backend()
-            target = try await backend.findInstance(id: instance)
+            backend = try server.anyBackend()
+            if backend is KubernetesBackend {
+                // Any pod, not only a function's: the API server says whether it exists.
+                target = Instance(instanceId: instance, functionName: "", status: .running, createdTimeMs: 0)
+            } else {
+                target = try await backend.findInstance(id: instance)
+            }
         } catch {
             throw failure(error)
         }
@@ -45,7 +53,11 @@ struct ExecCommand: AsyncParsableCommand {
             onStderr: { bytes in writeAll(2, bytes) })
         let session: ExecSession
         do {
-            session = try await backend.openExec(request, handlers: handlers)
+            if let cluster = backend as? KubernetesBackend {
+                session = try await cluster.openExec(request, container: container, handlers: handlers)
+            } else {
+                session = try await backend.openExec(request, handlers: handlers)
+            }
         } catch {
             throw failure(error)
         }

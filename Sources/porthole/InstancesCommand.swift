@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import KubernetesBackend
 import Platform
 
 struct InstancesCommand: AsyncParsableCommand {
@@ -13,7 +14,13 @@ struct InstancesCommand: AsyncParsableCommand {
     func run() async throws {
         let instances: [Instance]
         do {
-            instances = try await server.backend().listInstances(function: function)
+            let backend = try server.anyBackend()
+            if let cluster = backend as? KubernetesBackend, output == .table {
+                return try await printPods(cluster)
+            }
+            instances = try await backend.listInstances(function: function)
+        } catch let error as ExitCode {
+            throw error
         } catch {
             throw failure(error)
         }
@@ -28,6 +35,33 @@ struct InstancesCommand: AsyncParsableCommand {
                 m.map { "\(Formatting.bytes($0.memoryBytes))/\(Formatting.bytes($0.memoryLimitBytes))" } ?? "—",
                 m.map { "\($0.activeRequests)/\($0.instanceConcurrency)" } ?? "—", m.map { String($0.execSessions) } ?? "—",
                 m?.isolation ?? "—",
+            ])
+        }
+        print(table.render(), terminator: "")
+    }
+}
+
+extension InstancesCommand {
+    /// Pods as an operator reads them, with CPU and memory against requests
+    /// and limits as k9s shows them; `—` where a figure does not exist.
+    func printPods(_ cluster: KubernetesBackend) async throws {
+        let rows = try await cluster.podRows()
+        await cluster.shutdown()
+        var table = TextTable(header: [
+            "FUNCTION", "POD", "STATUS", "RESTARTS", "AGE", "NODE", "CPU", "%CPU/R", "%CPU/L", "MEM", "%MEM/R", "%MEM/L",
+        ])
+        func percent(_ value: Double?) -> String { value.map { String(format: "%.0f", $0) } ?? "—" }
+        for row in rows {
+            guard let identity = row.function else { continue }
+            let functionName = cluster.namespace == nil ? "\(identity.namespace)/\(identity.name)" : identity.name
+            if let function, function != functionName { continue }
+            let r = row.reading
+            let age = r.created.map { Formatting.duration(Date().timeIntervalSince($0)) } ?? "—"
+            table.rows.append([
+                functionName, (cluster.namespace == nil ? "\(row.pod.metadata.namespace ?? "")/" : "") + (row.pod.metadata.name ?? ""),
+                r.status, String(r.restarts), age, r.node ?? "—",
+                r.cpuMillicores.map { String(format: "%.0fm", $0) } ?? "—", percent(r.cpuPercentOfRequest), percent(r.cpuPercentOfLimit),
+                r.memoryBytes.map { Formatting.bytes(Int64($0)) } ?? "—", percent(r.memoryPercentOfRequest), percent(r.memoryPercentOfLimit),
             ])
         }
         print(table.render(), terminator: "")

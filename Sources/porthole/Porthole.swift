@@ -1,6 +1,7 @@
 import ArgumentParser
 import Console
 import Foundation
+import KubernetesBackend
 import LocalRuntime
 import Platform
 
@@ -35,6 +36,7 @@ struct ConsoleCommand: AsyncParsableCommand {
     @Option(help: "Seconds between instance table refreshes.") var refresh: Double?
     @Option(help: "Prefix key that reaches the console from a pane, tmux notation (C-a, C-b…).") var prefix: String?
     @Option(help: "Embedded platform isolation: auto, namespaces or process.") var isolation: IsolationChoice = .auto
+    @OptionGroup var kubernetes: KubernetesOptions
 
     func run() async throws {
         do {
@@ -43,8 +45,12 @@ struct ConsoleCommand: AsyncParsableCommand {
                 themeName: theme ?? settings.theme ?? "dark", refreshInterval: refresh ?? settings.refreshSeconds ?? 2,
                 prefixKey: prefix ?? settings.prefixKey ?? "C-a")
             options.noColor = ProcessInfo.processInfo.environment["NO_COLOR"].map { !$0.isEmpty } ?? false
-            if let name = context ?? (server == nil ? settings.currentContext : nil) {
-                let backend = try settings.backend(context: name)
+            if let cluster = kubernetes.settings {
+                let backend = try KubernetesBackend(settings: cluster)
+                try await runOnUIThread(ConsoleApp(backend: backend, options: options))
+                await backend.shutdown()
+            } else if let name = context ?? (server == nil ? settings.currentContext : nil) {
+                let backend = try BackendChoice.context(name, in: settings)
                 options.contextName = name
                 try await runOnUIThread(ConsoleApp(backend: backend, options: options))
             } else if server != nil {
