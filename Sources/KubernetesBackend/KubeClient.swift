@@ -144,6 +144,9 @@ public final class KubeClient: Sendable {
             configuration.dnsOverride = [name: host]
         }
         let client = HTTPClient(eventLoopGroup: HTTPClient.defaultEventLoopGroup, configuration: configuration)
+        // Held until shut down: a command that exits early (an error, an exit code) must
+        // not end in AsyncHTTPClient's "not shut down before the deinit" trap.
+        Self.unclosed.withLockedValue { $0[ObjectIdentifier(client)] = client }
         state.withLockedValue { state in
             if let old = state.client { state.retired.append(old) }
             state.client = client
@@ -158,8 +161,13 @@ public final class KubeClient: Sendable {
             defer { state.client = nil; state.retired = [] }
             return state.retired + (state.client.map { [$0] } ?? [])
         }
-        for client in clients { try? await client.shutdown() }
+        for client in clients {
+            try? await client.shutdown()
+            _ = Self.unclosed.withLockedValue { $0.removeValue(forKey: ObjectIdentifier(client)) }
+        }
     }
+
+    private static let unclosed = NIOLockedValueBox<[ObjectIdentifier: HTTPClient]>([:])
 
     var urlHost: String {
         let name = cluster.tlsServerName.flatMap { $0.isEmpty ? nil : $0 } ?? host

@@ -36,3 +36,8 @@ struct KubernetesOptions: ParsableArguments {
         if namespace != nil && allNamespaces { throw ValidationError("give -n NAMESPACE or -A, not both") }
     }
 }
+
+/// Closes what a backend holds open (a cluster's watch and connections) before a command returns.
+func closing(_ backend: any PlatformBackend) async {
+    if let cluster = backend as? KubernetesBackend { await cluster.shutdown() }
+}

@@ -59,6 +59,7 @@ struct ExecCommand: AsyncParsableCommand {
                 session = try await backend.openExec(request, handlers: handlers)
             }
         } catch {
+            await closing(backend)
             throw failure(error)
         }
         if rawTerminal {
@@ -69,6 +70,7 @@ struct ExecCommand: AsyncParsableCommand {
         if useStdin { pumpStdin(into: session) }
         let end = await session.wait()
         if rawTerminal { porthole_tty_restore(0) }
+        await closing(backend)
         switch end {
         case .exited: break
         default: FileHandle.standardError.write(Data("porthole: \(end.description)\n".utf8))

@@ -14,7 +14,13 @@ struct FunctionsCommand: AsyncParsableCommand {
         let backend: any PlatformBackend
         do {
             backend = try server.anyBackend()
-            functions = try await backend.listFunctions()
+            do {
+                functions = try await backend.listFunctions()
+            } catch {
+                await closing(backend)
+                throw error
+            }
+            await closing(backend)
         } catch {
             throw failure(error)
         }

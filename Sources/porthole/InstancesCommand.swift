@@ -18,7 +18,13 @@ struct InstancesCommand: AsyncParsableCommand {
             if let cluster = backend as? KubernetesBackend, output == .table {
                 return try await printPods(cluster)
             }
-            instances = try await backend.listInstances(function: function)
+            do {
+                instances = try await backend.listInstances(function: function)
+            } catch {
+                await closing(backend)
+                throw error
+            }
+            await closing(backend)
         } catch let error as ExitCode {
             throw error
         } catch {
@@ -45,7 +51,13 @@ extension InstancesCommand {
     /// Pods as an operator reads them, with CPU and memory against requests
     /// and limits as k9s shows them; `—` where a figure does not exist.
     func printPods(_ cluster: KubernetesBackend) async throws {
-        let rows = try await cluster.podRows()
+        let rows: [KubernetesBackend.PodRow]
+        do {
+            rows = try await cluster.podRows()
+        } catch {
+            await cluster.shutdown()
+            throw error
+        }
         await cluster.shutdown()
         var table = TextTable(header: [
             "FUNCTION", "POD", "STATUS", "RESTARTS", "AGE", "NODE", "CPU", "%CPU/R", "%CPU/L", "MEM", "%MEM/R", "%MEM/L",

@@ -53,6 +53,7 @@ struct ConsoleCommand: AsyncParsableCommand {
                 let backend = try BackendChoice.context(name, in: settings)
                 options.contextName = name
                 try await runOnUIThread(ConsoleApp(backend: backend, options: options))
+                await closing(backend)
             } else if server != nil {
                 let backend = try PortholeServerBackend(connection: ServerConnection.resolve(server: server, tokenFile: tokenFile))
                 try await runOnUIThread(ConsoleApp(backend: backend, options: options))
