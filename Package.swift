@@ -107,7 +107,7 @@ let package = Package(
         .executableTarget(
             name: "porthole-bench",
             dependencies: [
-                "ExecCore", "Platform", "LocalRuntime", "TerminalEmulator", "CShims",
+                "ExecCore", "Platform", "LocalRuntime", "TerminalEmulator", "CShims", "KubernetesFake",
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
             ]),
 

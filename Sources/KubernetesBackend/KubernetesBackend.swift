@@ -97,6 +97,18 @@ public final class KubernetesBackend: PlatformBackend {
     /// metrics.k8s.io usage by "namespace/pod"; nil when the cluster has no
     /// metrics server (or we may not read it): figures then show `—`.
     public func podMetrics() async -> [String: PodMetrics]? {
+        // The console asks for functions and instances on the same tick: one fetch serves both.
+        if let cached = metricsCache.withLockedValue({ $0.flatMap { Date().timeIntervalSince($0.at) < 1 ? $0 : nil } }) {
+            return cached.metrics
+        }
+        let fresh = await fetchMetrics()
+        metricsCache.withLockedValue { $0 = (Date(), fresh) }
+        return fresh
+    }
+
+    private let metricsCache = NIOLockedValueBox<(at: Date, metrics: [String: PodMetrics]?)?>(nil)
+
+    private func fetchMetrics() async -> [String: PodMetrics]? {
         let path = namespace.map { "/apis/metrics.k8s.io/v1beta1/namespaces/\(KubePath.escape($0))/pods" }
             ?? "/apis/metrics.k8s.io/v1beta1/pods"
         guard let list = try? await client.get(

@@ -94,3 +94,19 @@ final class ReadingTests: XCTestCase {
         XCTAssertEqual(FunctionIdentity.of(try pod(FakeFixtures.pod("nuclio", "thumb-1", labels: labels, owner: nil, containers: [], phase: "Running", node: "n", created: FakeFixtures.created)), replicaSetOwners: [:])?.name, "thumb")
     }
 }
+
+final class TimeTests: XCTestCase {
+    func testRFC3339AsTheAPIWritesIt() throws {
+        let pod = { (stamp: String) throws -> Pod in
+            try JSONDecoder().decode(Pod.self, from: Data("{\"metadata\":{\"creationTimestamp\":\"\(stamp)\"}}".utf8))
+        }
+        let reference = ISO8601DateFormatter().date(from: "2024-02-29T23:59:58Z")!
+        for (stamp, shift) in [("2024-02-29T23:59:58Z", 0.0), ("2024-02-29T23:59:58.25Z", 0.25), ("2024-03-01T01:59:58+02:00", 0), ("2024-02-29T20:59:58-03:00", 0)] {
+            let created = try XCTUnwrap(PodReading(pod: pod(stamp), metrics: nil).created, stamp)
+            XCTAssertEqual(created.timeIntervalSince1970, reference.timeIntervalSince1970 + shift, accuracy: 1e-6, stamp)
+        }
+        for bad in ["2024-02-29", "2024-13-01T00:00:00Z", "2024-02-29T23:59:58", "yesterday"] {
+            XCTAssertNil(PodReading(pod: try pod(bad), metrics: nil).created, bad)
+        }
+    }
+}
