@@ -13,6 +13,7 @@ let package = Package(
         .library(name: "FunctionComputeBackend", targets: ["FunctionComputeBackend"]),
         .library(name: "TerminalEmulator", targets: ["TerminalEmulator"]),
         .library(name: "SessionRecording", targets: ["SessionRecording"]),
+        .library(name: "KubernetesBackend", targets: ["KubernetesBackend"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
@@ -47,6 +48,7 @@ let package = Package(
                 .product(name: "NIOHTTP1", package: "swift-nio"),
                 .product(name: "NIOWebSocket", package: "swift-nio"),
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
             ]),
         .target(
             name: "Platform",
@@ -80,6 +82,33 @@ let package = Package(
                 .product(name: "Crypto", package: "swift-crypto"),
             ],
             swiftSettings: [.swiftLanguageMode(.v6)]),
+        .target(
+            name: "KubernetesBackend",
+            dependencies: [
+                "Platform", "ExecCore",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Yams", package: "Yams"),
+            ],
+            swiftSettings: [.swiftLanguageMode(.v6)]),
+        // A Kubernetes API server that behaves as kube-apiserver 1.32 does, for the
+        // tests and porthole-bench (not a product): real TLS, real processes for exec.
+        .target(
+            name: "KubernetesFake",
+            dependencies: [
+                "ExecCore", "LocalRuntime",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "NIOWebSocket", package: "swift-nio"),
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+            ],
+            swiftSettings: [.swiftLanguageMode(.v6)]),
         .target(name: "TerminalEmulator", dependencies: ["CVTerm"], swiftSettings: [.swiftLanguageMode(.v6)]),
         // asciicast v2 recordings: writer, validating reader, replay timing. Foundation only.
         .target(name: "SessionRecording", swiftSettings: [.swiftLanguageMode(.v6)]),
@@ -93,13 +122,13 @@ let package = Package(
         .executableTarget(
             name: "porthole",
             dependencies: [
-                "ExecCore", "Platform", "LocalRuntime", "Console", "CShims", "FunctionComputeBackend", "SessionRecording",
+                "ExecCore", "Platform", "LocalRuntime", "Console", "CShims", "FunctionComputeBackend", "SessionRecording", "KubernetesBackend",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
         .executableTarget(
             name: "porthole-bench",
             dependencies: [
-                "ExecCore", "Platform", "LocalRuntime", "TerminalEmulator", "CShims",
+                "ExecCore", "Platform", "LocalRuntime", "TerminalEmulator", "CShims", "KubernetesFake",
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
             ]),
 
@@ -129,8 +158,15 @@ let package = Package(
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
             ],
             swiftSettings: [.swiftLanguageMode(.v6)]),
+        .testTarget(
+            name: "KubernetesBackendTests",
+            dependencies: [
+                "KubernetesBackend", "KubernetesFake", "Platform", "ExecCore",
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+            ],
+            swiftSettings: [.swiftLanguageMode(.v6)]),
         .testTarget(name: "TerminalEmulatorTests", dependencies: ["TerminalEmulator"]),
-        .testTarget(name: "ConsoleTests", dependencies: ["Console"]),
+        .testTarget(name: "ConsoleTests", dependencies: ["Console", "KubernetesFake"]),
         // Runs the built `porthole` binary against a real `porthole serve`.
         .testTarget(name: "PortholeCLITests", swiftSettings: [.swiftLanguageMode(.v6)]),
         .testTarget(

@@ -2,6 +2,7 @@ import NIOConcurrencyHelpers
 import NIOCore
 import NIOHTTP1
 import NIOPosix
+import NIOSSL
 import NIOWebSocket
 
 /// A client exec session: one WebSocket to one process in one instance.
@@ -45,6 +46,11 @@ public final class ExecSession: Sendable {
     /// server sends nothing at all for `peerTimeout` (frozen, host gone) the
     /// session ends as `.serverUnresponsive`. The same bound applies to the
     /// upgrade itself. `.zero` turns either off.
+    ///
+    /// Other servers than porthole's (a Kubernetes API server) need `tls`, their
+    /// own `uri` (path and query, instead of `request.pathAndQuery`) and
+    /// `headers` (an `Authorization` of their own); `dialects` lists the
+    /// subprotocols offered, in order of preference.
     public static func connect(
         to endpoint: ExecEndpoint,
         request: ExecRequest,
@@ -53,6 +59,7 @@ public final class ExecSession: Sendable {
         keepaliveInterval: TimeAmount = .seconds(5),
         peerTimeout: TimeAmount = .seconds(15),
         group: EventLoopGroup = MultiThreadedEventLoopGroup.singleton,
+        tls: ExecTLS? = nil,
         uri: String? = nil,
         headers extraHeaders: [(String, String)] = [],
         prepareChannel: (@Sendable (Channel) throws -> Void)? = nil
@@ -63,7 +70,8 @@ public final class ExecSession: Sendable {
             .channelOption(.socketOption(.tcp_nodelay), value: 1)
             .connectTimeout(.seconds(10))
             .channelInitializer { channel in
-                let rejection = NIOLoopBound(UpgradeRejectionHandler(promise: upgraded), eventLoop: channel.eventLoop)
+                let rejection = NIOLoopBound(
+                    UpgradeRejectionHandler(promise: upgraded, host: endpoint.host, port: endpoint.port), eventLoop: channel.eventLoop)
                 let upgrader = NIOWebSocketClientUpgrader(maxFrameSize: 1 << 24) { channel, response in
                     // The rejection handler only reads HTTP; frames must not reach it.
                     channel.pipeline.syncOperations.removeHandler(rejection.value, promise: nil)
@@ -92,6 +100,10 @@ public final class ExecSession: Sendable {
                     }
                 }
                 return channel.eventLoop.makeCompletedFuture {
+                    if let tls {
+                        try channel.pipeline.syncOperations.addHandler(
+                            NIOSSLClientHandler(context: tls.context, serverHostname: tls.serverHostname))
+                    }
                     try prepareChannel?(channel)
                     // .forwardBytes: frames that arrive in the same read as the 101
                     // response (a command that fails at once) must not be dropped.

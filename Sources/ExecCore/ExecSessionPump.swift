@@ -197,6 +197,11 @@ public final class ExecSessionPump: ChannelInboundHandler {
     }
 
     private func handleClientMessage(_ message: ByteBuffer) {
+        // kubectl -it on a terminal with no size yet sends 0x0; the kubelet skips such a
+        // resize, so a Kubernetes client must not lose its session over one.
+        if codec.dialect != .functionCompute,
+           message.getInteger(at: message.readerIndex, as: UInt8.self) == ExecChannel.resize.rawValue,
+           FrameCodec.isEmptyResize(Array(message.readableBytesView)) { return }
         do {
             apply(try codec.decode(binary: message))
         } catch {

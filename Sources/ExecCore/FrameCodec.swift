@@ -149,4 +149,16 @@ public struct FrameCodec: Sendable {
         }
         return TerminalSize(cols: cols, rows: rows)
     }
+
+    /// A resize message with a zero width or height (what kubectl sends for a
+    /// terminal that has no size): to be skipped, as the kubelet skips it.
+    public static func isEmptyResize(_ message: [UInt8]) -> Bool {
+        guard message.first == ExecChannel.resize.rawValue,
+            let object = try? JSONSerialization.jsonObject(with: Data(message.dropFirst())) as? [String: Any]
+        else { return false }
+        let sizes = object.compactMap { key, value -> Int? in
+            ["width", "height"].contains(key.lowercased()) ? (value as? NSNumber)?.intValue : nil
+        }
+        return sizes.count == 2 && sizes.contains(0)
+    }
 }

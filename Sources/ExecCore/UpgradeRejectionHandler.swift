@@ -10,9 +10,20 @@ final class UpgradeRejectionHandler<Success>: ChannelInboundHandler, RemovableCh
     private let promise: EventLoopPromise<Success>
     private var status: Int = 0
     private var body: [UInt8] = []
+    private let host: String
+    private let port: Int
 
-    init(promise: EventLoopPromise<Success>) {
+    init(promise: EventLoopPromise<Success>, host: String = "", port: Int = 0) {
         self.promise = promise
+        self.host = host
+        self.port = port
+    }
+
+    /// A failure before the upgrade (a TLS handshake the server or the client
+    /// refused) is reported with its cause, not as a bare closed connection.
+    func errorCaught(context: ChannelHandlerContext, error: Error) {
+        promise.fail(ExecConnectError.unreachable(host: host, port: port, reason: "\(error)"))
+        context.close(promise: nil)
     }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {

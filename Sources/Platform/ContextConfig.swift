@@ -15,6 +15,11 @@ import Yams
 ///         backend: fc                # Alibaba Cloud Function Compute 3.0
 ///         region: cn-hangzhou
 ///         accountId: "1234567890"    # for invoke and exec
+///       - name: prod
+///         backend: kubernetes       # a cluster, as kubectl reaches it
+///         kubeconfig: ~/.kube/config    # optional: else $KUBECONFIG, else ~/.kube/config
+///         kube-context: prod-admin      # optional: else the kubeconfig's current-context
+///         namespace: payments           # optional: else the context's; or all-namespaces: true
 ///     keys:                         # console action -> key(s), tmux notation
 ///       help: F1
 ///       up: k Up
@@ -42,6 +47,11 @@ public struct ContextConfig: Sendable, Equatable {
         public var region: String? = nil
         public var accountId: String? = nil
         public var endpoint: String? = nil
+        /// `backend: kubernetes`: the kubeconfig file, its context, the namespace (or all).
+        public var kubeconfig: String? = nil
+        public var kubeContext: String? = nil
+        public var namespace: String? = nil
+        public var allNamespaces: Bool = false
     }
 
     public var currentContext: String?
@@ -113,7 +123,9 @@ public struct ContextConfig: Sendable, Equatable {
                     }
                     var entry = Context(
                         name: name, backend: context["backend"]?.string ?? "local",
-                        server: context["server"]?.string, tokenFile: context["tokenFile"]?.string.map(expandTilde))
+                        server: context["server"]?.string, tokenFile: context["tokenFile"]?.string.map(expandTilde),
+                        kubeconfig: context["kubeconfig"]?.string.map(expandTilde), kubeContext: context["kube-context"]?.string,
+                        namespace: context["namespace"]?.string, allNamespaces: context["all-namespaces"]?.bool ?? false)
                     entry.region = context["region"]?.string
                     entry.accountId = context["accountId"]?.string
                     entry.endpoint = context["endpoint"]?.string

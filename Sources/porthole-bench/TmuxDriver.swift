@@ -28,7 +28,16 @@ struct TmuxDriver {
         let cArgs = argv.map { strdup($0) } + [nil]
         defer { cArgs.forEach { free($0) } }
         var pid: pid_t = 0
-        let rc = cArgs.withUnsafeBufferPointer { posix_spawn(&pid, argv[0], &actions, nil, $0.baseAddress!, environ) }
+        // An empty signal mask: called from a concurrency pool thread, tmux would otherwise
+        // inherit its blocked signals and its server would ignore kill-server.
+        var attributes = posix_spawnattr_t()
+        posix_spawnattr_init(&attributes)
+        defer { posix_spawnattr_destroy(&attributes) }
+        var empty = sigset_t()
+        sigemptyset(&empty)
+        posix_spawnattr_setsigmask(&attributes, &empty)
+        posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETSIGMASK))
+        let rc = cArgs.withUnsafeBufferPointer { posix_spawn(&pid, argv[0], &actions, &attributes, $0.baseAddress!, environ) }
         close(fds[1])
         guard rc == 0 else {
             close(fds[0])

@@ -2,7 +2,7 @@ import Foundation
 import LocalRuntime
 import Platform
 
-// porthole-bench [exec|terminal|all] — speed and memory as ratios against a
+// porthole-bench [exec|terminal|console|kubernetes|all] — speed and memory as ratios against a
 // reference measured in the same run. Run with `swift run -c release porthole-bench`.
 
 let arguments = Array(CommandLine.arguments.dropFirst())
@@ -72,11 +72,25 @@ func runConsoleBenchmark() throws {
     line("  porthole panes          p50 \(fmt(Statistics.percentile(result.echoMs, 50), 1)) ms  p99 \(fmt(Statistics.percentile(result.echoMs, 99), 1)) ms  (goal p99 < 50 ms)")
 }
 
+func runKubernetesBenchmark() async throws {
+    let pods = quick ? 2_000 : 10_000
+    let result = try await KubernetesBenchmark.run(pods: pods, seconds: quick ? 10 : 30, logins: quick ? 3 : 10)
+    line("console on a cluster: \(result.pods + 7) pods (fake kube-apiserver in this process), refresh every 2 s")
+    line("  console CPU             \(fmt(result.consoleCPUPercent, 1)) % of one core over \(fmt(result.seconds, 0)) s  (goal < 5 %)")
+    let lists = result.requestsDuringWindow.filter { $0.contains("/pods?") && !$0.contains("metrics") && !$0.contains("watch=") }
+    let metrics = result.requestsDuringWindow.filter { $0.contains("metrics.k8s.io") }
+    line("  requests meanwhile      \(result.requestsDuringWindow.count): \(lists.count) pod lists, \(metrics.count) metrics lists (the watch keeps the table)")
+    line("login to a shell that answers (Enter, then `echo` seen), \(result.portholeLoginMs.count) logins")
+    line("  kubectl exec -it (ref)  p50 \(fmt(Statistics.percentile(result.kubectlLoginMs, 50), 0)) ms  p90 \(fmt(Statistics.percentile(result.kubectlLoginMs, 90), 0)) ms")
+    line("  porthole console login  p50 \(fmt(Statistics.percentile(result.portholeLoginMs, 50), 0)) ms  p90 \(fmt(Statistics.percentile(result.portholeLoginMs, 90), 0)) ms  (goal ≤ kubectl)")
+}
+
 do {
     line("porthole-bench \(which) — \(ISO8601DateFormatter().string(from: Date())), \(ProcessInfo.processInfo.activeProcessorCount) cores")
     if which == "exec" || which == "all" { try await runExecBenchmarks() }
     if which == "terminal" || which == "all" { runTerminalBenchmark() }
     if which == "console" || which == "all" { try runConsoleBenchmark() }
+    if which == "kubernetes" || which == "all" { try await runKubernetesBenchmark() }
 } catch {
     FileHandle.standardError.write(Data("porthole-bench: \(error)\n".utf8))
     exit(1)

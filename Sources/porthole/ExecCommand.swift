@@ -2,6 +2,7 @@ import ArgumentParser
 import CShims
 import ExecCore
 import Foundation
+import KubernetesBackend
 import Platform
 
 struct ExecCommand: AsyncParsableCommand {
@@ -25,6 +26,8 @@ struct ExecCommand: AsyncParsableCommand {
     var output: OutputFormat = .table
     @Option(help: "Record the session into this asciicast v2 file (`porthole play FILE` replays it).") var record: String?
     @Flag(help: "With --record: record what is typed too (off by default: it includes passwords).") var recordInput = false
+    @Option(name: [.customShort("c"), .long], help: "Kubernetes: the container (default: the pod's default-container annotation, else its first).")
+    var container: String?
     @Argument(help: "The instance id (c-…); its function is found for you.") var instance: String?
     @Argument(parsing: .postTerminator, help: "The command and its arguments, after --.") var command: [String] = []
 
@@ -39,7 +42,12 @@ struct ExecCommand: AsyncParsableCommand {
         let target: Instance
         do {
             backend = try server.backend()
-            target = try await backend.findInstance(id: instance ?? "")
+            if backend is KubernetesBackend {
+                // Any pod, not only a function's: the API server says whether it exists.
+                target = Instance(instanceId: instance ?? "", functionName: "", status: .running, createdTimeMs: 0)
+            } else {
+                target = try await backend.findInstance(id: instance ?? "")
+            }
         } catch {
             throw failure(error)
         }
@@ -68,9 +76,14 @@ struct ExecCommand: AsyncParsableCommand {
             onStderr: { bytes in writeAll(2, bytes); recording?.writer.output(bytes) })
         let session: ExecSession
         do {
-            session = try await backend.openExec(request, handlers: handlers)
+            if let cluster = backend as? KubernetesBackend {
+                session = try await cluster.openExec(request, container: container, handlers: handlers)
+            } else {
+                session = try await backend.openExec(request, handlers: handlers)
+            }
         } catch {
             recording?.writer.finish(.reason("not started: \(error)"))
+            await closing(backend)
             throw failure(error)
         }
         if rawTerminal {
@@ -83,6 +96,7 @@ struct ExecCommand: AsyncParsableCommand {
         let end = await session.wait()
         if rawTerminal { porthole_tty_restore(0) }
         recording?.finish(end)
+        await closing(backend)
         switch end {
         case .exited: break
         default: FileHandle.standardError.write(Data("porthole: \(end.description)\n".utf8))

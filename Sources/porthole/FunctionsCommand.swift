@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import KubernetesBackend
 import Platform
 
 struct FunctionsCommand: AsyncParsableCommand {
@@ -10,12 +11,28 @@ struct FunctionsCommand: AsyncParsableCommand {
 
     func run() async throws {
         let functions: [Function]
+        let backend: any PlatformBackend
         do {
-            functions = try await server.backend().listFunctions()
+            backend = try server.backend()
+            do {
+                functions = try await backend.listFunctions()
+            } catch {
+                await closing(backend)
+                throw error
+            }
+            await closing(backend)
         } catch {
             throw failure(error)
         }
         if output == .json { return try printJSON(["functions": functions]) }
+        if backend is KubernetesBackend {
+            // A cluster has no runtime, provisioning or invocation counts to show: its own columns.
+            var table = TextTable(header: ["NAME", "KIND", "INSTANCES"])
+            for f in functions {
+                table.rows.append([f.functionName, f.description ?? f.runtime, String(f.liveInstances ?? 0)])
+            }
+            return print(table.render(), terminator: "")
+        }
         var table = TextTable(header: ["NAME", "RUNTIME", "INSTANCES", "ACTIVE", "CONCURRENCY", "PROVISIONED", "MEMORY", "INVOCATIONS"])
         for f in functions {
             table.rows.append([

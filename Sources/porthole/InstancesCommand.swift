@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import KubernetesBackend
 import Platform
 
 struct InstancesCommand: AsyncParsableCommand {
@@ -13,7 +14,19 @@ struct InstancesCommand: AsyncParsableCommand {
     func run() async throws {
         let instances: [Instance]
         do {
-            instances = try await server.backend().listInstances(function: function)
+            let backend = try server.backend()
+            if let cluster = backend as? KubernetesBackend, output == .table {
+                return try await printPods(cluster)
+            }
+            do {
+                instances = try await backend.listInstances(function: function)
+            } catch {
+                await closing(backend)
+                throw error
+            }
+            await closing(backend)
+        } catch let error as ExitCode {
+            throw error
         } catch {
             throw failure(error)
         }
@@ -38,4 +51,37 @@ struct InstancesCommand: AsyncParsableCommand {
     }
 
     private func bytes(_ value: Int64?) -> String { value.map(Format.bytes) ?? "—" }
+}
+
+extension InstancesCommand {
+    /// Pods as an operator reads them, with CPU and memory against requests
+    /// and limits as k9s shows them; `—` where a figure does not exist.
+    func printPods(_ cluster: KubernetesBackend) async throws {
+        let rows: [KubernetesBackend.PodRow]
+        do {
+            rows = try await cluster.podRows()
+        } catch {
+            await cluster.shutdown()
+            throw error
+        }
+        await cluster.shutdown()
+        var table = TextTable(header: [
+            "FUNCTION", "POD", "STATUS", "RESTARTS", "AGE", "NODE", "CPU", "%CPU/R", "%CPU/L", "MEM", "%MEM/R", "%MEM/L",
+        ])
+        func percent(_ value: Double?) -> String { value.map { String(format: "%.0f", $0) } ?? "—" }
+        for row in rows {
+            guard let identity = row.function else { continue }
+            let functionName = cluster.namespace == nil ? "\(identity.namespace)/\(identity.name)" : identity.name
+            if let function, function != functionName { continue }
+            let r = row.reading
+            let age = r.created.map { Formatting.duration(Date().timeIntervalSince($0)) } ?? "—"
+            table.rows.append([
+                functionName, (cluster.namespace == nil ? "\(row.pod.metadata.namespace ?? "")/" : "") + (row.pod.metadata.name ?? ""),
+                r.status, String(r.restarts), age, r.node ?? "—",
+                r.cpuMillicores.map { String(format: "%.0fm", $0) } ?? "—", percent(r.cpuPercentOfRequest), percent(r.cpuPercentOfLimit),
+                r.memoryBytes.map { Formatting.bytes(Int64($0)) } ?? "—", percent(r.memoryPercentOfRequest), percent(r.memoryPercentOfLimit),
+            ])
+        }
+        print(table.render(), terminator: "")
+    }
 }

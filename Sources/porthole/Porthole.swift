@@ -1,6 +1,7 @@
 import ArgumentParser
 import Console
 import Foundation
+import KubernetesBackend
 import LocalRuntime
 import Platform
 
@@ -35,6 +36,8 @@ struct ConsoleCommand: AsyncParsableCommand {
     @Option(help: "Seconds between instance table refreshes.") var refresh: Double?
     @Option(help: "Prefix key that reaches the console from a pane, tmux notation (C-a, C-b…).") var prefix: String?
     @Option(help: "Embedded platform isolation: auto, namespaces or process.") var isolation: IsolationChoice = .auto
+    @OptionGroup var kubernetes: KubernetesOptions
+
     @OptionGroup var functionCompute: FunctionComputeOptions
 
     func run() async throws {
@@ -44,13 +47,18 @@ struct ConsoleCommand: AsyncParsableCommand {
                 themeName: theme ?? settings.theme ?? "dark", refreshInterval: refresh ?? settings.refreshSeconds ?? 2,
                 prefixKey: prefix ?? settings.prefixKey ?? "C-a", keys: settings.keys)
             options.noColor = ProcessInfo.processInfo.environment["NO_COLOR"].map { !$0.isEmpty } ?? false
-            if let fc = try functionCompute.backend() {
+            if let cluster = kubernetes.settings {
+                let backend = try KubernetesBackend(settings: cluster)
+                try await runOnUIThread(ConsoleApp(backend: backend, options: options))
+                await backend.shutdown()
+            } else if let fc = try functionCompute.backend() {
                 options.contextName = fc.displayName
                 try await runOnUIThread(ConsoleApp(backend: fc, options: options))
             } else if let name = context ?? (server == nil ? settings.currentContext : nil) {
-                let backend = try settings.anyBackend(context: name)
+                let backend = try BackendChoice.context(name, in: settings)
                 options.contextName = name
                 try await runOnUIThread(ConsoleApp(backend: backend, options: options))
+                await closing(backend)
             } else if server != nil {
                 let backend = try PortholeServerBackend(connection: ServerConnection.resolve(server: server, tokenFile: tokenFile))
                 try await runOnUIThread(ConsoleApp(backend: backend, options: options))

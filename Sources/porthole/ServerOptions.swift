@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import KubernetesBackend
 import Platform
 
 /// How a client subcommand finds the server: flags, then environment, then
@@ -11,10 +12,18 @@ struct ServerOptions: ParsableArguments {
     @Option(name: .long, help: "File holding the bearer token (default: $PORTHOLE_TOKEN_FILE, else the state directory's).")
     var tokenFile: String?
 
+    @Option(help: "A context from ~/.config/porthole/config.yaml.") var context: String?
+
+    @OptionGroup var kubernetes: KubernetesOptions
+
     @OptionGroup var functionCompute: FunctionComputeOptions
 
+    /// The backend the flags name: a cluster (Kubernetes flags), Function
+    /// Compute (`--fc-region`), a context, else a porthole server.
     func backend() throws -> any PlatformBackend {
+        if let settings = kubernetes.settings { return try KubernetesBackend(settings: settings) }
         if let fc = try functionCompute.backend() { return fc }
+        if let context { return try BackendChoice.context(context, in: ContextConfig.load()) }
         let connection = try ServerConnection.resolve(server: server, tokenFile: tokenFile)
         return try PortholeServerBackend(connection: connection)
     }

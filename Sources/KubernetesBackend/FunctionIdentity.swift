@@ -1,0 +1,47 @@
+/// Which function a pod belongs to, read from its labels and owners
+/// (docs/PROTOCOL.md §7): serverless frameworks by label first, then the
+/// Deployment (through its ReplicaSet) or StatefulSet that owns it.
+public struct FunctionIdentity: Hashable, Sendable {
+    public var namespace: String
+    public var name: String
+    /// Knative, OpenFaaS, Fission, Nuclio, Deployment, StatefulSet, ReplicaSet.
+    public var kind: String
+    /// Knative's revision; nil where the platform has no versions.
+    public var version: String?
+
+    public init(namespace: String, name: String, kind: String, version: String? = nil) {
+        self.namespace = namespace
+        self.name = name
+        self.kind = kind
+        self.version = version
+    }
+
+    /// The pod's function, or nil for a pod no function owns (a bare pod, a
+    /// Fission warm-pool pod, a Job's pod). `replicaSetOwners` maps
+    /// "namespace/replicaset" to the ReplicaSet's controller.
+    public static func of(_ pod: Pod, replicaSetOwners: [String: OwnerReference]) -> FunctionIdentity? {
+        let labels = pod.metadata.labels ?? [:]
+        let namespace = pod.metadata.namespace ?? "default"
+        if let service = labels["serving.knative.dev/service"] ?? labels["serving.knative.dev/configuration"] {
+            return FunctionIdentity(namespace: namespace, name: service, kind: "Knative", version: labels["serving.knative.dev/revision"])
+        }
+        if let name = labels["faas_function"] { return FunctionIdentity(namespace: namespace, name: name, kind: "OpenFaaS") }
+        if let name = labels["functionName"] { return FunctionIdentity(namespace: namespace, name: name, kind: "Fission") }
+        if let name = labels["nuclio.io/function-name"] { return FunctionIdentity(namespace: namespace, name: name, kind: "Nuclio") }
+        guard let owner = controller(of: pod.metadata) else { return nil }
+        switch owner.kind {
+        case "StatefulSet": return FunctionIdentity(namespace: namespace, name: owner.name, kind: "StatefulSet")
+        case "ReplicaSet":
+            if let deployment = replicaSetOwners["\(namespace)/\(owner.name)"], deployment.kind == "Deployment" {
+                return FunctionIdentity(namespace: namespace, name: deployment.name, kind: "Deployment")
+            }
+            return nil
+        default: return nil
+        }
+    }
+
+    /// The owner reference with `controller: true` (what kubectl calls "Controlled By").
+    static func controller(of metadata: ObjectMeta) -> OwnerReference? {
+        metadata.ownerReferences?.first { $0.controller == true }
+    }
+}

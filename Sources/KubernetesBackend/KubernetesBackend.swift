@@ -1,0 +1,308 @@
+import ExecCore
+import Foundation
+import NIOConcurrencyHelpers
+import Platform
+
+/// A `PlatformBackend` over a Kubernetes API server: functions are the
+/// workloads found by label and owner, instances are their pods (kept current
+/// by list+watch), metrics come from metrics.k8s.io on each refresh, and exec
+/// is `pods/exec` over WebSocket v5 (v4 when the server refuses v5).
+///
+/// Ids: a pod is its name, a function its name; with every namespace (`-A`)
+/// both are `namespace/name`, so they stay unique.
+public final class KubernetesBackend: PlatformBackend {
+    public let displayName: String
+    public let client: KubeClient
+    /// nil: every namespace.
+    public let namespace: String?
+    public let pods: PodCache
+    /// "namespace/replicaset" → its controller (nil: none, or no such ReplicaSet).
+    private let replicaSetOwners = NIOLockedValueBox<[String: OwnerReference?]>([:])
+
+    public init(client: KubeClient, namespace: String?, displayName: String, pageSize: Int = 500, watchSeconds: Int = 300) {
+        self.client = client
+        self.namespace = namespace
+        self.displayName = displayName
+        self.pods = PodCache(client: client, namespace: namespace, pageSize: pageSize, watchSeconds: watchSeconds)
+    }
+
+    /// Connects as `settings` say (kubeconfig, context, namespace).
+    public convenience init(settings: KubernetesSettings, displayName: String? = nil) throws {
+        let resolved = try settings.resolve()
+        let client = try KubeClient(
+            cluster: resolved.cluster, clusterName: resolved.clusterName, user: resolved.user, userName: resolved.userName)
+        let scope = resolved.namespace ?? "all namespaces"
+        self.init(client: client, namespace: resolved.namespace, displayName: displayName ?? "k8s \(resolved.context) · \(scope)")
+    }
+
+    /// Stops the watch and closes connections.
+    public func shutdown() async {
+        pods.stop()
+        await client.shutdown()
+    }
+
+    // MARK: Reading the cluster
+
+    /// One pod as porthole shows it.
+    public struct PodRow: Sendable {
+        public var pod: Pod
+        public var function: FunctionIdentity?
+        public var reading: PodReading
+    }
+
+    /// Every pod in scope with its function and figures (metrics fetched now).
+    public func podRows() async throws -> [PodRow] {
+        let all = try await pods.pods()
+        try await learnReplicaSets(for: all)
+        let owners = replicaSetOwners.withLockedValue { $0.compactMapValues { $0 } }
+        let metrics = await podMetrics()
+        return all.map { pod in
+            let key = PodCache.key(pod)
+            return PodRow(
+                pod: pod, function: FunctionIdentity.of(pod, replicaSetOwners: owners),
+                reading: PodReading(pod: pod, metrics: metrics?[key]))
+        }.sorted { ($0.pod.metadata.namespace ?? "", $0.pod.metadata.name ?? "") < ($1.pod.metadata.namespace ?? "", $1.pod.metadata.name ?? "") }
+    }
+
+    /// Fetches the ReplicaSets of namespaces where a pod names one we have not seen.
+    private func learnReplicaSets(for pods: [Pod]) async throws {
+        let known = replicaSetOwners.withLockedValue { Set($0.keys) }
+        var namespaces = Set<String>()
+        for pod in pods {
+            guard let owner = FunctionIdentity.controller(of: pod.metadata), owner.kind == "ReplicaSet" else { continue }
+            let namespace = pod.metadata.namespace ?? ""
+            if !known.contains("\(namespace)/\(owner.name)") { namespaces.insert(namespace) }
+        }
+        guard !namespaces.isEmpty else { return }
+        let paths = namespace == nil && namespaces.count > 1
+            ? ["/apis/apps/v1/replicasets"]
+            : namespaces.map { "/apis/apps/v1/namespaces/\(KubePath.escape($0))/replicasets" }
+        var learned: [String: OwnerReference?] = [:]
+        for path in paths {
+            let list = try await client.get(
+                path, as: ObjectList<Workload>.self, purpose: .init(verb: "list", resource: "replicasets", namespace: namespace))
+            for set in list.items ?? [] {
+                learned["\(set.metadata.namespace ?? "")/\(set.metadata.name ?? "")"] = .some(FunctionIdentity.controller(of: set.metadata))
+            }
+        }
+        // ReplicaSets the pods name but the server no longer has: remember, so we do not ask again.
+        for pod in pods {
+            guard let owner = FunctionIdentity.controller(of: pod.metadata), owner.kind == "ReplicaSet" else { continue }
+            let key = "\(pod.metadata.namespace ?? "")/\(owner.name)"
+            if learned[key] == nil { learned[key] = .some(nil) }
+        }
+        replicaSetOwners.withLockedValue { $0.merge(learned) { _, new in new } }
+    }
+
+    /// metrics.k8s.io usage by "namespace/pod"; nil when the cluster has no
+    /// metrics server (or we may not read it): figures then show `—`.
+    public func podMetrics() async -> [String: PodMetrics]? {
+        // The console asks for functions and instances on the same tick: one fetch serves both.
+        if let cached = metricsCache.withLockedValue({ $0.flatMap { Date().timeIntervalSince($0.at) < 1 ? $0 : nil } }) {
+            return cached.metrics
+        }
+        let fresh = await fetchMetrics()
+        metricsCache.withLockedValue { $0 = (Date(), fresh) }
+        return fresh
+    }
+
+    private let metricsCache = NIOLockedValueBox<(at: Date, metrics: [String: PodMetrics]?)?>(nil)
+
+    private func fetchMetrics() async -> [String: PodMetrics]? {
+        let path = namespace.map { "/apis/metrics.k8s.io/v1beta1/namespaces/\(KubePath.escape($0))/pods" }
+            ?? "/apis/metrics.k8s.io/v1beta1/pods"
+        guard let list = try? await client.get(
+            path, as: ObjectList<PodMetrics>.self, purpose: .init(verb: "list", resource: "pods.metrics.k8s.io", namespace: namespace))
+        else { return nil }
+        var byPod: [String: PodMetrics] = [:]
+        for item in list.items ?? [] { byPod["\(item.metadata.namespace ?? "")/\(item.metadata.name ?? "")"] = item }
+        return byPod
+    }
+
+    func functionId(_ identity: FunctionIdentity) -> String {
+        namespace == nil ? "\(identity.namespace)/\(identity.name)" : identity.name
+    }
+
+    func instanceId(_ pod: Pod) -> String {
+        namespace == nil ? PodCache.key(pod) : (pod.metadata.name ?? "")
+    }
+
+    func instance(_ row: PodRow) -> Instance? {
+        guard let function = row.function else { return nil }
+        let reading = row.reading
+        let created = reading.created ?? Date()
+        var metrics = InstanceMetrics(
+            cpuPercent: reading.cpuMillicores.map { $0 / 10 }, memoryBytes: reading.memoryBytes.map { Int64($0) },
+            memoryLimitBytes: reading.memoryLimit.map { Int64($0) }, instanceConcurrency: 0,
+            uptimeSeconds: max(0, Date().timeIntervalSince(created)), isolation: "pod")
+        if reading.status != row.pod.status?.phase { metrics.endReason = reading.status }
+        return Instance(
+            instanceId: instanceId(row.pod), functionName: functionId(function), status: reading.phase,
+            createdTimeMs: Int64(created.timeIntervalSince1970 * 1000), versionId: function.version ?? "0",
+            qualifier: function.version ?? "LATEST", metrics: metrics)
+    }
+
+    // MARK: PlatformBackend
+
+    public func listFunctions() async throws -> [Function] {
+        let rows = try await podRows()
+        var byFunction: [FunctionIdentity: [PodRow]] = [:]
+        for row in rows {
+            guard var function = row.function else { continue }
+            function.version = nil  // one function across its revisions
+            byFunction[function, default: []].append(row)
+        }
+        return byFunction.map { function, rows in
+            Function(
+                functionName: functionId(function), runtime: function.kind.lowercased(),
+                description: "\(function.kind) in namespace \(function.namespace)",
+                liveInstances: rows.filter { $0.reading.phase.isLive }.count)
+        }.sorted { $0.functionName < $1.functionName }
+    }
+
+    public func listInstances(function: String?) async throws -> [Instance] {
+        try await podRows().compactMap(instance).filter { function == nil || $0.functionName == function }
+    }
+
+    public func describeInstance(function: String, id: String) async throws -> InstanceDetail {
+        let (podNamespace, podName) = try locate(id)
+        let pod = try await client.get(
+            "/api/v1/namespaces/\(KubePath.escape(podNamespace))/pods/\(KubePath.escape(podName))", as: Pod.self,
+            purpose: .init(verb: "get", resource: "pods", namespace: podNamespace))
+        let metrics = await podMetrics()?[PodCache.key(pod)]
+        let owners = replicaSetOwners.withLockedValue { $0.compactMapValues { $0 } }
+        let row = PodRow(pod: pod, function: FunctionIdentity.of(pod, replicaSetOwners: owners), reading: PodReading(pod: pod, metrics: metrics))
+        guard let instance = instance(row) else {
+            throw KubernetesError.notFound(message: "pod \(podNamespace)/\(podName) belongs to no function porthole knows")
+        }
+        let r = row.reading
+        func figure(_ value: Double?, _ format: (Double) -> String) -> String { value.map(format) ?? "—" }
+        let percent: (Double) -> String = { String(format: "%.0f%%", $0) }
+        var facts: [String: String] = [
+            "namespace": podNamespace, "pod": podName, "kind": row.function?.kind ?? "—",
+            "status": r.status, "restarts": String(r.restarts), "node": r.node ?? "—",
+            "containers": r.containers.joined(separator: ", "),
+            "cpu": figure(r.cpuMillicores) { String(format: "%.0fm", $0) },
+            "%cpu/r": figure(r.cpuPercentOfRequest, percent), "%cpu/l": figure(r.cpuPercentOfLimit, percent),
+            "mem": figure(r.memoryBytes) { String(format: "%.0fMi", $0 / 1_048_576) },
+            "%mem/r": figure(r.memoryPercentOfRequest, percent), "%mem/l": figure(r.memoryPercentOfLimit, percent),
+        ]
+        if let ip = pod.status?.podIP { facts["ip"] = ip }
+        if let version = row.function?.version { facts["revision"] = version }
+        var events: [LifecycleEvent] = []
+        if let created = r.created { events.append(LifecycleEvent(timeMs: Int64(created.timeIntervalSince1970 * 1000), message: "created")) }
+        if let started = KubeTime.parse(pod.status?.startTime) {
+            events.append(LifecycleEvent(timeMs: Int64(started.timeIntervalSince1970 * 1000), message: "started on \(r.node ?? "?")"))
+        }
+        if let deleting = KubeTime.parse(pod.metadata.deletionTimestamp) {
+            events.append(LifecycleEvent(timeMs: Int64(deleting.timeIntervalSince1970 * 1000), message: "terminating"))
+        }
+        return InstanceDetail(instance: instance, events: events, facts: facts)
+    }
+
+    /// "namespace/pod" or "pod" (in this backend's namespace).
+    func locate(_ id: String) throws -> (String, String) {
+        if let slash = id.firstIndex(of: "/") { return (String(id[..<slash]), String(id[id.index(after: slash)...])) }
+        guard let namespace else {
+            throw KubernetesError.configuration("with every namespace (-A), name a pod as NAMESPACE/POD (got \(id))")
+        }
+        return (namespace, id)
+    }
+
+    public func openExec(_ request: ExecRequest, handlers: ExecHandlers) async throws -> ExecSession {
+        try await openExec(request, container: nil, handlers: handlers)
+    }
+
+    /// Opens `kubectl exec` on a pod: in `container`, else the pod's
+    /// `kubectl.kubernetes.io/default-container` (applied here, as kubectl
+    /// does: the API server ignores it), else its first container.
+    public func openExec(_ request: ExecRequest, container: String?, handlers: ExecHandlers) async throws -> ExecSession {
+        let (podNamespace, podName) = try locate(request.instanceId)
+        let purpose = KubeClient.Purpose(verb: "create", resource: "pods/exec", namespace: podNamespace)
+        let pod = try await client.get(
+            "/api/v1/namespaces/\(KubePath.escape(podNamespace))/pods/\(KubePath.escape(podName))", as: Pod.self,
+            purpose: .init(verb: "get", resource: "pods", namespace: podNamespace))
+        let phase = pod.status?.phase ?? "Unknown"
+        if phase == "Succeeded" || phase == "Failed" {
+            throw KubernetesError.podNotRunning(
+                pod: "\(podNamespace)/\(podName)", message: "cannot exec into a container in a completed pod; current phase is \(phase)")
+        }
+        let containerName = try Self.chooseContainer(pod: pod, requested: container)
+        var query: [(String, String)] = request.command.map { ("command", $0) }
+        query.append(("container", containerName))
+        query.append(("stdin", String(request.stdin)))
+        query.append(("stdout", String(request.stdout)))
+        query.append(("stderr", String(request.stderr && !request.tty)))
+        query.append(("tty", String(request.tty)))
+        let uri = "\(client.basePath)/api/v1/namespaces/\(KubePath.escape(podNamespace))/pods/\(KubePath.escape(podName))/exec?"
+            + query.map { "\($0.0)=\(KubePath.escape($0.1))" }.joined(separator: "&")
+
+        func attempt(_ dialect: ExecDialect, refreshed: Bool) async throws -> ExecSession {
+            if refreshed { _ = try client.credential(refresh: true) }
+            let transport = try client.execTransport()
+            do {
+                return try await ExecSession.connect(
+                    to: transport.endpoint, request: request, handlers: handlers, dialects: [dialect],
+                    tls: transport.tls, uri: uri, headers: transport.headers)
+            } catch let error as ExecConnectError {
+                switch error {
+                case .rejected(403, let body) where body.isEmpty && dialect == .v5:
+                    // 403 with no body is the upgrade refusing the subprotocol, not RBAC: an
+                    // older server. Ask again in v4.
+                    return try await attempt(.v4, refreshed: refreshed)
+                case .rejected(401, _) where client.user.exec != nil && !refreshed:
+                    return try await attempt(dialect, refreshed: true)
+                case .rejected(let status, let body):
+                    let failure = client.error(status: status, body: body, purpose: purpose)
+                    if case .api(_, _, let message) = failure, status == 400 || status == 500,
+                        message.contains("does not have a host assigned") || message.contains("not running")
+                            || message.contains("completed pod") || message.contains("not found")
+                    {
+                        throw KubernetesError.podNotRunning(pod: "\(podNamespace)/\(podName)", message: message)
+                    }
+                    throw failure
+                case .unreachable(_, _, let reason):
+                    throw client.transportError(ExecTransportFailure(reason: reason))
+                default:
+                    throw KubernetesError.badResponse(error.description)
+                }
+            }
+        }
+        return try await attempt(.v5, refreshed: false)
+    }
+
+    /// The container an exec goes to (docs/PROTOCOL.md §5).
+    public static func chooseContainer(pod: Pod, requested: String?) throws -> String {
+        let names = (pod.spec?.containers ?? []).map(\.name)
+        let podName = "\(pod.metadata.namespace ?? "")/\(pod.metadata.name ?? "")"
+        if let requested {
+            let all = names + (pod.spec?.initContainers ?? []).map(\.name)
+            guard all.contains(requested) else {
+                throw KubernetesError.notFound(
+                    message: "pod \(podName) has no container \(requested); choose one of: \(names.joined(separator: ", "))")
+            }
+            return requested
+        }
+        if let annotated = pod.metadata.annotations?["kubectl.kubernetes.io/default-container"], names.contains(annotated) {
+            return annotated
+        }
+        guard let first = names.first else { throw KubernetesError.badResponse("pod \(podName) has no containers") }
+        return first
+    }
+
+    public func invoke(function: String, body: [UInt8]) async throws -> Invocation {
+        throw KubernetesError.configuration(
+            "invoke is not available on Kubernetes: call the function through its Service or Ingress URL (`kubectl get ksvc`, or the gateway)")
+    }
+
+    public func setProvisioned(function: String, target: Int) async throws {
+        throw KubernetesError.configuration(
+            "porthole does not scale workloads on Kubernetes: use `kubectl scale` or the platform's autoscaling settings (minScale for Knative)")
+    }
+}
+
+/// An exec connection failure, carrying the text for the TLS/unreachable classification.
+struct ExecTransportFailure: Error, CustomStringConvertible {
+    var reason: String
+    var description: String { reason }
+}

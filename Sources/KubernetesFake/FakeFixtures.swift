@@ -1,0 +1,155 @@
+import Foundation
+
+/// Objects shaped like a real cluster's (fields as `kubectl get -o json` shows
+/// them, trimmed to what clients read):
+///
+/// - `default`: a Knative Service `hello` (pod with `user-container` and
+///   `queue-proxy`, the default-container annotation, ReplicaSet → Deployment);
+///   a Deployment `web` with a Running pod, a Pending unscheduled pod, and a
+///   Succeeded pod `web-migrate` that matches its labels but is not owned by
+///   it; a StatefulSet `worker` whose pod is in CrashLoopBackOff; a `shell-only`
+///   pod whose image has `sh` but no `bash`.
+/// - `openfaas-fn`: an OpenFaaS function `figlet`.
+public enum FakeFixtures {
+    public static let created = "2026-01-01T10:00:00Z"
+
+    /// Loads the fixtures into `store`; `shellOnlyPath` is a directory with `sh`
+    /// and no `bash` (the `shell-only` pod's PATH).
+    public static func load(into store: FakeKubeStore, shellOnlyPath: String? = nil) {
+        let started = ISO8601DateFormatter().string(from: Date().addingTimeInterval(-3 * 3600))
+        // Knative
+        store.put(replicaSet: replicaSet("default", "hello-00001-deployment-7d9f8c6b5", owner: ("Deployment", "hello-00001-deployment")))
+        store.put(pod: pod(
+            "default", "hello-00001-deployment-7d9f8c6b5-abcde",
+            labels: [
+                "serving.knative.dev/service": "hello", "serving.knative.dev/configuration": "hello",
+                "serving.knative.dev/revision": "hello-00001", "app": "hello-00001", "pod-template-hash": "7d9f8c6b5",
+            ],
+            annotations: ["kubectl.kubernetes.io/default-container": "user-container", "autoscaling.knative.dev/target": "10"],
+            owner: ("ReplicaSet", "hello-00001-deployment-7d9f8c6b5"),
+            containers: [
+                container("user-container", "ghcr.io/knative/helloworld-go", requests: ("100m", "128Mi"), limits: ("1", "256Mi")),
+                container("queue-proxy", "gcr.io/knative-releases/queue", requests: ("25m", "50Mi"), limits: (nil, nil)),
+            ],
+            phase: "Running", node: "kind-worker", created: started))
+        store.put(metrics: metrics("default", "hello-00001-deployment-7d9f8c6b5-abcde", [
+            ("user-container", "43629237n", "65536Ki"), ("queue-proxy", "1m", "12Mi"),
+        ]))
+        // Deployment web, its pods, and one look-alike it does not own
+        store.put(replicaSet: replicaSet("default", "web-6b7f9d4c8", owner: ("Deployment", "web")))
+        let webLabels = ["app": "web", "pod-template-hash": "6b7f9d4c8"]
+        store.put(pod: pod(
+            "default", "web-6b7f9d4c8-x2x9k", labels: webLabels, owner: ("ReplicaSet", "web-6b7f9d4c8"),
+            containers: [container("nginx", "nginx:1.27", requests: ("250m", "64Mi"), limits: ("500m", "128Mi"))],
+            phase: "Running", node: "kind-worker2", created: started, restarts: 2))
+        store.put(metrics: metrics("default", "web-6b7f9d4c8-x2x9k", [("nginx", "0.05", "32Mi")]))
+        store.put(pod: pod(
+            "default", "web-6b7f9d4c8-pend1", labels: webLabels, owner: ("ReplicaSet", "web-6b7f9d4c8"),
+            containers: [container("nginx", "nginx:1.27", requests: ("250m", "64Mi"), limits: ("500m", "128Mi"))],
+            phase: "Pending", node: nil, created: started))
+        store.put(pod: pod(
+            "default", "web-migrate", labels: ["app": "web"], owner: nil,
+            containers: [container("migrate", "web-migrations:3", requests: (nil, nil), limits: (nil, nil))],
+            phase: "Succeeded", node: "kind-worker", created: started, terminated: "Completed"))
+        // StatefulSet in a crash loop
+        store.put(pod: pod(
+            "default", "worker-0", labels: ["app": "worker"], owner: ("StatefulSet", "worker"),
+            containers: [container("worker", "worker:2", requests: ("100m", "100Mi"), limits: (nil, nil))],
+            phase: "Running", node: "kind-worker", created: started, restarts: 7, waiting: "CrashLoopBackOff"))
+        // A pod whose image has sh and no bash
+        var annotations: [String: String] = [:]
+        if let shellOnlyPath { annotations["fake.porthole/PATH"] = shellOnlyPath }
+        store.put(replicaSet: replicaSet("default", "tiny-5c6d7e8f9", owner: ("Deployment", "tiny")))
+        store.put(pod: pod(
+            "default", "tiny-5c6d7e8f9-b7b7b", labels: ["app": "tiny", "pod-template-hash": "5c6d7e8f9"], annotations: annotations,
+            owner: ("ReplicaSet", "tiny-5c6d7e8f9"),
+            containers: [container("busybox", "busybox:1.36", requests: (nil, nil), limits: (nil, nil))],
+            phase: "Running", node: "kind-worker", created: started))
+        // OpenFaaS
+        store.put(replicaSet: replicaSet("openfaas-fn", "figlet-5d8f7b9c4", owner: ("Deployment", "figlet")))
+        store.put(pod: pod(
+            "openfaas-fn", "figlet-5d8f7b9c4-q8w2z", labels: ["faas_function": "figlet", "pod-template-hash": "5d8f7b9c4"],
+            owner: ("ReplicaSet", "figlet-5d8f7b9c4"),
+            containers: [container("figlet", "ghcr.io/openfaas/figlet:latest", requests: ("50m", "20Mi"), limits: (nil, "128Mi"))],
+            phase: "Running", node: "kind-worker2", created: started))
+        store.put(metrics: metrics("openfaas-fn", "figlet-5d8f7b9c4-q8w2z", [("figlet", "2500u", "16777216")]))
+    }
+
+    public static func container(_ name: String, _ image: String, requests: (String?, String?), limits: (String?, String?)) -> JSONObject {
+        func list(_ pair: (String?, String?)) -> JSONObject? {
+            var out: JSONObject = [:]
+            if let cpu = pair.0 { out["cpu"] = cpu }
+            if let memory = pair.1 { out["memory"] = memory }
+            return out.isEmpty ? nil : out
+        }
+        var resources: JSONObject = [:]
+        if let requests = list(requests) { resources["requests"] = requests }
+        if let limits = list(limits) { resources["limits"] = limits }
+        return ["name": name, "image": image, "resources": resources, "imagePullPolicy": "IfNotPresent"]
+    }
+
+    public static func pod(
+        _ namespace: String, _ name: String, labels: [String: String], annotations: [String: String] = [:],
+        owner: (String, String)?, containers: [JSONObject], phase: String, node: String?, created: String,
+        restarts: Int = 0, waiting: String? = nil, terminated: String? = nil
+    ) -> JSONObject {
+        var metadata: JSONObject = [
+            "name": name, "namespace": namespace, "uid": UUID().uuidString.lowercased(), "creationTimestamp": created,
+            "labels": labels,
+        ]
+        if !annotations.isEmpty { metadata["annotations"] = annotations }
+        if let owner {
+            metadata["ownerReferences"] = [[
+                "apiVersion": "apps/v1", "kind": owner.0, "name": owner.1, "uid": UUID().uuidString.lowercased(),
+                "controller": true, "blockOwnerDeletion": true,
+            ] as JSONObject]
+        }
+        var spec: JSONObject = ["containers": containers, "restartPolicy": phase == "Succeeded" ? "Never" : "Always"]
+        if let node { spec["nodeName"] = node }
+        var status: JSONObject = ["phase": phase, "qosClass": "Burstable"]
+        if node != nil {
+            status["startTime"] = created
+            status["podIP"] = "10.244.1.\(name.utf8.reduce(0) { ($0 &* 31 &+ Int($1)) & 0xffff } % 250 + 2)"
+            status["hostIP"] = "172.18.0.3"
+            status["containerStatuses"] = containers.map { container -> JSONObject in
+                let name = container["name"] as? String ?? ""
+                var state: JSONObject
+                if let terminated {
+                    state = ["terminated": ["exitCode": 0, "reason": terminated, "startedAt": created, "finishedAt": created]]
+                } else if let waiting {
+                    state = ["waiting": ["reason": waiting, "message": "back-off 5m0s restarting failed container=\(name)"]]
+                } else {
+                    state = ["running": ["startedAt": created]]
+                }
+                return [
+                    "name": name, "image": container["image"] ?? "", "ready": waiting == nil && terminated == nil,
+                    "restartCount": restarts, "started": waiting == nil && terminated == nil, "state": state,
+                ]
+            }
+        } else {
+            status["conditions"] = [[
+                "type": "PodScheduled", "status": "False", "reason": "Unschedulable",
+                "message": "0/2 nodes are available: 2 Insufficient cpu.",
+            ]]
+        }
+        return ["metadata": metadata, "spec": spec, "status": status]
+    }
+
+    public static func replicaSet(_ namespace: String, _ name: String, owner: (String, String)) -> JSONObject {
+        [
+            "metadata": [
+                "name": name, "namespace": namespace, "uid": UUID().uuidString.lowercased(), "creationTimestamp": created,
+                "ownerReferences": [["apiVersion": "apps/v1", "kind": owner.0, "name": owner.1, "uid": UUID().uuidString.lowercased(), "controller": true] as JSONObject],
+            ],
+            "spec": ["replicas": 1, "selector": ["matchLabels": ["app": name]]],
+        ]
+    }
+
+    public static func metrics(_ namespace: String, _ name: String, _ containers: [(String, String, String)]) -> JSONObject {
+        [
+            "metadata": ["name": name, "namespace": namespace, "creationTimestamp": ISO8601DateFormatter().string(from: Date())],
+            "timestamp": ISO8601DateFormatter().string(from: Date()), "window": "15.012s",
+            "containers": containers.map { ["name": $0.0, "usage": ["cpu": $0.1, "memory": $0.2]] as JSONObject },
+        ]
+    }
+}

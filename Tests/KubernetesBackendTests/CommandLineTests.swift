@@ -1,0 +1,44 @@
+import Foundation
+import XCTest
+
+/// The `porthole` binary's commands on a cluster, flags as a kubectl user types them.
+final class CommandLineTests: XCTestCase {
+    static let porthole = URL(fileURLWithPath: #filePath)
+        .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        .appendingPathComponent(".build/debug/porthole").path
+
+    func testFunctionsInstancesAndExecWithKubeFlags() async throws {
+        guard FileManager.default.isExecutableFile(atPath: Self.porthole) else {
+            throw XCTSkip("build porthole first (swift build --build-tests)")
+        }
+        let cluster = try await TestCluster()
+        let config = try cluster.kubeconfig(user: cluster.tokenUser)
+        let env = ["HOME": cluster.directory, "PATH": "/usr/bin:/bin", "KUBECONFIG": config]
+
+        let functions = try runProcess([Self.porthole, "functions", "-A"], environment: env, timeout: 60)
+        XCTAssertEqual(functions.status, 0, functions.output)
+        XCTAssertTrue(functions.output.contains("openfaas-fn/figlet"), functions.output)
+        XCTAssertTrue(functions.output.contains("OpenFaaS in namespace openfaas-fn"), functions.output)
+
+        let instances = try runProcess([Self.porthole, "instances", "--kubeconfig", config, "-n", "default"], environment: env, timeout: 60)
+        XCTAssertEqual(instances.status, 0, instances.output)
+        let worker = try XCTUnwrap(instances.output.split(separator: "\n").first { $0.contains("worker-0") })
+        XCTAssertTrue(worker.contains("CrashLoopBackOff") && worker.contains(" 7 ") && worker.contains("kind-worker"), String(worker))
+        XCTAssertTrue(worker.contains("—"), "no metrics for this pod: dashes, not zeros: \(worker)")
+        let web = try XCTUnwrap(instances.output.split(separator: "\n").first { $0.contains("web-6b7f9d4c8-x2x9k") })
+        XCTAssertTrue(web.contains("50m") && web.contains(" 20 ") && web.contains(" 10 "), String(web))  // 50m of 250m request, 500m limit
+
+        let exec = try runProcess(
+            [Self.porthole, "exec", "--kube-context", "fake", "-c", "queue-proxy", "hello-00001-deployment-7d9f8c6b5-abcde", "--",
+             "sh", "-c", "echo in-$FAKE_CONTAINER; exit 9"],
+            environment: env, timeout: 60)
+        XCTAssertEqual(exec.status, 9, exec.output)
+        XCTAssertEqual(exec.output, "in-queue-proxy\n")
+
+        let forbidden = try runProcess(
+            [Self.porthole, "exec", "web-6b7f9d4c8-pend1", "-n", "default", "--", "true"], environment: env, timeout: 60)
+        XCTAssertEqual(forbidden.status, 1, forbidden.output)
+        XCTAssertTrue(forbidden.output.contains("does not have a host assigned"), forbidden.output)
+        await cluster.stop()
+    }
+}
