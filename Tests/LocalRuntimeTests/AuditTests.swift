@@ -39,7 +39,7 @@ final class AuditTests: XCTestCase {
         XCTAssertEqual(refusals[1]["instance"] as? String, "no-such-instance")
         XCTAssertTrue((refusals[1]["identity"] as? String)?.hasPrefix("token:") == true)
         XCTAssertEqual(refusals[3]["code"] as? String, "InstanceReleased", "\(refusals[3])")
-        XCTAssertTrue((refusals[3]["reason"] as? String)?.contains("cannot be exec") == true, "\(refusals[3])")
+        XCTAssertTrue((refusals[3]["reason"] as? String)?.contains("porthole instances fn") == true, "\(refusals[3])")
         XCTAssertTrue(refusals.allSatisfy { ($0["peer"] as? String)?.contains("127.0.0.1") == true })
         XCTAssertFalse(log.contains(wrongToken), "the presented token was logged")
         XCTAssertFalse(log.contains(embedded.token.value), "the server's token was logged")
