@@ -191,9 +191,11 @@ final class LifecycleTests: XCTestCase {
         let p = try await start(function("burner", "provisioned: 1\ninstanceConcurrency: 2"))
         let instance = try await p.waitForRunning("burner")[0]
         async let burn = p.backend.invoke(function: "burner", body: Array("burn 4".utf8))
-        try await poll(timeout: 8, "CPU% above 30 on \(instance.instanceId)") {
+        // An idle instance reads 0 %; on a loaded 2-core machine (load ~20 seen) a
+        // burning one got only ~23 %, so the bar is "clearly busy", not "a full core".
+        try await poll(timeout: 8, "CPU% above 10 on \(instance.instanceId)") {
             let now = try await p.backend.listInstances(function: "burner").first { $0.instanceId == instance.instanceId }
-            return (now?.metrics?.cpuPercent ?? 0) > 30
+            return (now?.metrics?.cpuPercent ?? 0) > 10
         }
         let live = try await p.backend.listInstances(function: "burner").first
         XCTAssertEqual(live?.metrics?.activeRequests, 1)

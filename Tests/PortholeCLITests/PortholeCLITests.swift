@@ -94,6 +94,7 @@ final class PortholeCLITests: XCTestCase {
         defer { try? FileManager.default.removeItem(at: directory) }
         let token = directory.appendingPathComponent("token")
         try "some-token\n".write(to: token, atomically: true, encoding: .utf8)
+        try FileManager.default.setAttributes([.posixPermissions: 0o600], ofItemAtPath: token.path)  // a token file others can read is refused
         let run = try CLIRun.run(
             ["functions", "--server", "http://127.0.0.1:\(port)", "--token-file", token.path],
             environment: ["XDG_CONFIG_HOME": directory.path, "PORTHOLE_STATE_DIR": directory.path])
@@ -106,6 +107,7 @@ final class PortholeCLITests: XCTestCase {
         let server = try server()
         let wrong = server.directory.appendingPathComponent("wrong-token")
         try "not-the-token\n".write(to: wrong, atomically: true, encoding: .utf8)
+        try FileManager.default.setAttributes([.posixPermissions: 0o600], ofItemAtPath: wrong.path)
         let run = try CLIRun.run(["instances", "--server", server.url, "--token-file", wrong.path], environment: server.isolation)
         XCTAssertEqual(run.status, 1, "\(run)")
         XCTAssertTrue(run.stderr.hasPrefix("porthole: missing or wrong bearer token"), run.stderr)
