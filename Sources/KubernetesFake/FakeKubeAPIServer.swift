@@ -220,7 +220,7 @@ public final class FakeKubeAPIServer: @unchecked Sendable {
         ]
         if request.tty { environment["TERM"] = "xterm-256color" }
         let directory = options.workDirectory
-        let handler = ExecServerHandler(
+        let handler = ExecSessionPump(
             codec: FrameCodec(dialect: dialect, side: .server), request: request, eventLoop: channel.eventLoop,
             startProcess: { loop, size in
                 if let notRunning {

@@ -74,12 +74,12 @@ extension InstancesCommand {
             let functionName = cluster.namespace == nil ? "\(identity.namespace)/\(identity.name)" : identity.name
             if let function, function != functionName { continue }
             let r = row.reading
-            let age = r.created.map { Formatting.duration(Date().timeIntervalSince($0)) } ?? "—"
+            let age = r.created.map { Format.duration(Date().timeIntervalSince($0)) } ?? "—"
             table.rows.append([
                 functionName, (cluster.namespace == nil ? "\(row.pod.metadata.namespace ?? "")/" : "") + (row.pod.metadata.name ?? ""),
                 r.status, String(r.restarts), age, r.node ?? "—",
                 r.cpuMillicores.map { String(format: "%.0fm", $0) } ?? "—", percent(r.cpuPercentOfRequest), percent(r.cpuPercentOfLimit),
-                r.memoryBytes.map { Formatting.bytes(Int64($0)) } ?? "—", percent(r.memoryPercentOfRequest), percent(r.memoryPercentOfLimit),
+                r.memoryBytes.map { Format.bytes(Int64($0)) } ?? "—", percent(r.memoryPercentOfRequest), percent(r.memoryPercentOfLimit),
             ])
         }
         print(table.render(), terminator: "")
