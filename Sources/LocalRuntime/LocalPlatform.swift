@@ -28,6 +28,8 @@ public final class LocalPlatform: @unchecked Sendable {
         public var restartBackoff = RestartBackoff()
         /// Output logs of ended instances kept per function (the newest); a live instance's log is never removed.
         public var logsKeptPerFunction = 10
+        /// A live instance's log past this size is cut back to empty (with a note), checked once per tick.
+        public var maxLogBytes: Int64 = 16 * 1024 * 1024
 
         public init(isolation: Isolation? = nil, stateDirectory: StateDirectory = .standard()) {
             self.isolation = isolation
@@ -115,6 +117,7 @@ public final class LocalPlatform: @unchecked Sendable {
         sampleMetrics()
         releaseIdleInstances()
         forgetHealthyCrashLoops()
+        truncateLongLogs()
         reconcileProvisioned()
         forgetOldTombstones()
     }
