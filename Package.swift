@@ -38,7 +38,7 @@ let package = Package(
         // The first process of every instance and exec session: forwards signals,
         // reaps, dies with the server, sets up namespaces (docs/ARCHITECTURE.md).
         // Found next to the running executable, so it must be built with it.
-        .executableTarget(name: "porthole-init"),
+        .executableTarget(name: "porthole-init", dependencies: ["CShims"]),
 
         .target(
             name: "ExecCore",

@@ -156,7 +156,7 @@ enum SpawnError: Error, CustomStringConvertible {
     var description: String {
         switch self {
         case .initMissing:
-            return "\(InitProgram.name) was not found next to this program or on PATH; it is built with porthole (`swift build`): install it beside the porthole binary"
+            return "\(InitProgram.name) was not found next to this program or on PATH, and this program's own path is unknown; install porthole-init beside the porthole binary"
         case .notFound(let name): return "\(name): command not found"
         case .failed(let name, let reason): return "cannot start \(name): \(reason)"
         }

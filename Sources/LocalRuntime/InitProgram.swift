@@ -1,22 +1,27 @@
 import Foundation
 
-/// Where the porthole-init executable is: next to the running executable (the
+/// How to start porthole-init: the executable next to the running one (the
 /// `porthole` binary, or the test bundle, which on Linux is itself an executable
-/// in the same build directory), else on `PATH`.
+/// in the same build directory), else on `PATH`, else the running executable
+/// itself with `--porthole-init` (every program linking CShims carries the init,
+/// so a lone `porthole` binary still works).
 enum InitProgram {
     static let name = "porthole-init"
 
-    static let path: String? = {
-        if let executable = try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe") {
+    /// The argv prefix that runs porthole-init; its own arguments follow.
+    static let command: [String]? = {
+        let executable = try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")
+        if let executable {
             let sibling = URL(fileURLWithPath: executable).deletingLastPathComponent().appendingPathComponent(name).path
-            if FileManager.default.isExecutableFile(atPath: sibling) { return sibling }
+            if FileManager.default.isExecutableFile(atPath: sibling) { return [sibling] }
         }
-        return Isolation.executablePath(name)
+        if let onPath = Isolation.executablePath(name) { return [onPath] }
+        return executable.map { [$0, "--porthole-init"] }
     }()
 
-    /// The path, or an error that says where it was looked for and what to do.
-    static func require() throws -> String {
-        guard let path else { throw SpawnError.initMissing }
-        return path
+    /// The command, or an error that says what to do.
+    static func require() throws -> [String] {
+        guard let command else { throw SpawnError.initMissing }
+        return command
     }
 }

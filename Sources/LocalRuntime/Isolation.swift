@@ -10,10 +10,10 @@ public enum Isolation: String, Sendable, Codable {
 
     /// Namespaces when this host allows them (checked by trying once), else a plain process.
     public static func detect() -> Isolation {
-        guard let initPath = InitProgram.path else { return .process }
+        guard let initCommand = InitProgram.command else { return .process }
         let probe = Process()
-        probe.executableURL = URL(fileURLWithPath: initPath)
-        probe.arguments = ["--namespaces", "probe", "--", "true"]
+        probe.executableURL = URL(fileURLWithPath: initCommand[0])
+        probe.arguments = Array(initCommand.dropFirst()) + ["--namespaces", "probe", "--", "true"]
         probe.standardOutput = FileHandle.nullDevice
         probe.standardError = FileHandle.nullDevice
         do {
@@ -28,8 +28,8 @@ public enum Isolation: String, Sendable, Codable {
     /// The argv that starts an instance's runtime command under this isolation:
     /// always under porthole-init (signals, reaping, death with the server), which
     /// with namespaces also creates them and runs as pid 1 inside.
-    func instanceArgv(command: [String], instanceId: String, initPath: String) -> [String] {
-        var argv = [initPath, "--lifeline", "3"]
+    func instanceArgv(command: [String], instanceId: String, initCommand: [String]) -> [String] {
+        var argv = initCommand + ["--lifeline", "3"]
         if self == .namespaces { argv += ["--namespaces", instanceId] }
         return argv + ["--"] + command
     }
@@ -37,8 +37,8 @@ public enum Isolation: String, Sendable, Codable {
     /// The argv that runs an exec session's `command` inside an instance whose
     /// namespace init is `namespacePid`: porthole-init joins the namespaces and
     /// starts the command as a session leader there (owning the pty with `tty`).
-    func execArgv(command: [String], namespacePid: Int32?, directory: String, tty: Bool, initPath: String) -> [String] {
-        var argv = [initPath, "--lifeline", "3", "--session", "--dir", directory]
+    func execArgv(command: [String], namespacePid: Int32?, directory: String, tty: Bool, initCommand: [String]) -> [String] {
+        var argv = initCommand + ["--lifeline", "3", "--session", "--dir", directory]
         if self == .namespaces, let namespacePid { argv += ["--enter", String(namespacePid)] }
         if tty { argv.append("--tty") }
         return argv + ["--"] + command

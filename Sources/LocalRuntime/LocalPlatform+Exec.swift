@@ -85,7 +85,7 @@ extension LocalPlatform {
         do {
             argv = isolation.execArgv(
                 command: request.command, namespacePid: namespacePid, directory: directory, tty: request.tty,
-                initPath: try InitProgram.require())
+                initCommand: try InitProgram.require())
         } catch {
             return eventLoop.makeFailedFuture(ExecSpawnError.failed("\(error)"))
         }

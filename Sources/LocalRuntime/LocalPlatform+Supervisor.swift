@@ -119,7 +119,7 @@ extension LocalPlatform {
         }
         do {
             let argv = isolation.instanceArgv(
-                command: spec.command + spec.args, instanceId: instance.id, initPath: try InitProgram.require())
+                command: spec.command + spec.args, instanceId: instance.id, initCommand: try InitProgram.require())
             let process = try ChildProcess.spawn(
                 argv: argv, environment: instance.environment, directory: spec.codeDirectory.path,
                 stdin: null, stdout: log, stderr: log, passing: Lifeline.readEnd)

@@ -32,6 +32,8 @@ public final class LocalPlatform: @unchecked Sendable {
         /// this often, and ends one whose client sent nothing for `execPeerTimeout`.
         public var execKeepaliveInterval: TimeInterval = 5
         public var execPeerTimeout: TimeInterval = 15
+        /// A live instance's log past this size is cut back to empty (with a note), checked once per tick.
+        public var maxLogBytes: Int64 = 16 * 1024 * 1024
 
         public init(isolation: Isolation? = nil, stateDirectory: StateDirectory = .standard()) {
             self.isolation = isolation
@@ -119,6 +121,7 @@ public final class LocalPlatform: @unchecked Sendable {
         sampleMetrics()
         releaseIdleInstances()
         forgetHealthyCrashLoops()
+        truncateLongLogs()
         reconcileProvisioned()
         forgetOldTombstones()
     }

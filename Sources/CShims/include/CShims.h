@@ -37,6 +37,11 @@ pid_t porthole_spawn_fds(const char *path, char *const argv[], char *const envp[
 /// hang up when this process dies, however it dies.
 int porthole_lifeline_pipe(void);
 
+/// The whole of porthole-init (Sources/CShims/porthole_init.c): runs the init
+/// described there and exits. Also reached as `PROGRAM --porthole-init ARGS…` in
+/// any program linking CShims.
+int porthole_init_main(int argc, char **argv);
+
 /// dup() that keeps O_CLOEXEC, so spawned children never inherit the copy.
 int porthole_dup_cloexec(int fd);
 
