@@ -8,6 +8,7 @@ import XCTest
 final class AuditTests: XCTestCase {
     func testRefusedExecAttemptsAreAudited() async throws {
         let platform = try await TestPlatform.simple()
+        addTeardownBlock { await platform.shutdown() }   // also when the test fails
         let instance = try await platform.waitForRunning("fn").first!
         let embedded = platform.embedded
         func attempt(_ backend: PortholeServerBackend, instance id: String, command: [String]) async {
@@ -43,6 +44,5 @@ final class AuditTests: XCTestCase {
         XCTAssertTrue(refusals.allSatisfy { ($0["peer"] as? String)?.contains("127.0.0.1") == true })
         XCTAssertFalse(log.contains(wrongToken), "the presented token was logged")
         XCTAssertFalse(log.contains(embedded.token.value), "the server's token was logged")
-        await platform.shutdown()
     }
 }

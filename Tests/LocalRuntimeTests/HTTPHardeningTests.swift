@@ -12,7 +12,7 @@ final class HTTPHardeningTests: XCTestCase {
         limits.requestTimeout = 1
         limits.maxUnauthenticatedConnections = 50
         let platform = try await TestPlatform.simple(limits: limits)
-        defer { Task { await platform.shutdown() } }
+        addTeardownBlock { await platform.shutdown() }   // also when the test fails
         // 300 connections that start a request and never finish it.
         var sockets: [RawSocket] = []
         for _ in 0..<300 {
@@ -35,13 +35,13 @@ final class HTTPHardeningTests: XCTestCase {
         try await poll(timeout: 5, "no unauthenticated connection left, \(platform.embedded.server.unauthenticatedConnections) left") {
             platform.embedded.server.unauthenticatedConnections == 0
         }
-        await platform.shutdown()
     }
 
     func testIdleKeepAliveConnectionIsClosed() async throws {
         var limits = APILimits()
         limits.idleTimeout = 1
         let platform = try await TestPlatform.simple(limits: limits)
+        addTeardownBlock { await platform.shutdown() }   // also when the test fails
         let socket = try RawSocket(port: platform.embedded.port)
         try socket.send("GET /2023-03-30/functions HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer \(platform.embedded.token.value)\r\n\r\n")
         guard case .data(let answer) = socket.receive(timeout: 10) else { return XCTFail("no answer") }
@@ -49,7 +49,6 @@ final class HTTPHardeningTests: XCTestCase {
         let started = Date()
         XCTAssertTrue(socket.waitForClose(timeout: 10), "an idle keep-alive connection stays open")
         XCTAssertGreaterThanOrEqual(Date().timeIntervalSince(started), 0.5)
-        await platform.shutdown()
     }
 
     /// A request that is being answered is not timed out, however long the function takes.
@@ -58,9 +57,9 @@ final class HTTPHardeningTests: XCTestCase {
         limits.requestTimeout = 1
         limits.idleTimeout = 1
         let platform = try await TestPlatform.simple(limits: limits)
+        addTeardownBlock { await platform.shutdown() }   // also when the test fails
         let answer = try await platform.backend.invoke(function: "fn", body: Array("sleep 2".utf8))
         XCTAssertEqual(answer.status, 200)
-        await platform.shutdown()
     }
 
     /// Out of descriptors, accept() fails at once; the server must pause rather

@@ -64,6 +64,7 @@ final class KeepaliveTests: XCTestCase {
             options.execKeepaliveInterval = 0.3
             options.execPeerTimeout = 1.5
         }
+        addTeardownBlock { await platform.shutdown() }   // also when the test fails
         let instance = try await platform.waitForRunning("fn").first!
         do {
             let path = ExecRequest(functionName: "fn", instanceId: instance.instanceId, command: ["sleep", "60"]).pathAndQuery
@@ -89,6 +90,5 @@ final class KeepaliveTests: XCTestCase {
             XCTAssertTrue(log.contains("ClientUnresponsive"), log)
             socket.socket.close()
         }
-        await platform.shutdown()
     }
 }

@@ -30,6 +30,7 @@ final class SessionMemoryTests: XCTestCase {
 
     func testFinishedSessionsLeaveNoPumpBehind() async throws {
         let platform = try await TestPlatform.simple()
+        addTeardownBlock { await platform.shutdown() }   // also when the test fails
         let instance = try await platform.waitForRunning("fn").first!
         let before = ExecSessionPump.liveCount
         try await Self.runSessions(300, parallel: 8, host: platform.embedded.host, port: platform.embedded.port,
@@ -37,7 +38,6 @@ final class SessionMemoryTests: XCTestCase {
         try await poll(timeout: 15, "pumps to go back to \(before), now \(ExecSessionPump.liveCount)") {
             ExecSessionPump.liveCount <= before
         }
-        await platform.shutdown()
     }
 
     /// The figure from the issue, measured on a real `porthole serve`: resident
