@@ -52,10 +52,23 @@ public final class KubernetesBackend: PlatformBackend {
 
     /// Every pod in scope with its function and figures (metrics fetched now).
     public func podRows() async throws -> [PodRow] {
-        let all = try await pods.pods()
+        let (all, generation) = try await pods.snapshot()
         try await learnReplicaSets(for: all)
-        let owners = replicaSetOwners.withLockedValue { $0.compactMapValues { $0 } }
         let metrics = await podMetrics()
+        let metricsAt = metricsCache.withLockedValue { $0?.at }
+        // Same pods, same metrics sample (functions and instances on one tick): the same rows.
+        if let cached = rowsCache.withLockedValue({ $0 }), cached.generation == generation, cached.metricsAt == metricsAt {
+            return cached.rows
+        }
+        let rows = makeRows(all, metrics: metrics)
+        rowsCache.withLockedValue { $0 = (generation, metricsAt, rows) }
+        return rows
+    }
+
+    private let rowsCache = NIOLockedValueBox<(generation: Int, metricsAt: Date?, rows: [PodRow])?>(nil)
+
+    private func makeRows(_ all: [Pod], metrics: [String: PodMetrics]?) -> [PodRow] {
+        let owners = replicaSetOwners.withLockedValue { $0.compactMapValues { $0 } }
         return all.map { pod in
             let key = PodCache.key(pod)
             return PodRow(
@@ -98,15 +111,27 @@ public final class KubernetesBackend: PlatformBackend {
     /// metrics server (or we may not read it): figures then show `—`.
     public func podMetrics() async -> [String: PodMetrics]? {
         // The console asks for functions and instances on the same tick: one fetch serves both.
-        if let cached = metricsCache.withLockedValue({ $0.flatMap { Date().timeIntervalSince($0.at) < 1 ? $0 : nil } }) {
-            return cached.metrics
+        // One fetch at a time: on a big cluster a slow answer must not pile up requests
+        // (and starve the connection pool an exec needs); meanwhile the last sample serves.
+        enum Next { case cached([String: PodMetrics]?), fetch }
+        let next: Next = metricsCache.withLockedValue { cache in
+            if let sample = cache, Date().timeIntervalSince(sample.at) < 1 || metricsInFlight.withLockedValue({ $0 }) {
+                return .cached(sample.metrics)
+            }
+            return .fetch
+        }
+        if case .cached(let metrics) = next { return metrics }
+        guard metricsInFlight.withLockedValue({ flight in defer { flight = true }; return !flight }) else {
+            return metricsCache.withLockedValue { $0?.metrics }
         }
         let fresh = await fetchMetrics()
         metricsCache.withLockedValue { $0 = (Date(), fresh) }
+        metricsInFlight.withLockedValue { $0 = false }
         return fresh
     }
 
     private let metricsCache = NIOLockedValueBox<(at: Date, metrics: [String: PodMetrics]?)?>(nil)
+    private let metricsInFlight = NIOLockedValueBox(false)
 
     private func fetchMetrics() async -> [String: PodMetrics]? {
         let path = namespace.map { "/apis/metrics.k8s.io/v1beta1/namespaces/\(KubePath.escape($0))/pods" }

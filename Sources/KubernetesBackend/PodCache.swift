@@ -26,6 +26,8 @@ public final class PodCache: Sendable {
         var events = 0
         var bookmarks = 0
         var gone = 0
+        /// Bumped on every change, so readers can tell an unchanged table.
+        var generation = 0
     }
     private let state = NIOLockedValueBox(State())
 
@@ -50,7 +52,12 @@ public final class PodCache: Sendable {
     /// The current pods. The first call lists (and reports its errors to the
     /// caller); later calls answer from memory while the watch runs.
     public func pods() async throws -> [Pod] {
-        if let pods = state.withLockedValue({ $0.synced ? Array($0.pods.values) : nil }) { return pods }
+        try await snapshot().pods
+    }
+
+    /// The current pods and the generation they belong to.
+    public func snapshot() async throws -> (pods: [Pod], generation: Int) {
+        if let answer = state.withLockedValue({ $0.synced ? (Array($0.pods.values), $0.generation) : nil }) { return answer }
         try await relist()
         let start = state.withLockedValue { state -> Bool in
             guard state.task == nil else { return false }
@@ -58,7 +65,7 @@ public final class PodCache: Sendable {
             return true
         }
         _ = start
-        return state.withLockedValue { Array($0.pods.values) }
+        return state.withLockedValue { (Array($0.pods.values), $0.generation) }
     }
 
     /// Stops the watch.
@@ -92,6 +99,7 @@ public final class PodCache: Sendable {
             state.synced = true
             state.lists += 1
             state.pages += pages
+            state.generation += 1
         }
     }
 
@@ -147,6 +155,7 @@ public final class PodCache: Sendable {
             let event = try JSONDecoder().decode(WatchEvent<Pod>.self, from: data)
             state.withLockedValue { state in
                 state.events += 1
+                state.generation += 1
                 let key = Self.key(event.object)
                 if header.type == "DELETED" { state.pods.removeValue(forKey: key) } else { state.pods[key] = event.object }
                 if let version = event.object.metadata.resourceVersion { state.resourceVersion = version }

@@ -67,6 +67,12 @@ enum KubernetesBenchmark {
         let elapsed = now() - started
         let cpu = Double(ticks) / Double(sysconf(Int32(_SC_CLK_TCK))) / elapsed * 100
         let window = Array(server.requests[before...])
+        // Said now: the login rounds below take a while on a loaded machine.
+        line("console on a cluster: \(pods + 7) pods (fake kube-apiserver in this process), refresh every 2 s")
+        line("  console CPU             \(fmt(cpu, 1)) % of one core over \(fmt(elapsed, 0)) s  (goal < 5 %)")
+        let lists = window.filter { $0.contains("/pods?") && !$0.contains("metrics") && !$0.contains("watch=") }
+        let metrics = window.filter { $0.contains("metrics.k8s.io") }
+        line("  requests meanwhile      \(window.count): \(lists.count) pod lists, \(metrics.count) metrics lists (the watch keeps the table)")
 
         // Login to a shell that answers: porthole's login (Enter; later Enter reconnects).
         var portholeMs: [Double] = []
