@@ -11,6 +11,7 @@ let package = Package(
         .library(name: "Platform", targets: ["Platform"]),
         .library(name: "LocalRuntime", targets: ["LocalRuntime"]),
         .library(name: "TerminalEmulator", targets: ["TerminalEmulator"]),
+        .library(name: "FileTransfer", targets: ["FileTransfer"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
@@ -63,6 +64,10 @@ let package = Package(
             resources: [.copy("Demo")]),
         .target(name: "TerminalEmulator", dependencies: ["CVTerm", "CShims"]),
         .target(
+            name: "FileTransfer",
+            dependencies: ["ExecCore", "Platform", .product(name: "Crypto", package: "swift-crypto")],
+            swiftSettings: [.swiftLanguageMode(.v6)]),
+        .target(
             name: "Console",
             dependencies: [
                 "Platform", "ExecCore", "TerminalEmulator", "CNCursesW", "CShims",
@@ -71,7 +76,7 @@ let package = Package(
         .executableTarget(
             name: "porthole",
             dependencies: [
-                "ExecCore", "Platform", "LocalRuntime", "Console", "CShims",
+                "ExecCore", "Platform", "LocalRuntime", "Console", "CShims", "FileTransfer",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
         .executableTarget(
@@ -94,6 +99,12 @@ let package = Package(
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
             ]),
         .testTarget(name: "PlatformTests", dependencies: ["Platform"]),
+        .testTarget(
+            name: "FileTransferTests",
+            dependencies: [
+                "FileTransfer", "LocalRuntime", "Platform", "ExecCore",
+                .product(name: "Crypto", package: "swift-crypto"),
+            ]),
         .testTarget(name: "TerminalEmulatorTests", dependencies: ["TerminalEmulator"]),
         .testTarget(name: "ConsoleTests", dependencies: ["Console"]),
     ],

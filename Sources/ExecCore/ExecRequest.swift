@@ -14,6 +14,9 @@ public struct ExecRequest: Sendable, Equatable {
     /// client sends it as the first resize message, which porthole's server
     /// waits for briefly before starting a tty command.
     public var terminalSize: TerminalSize?
+    /// The container to run in, for instances that have several (a Kubernetes
+    /// pod); nil for the default one. Sent as `container=`, as kubectl does.
+    public var container: String?
 
     public init(
         functionName: String, instanceId: String, command: [String],
@@ -45,6 +48,7 @@ public struct ExecRequest: Sendable, Equatable {
         items.append(("stderr", String(stderr)))
         items.append(("tty", String(tty)))
         if let idle = idleTimeout, idle > 0 { items.append(("idleTimeout", String(idle))) }
+        if let container { items.append(("container", container)) }
         let query = items.map { "\($0.0)=\(Self.percentEncode($0.1))" }.joined(separator: "&")
         return "/2023-03-30/functions/\(Self.percentEncode(functionName))/instances/\(Self.percentEncode(instanceId))/exec?\(query)"
     }

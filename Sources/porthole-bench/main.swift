@@ -77,6 +77,7 @@ do {
     if which == "exec" || which == "all" { try await runExecBenchmarks() }
     if which == "terminal" || which == "all" { runTerminalBenchmark() }
     if which == "console" || which == "all" { try runConsoleBenchmark() }
+    if which == "cp" || which == "all" { try await runCopyBenchmark() }
 } catch {
     FileHandle.standardError.write(Data("porthole-bench: \(error)\n".utf8))
     exit(1)
