@@ -1,7 +1,7 @@
 /// Byte counts and durations as a person reads them in a progress line.
-enum ByteCountText {
+public enum ByteCountText {
     /// "512 B", "12.3 KiB", "64.0 MiB", "1.2 GiB".
-    static func short(_ count: Int64) -> String {
+    public static func short(_ count: Int64) -> String {
         let units = ["B", "KiB", "MiB", "GiB", "TiB"]
         var value = Double(count)
         var unit = 0
@@ -14,7 +14,7 @@ enum ByteCountText {
     }
 
     /// "0:07", "12:34", "1:02:03".
-    static func duration(_ seconds: Double) -> String {
+    public static func duration(_ seconds: Double) -> String {
         guard seconds.isFinite, seconds >= 0 else { return "--:--" }
         let total = Int(seconds.rounded())
         let (hours, minutes, secs) = (total / 3600, total / 60 % 60, total % 60)

@@ -46,6 +46,13 @@ public enum FileTransfer {
     ) async throws -> TransferReport {
         let id = instance.instanceId
         let remoteName = LocalPath(path).lastComponent
+        // The copy is named after what it copies; "/" or "." names nothing (and tar would spill the whole tree).
+        guard !remoteName.isEmpty, remoteName != Array("/".utf8), remoteName != Array(".".utf8),
+            remoteName != Array("..".utf8)
+        else {
+            throw TransferError.badArgument(
+                "\(id):\(path) names no file or directory; give the path of one (\(id):/tmp/out.cap, \(id):/var/log/app)")
+        }
         var final: LocalPath?
         var staging: LocalPath?
         let target: DownloadReceiver.Target
@@ -54,12 +61,7 @@ public enum FileTransfer {
             target = .stream(options.standardOutput)
         case .local(let text):
             var place = LocalPath(text)
-            if place.isDirectory {
-                guard !remoteName.isEmpty, remoteName != Array(".".utf8), remoteName != Array("..".utf8) else {
-                    throw TransferError.badArgument("\(id):\(path) has no file name to create in \(text); name the local copy (LOCAL/NAME)")
-                }
-                place = place.appending(remoteName)
-            }
+            if place.isDirectory { place = place.appending(remoteName) }
             // A copy never mixes into an existing directory, so a failure cannot leave one half-changed.
             if place.isDirectory { throw TransferError.localExists(path: place.description) }
             staging = try makeStaging(beside: place)

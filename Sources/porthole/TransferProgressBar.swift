@@ -68,7 +68,5 @@ final class TransferProgressBar: @unchecked Sendable {
         return porthole_get_winsize(2, &cols, &rows) == 0 && cols > 10 ? Int(cols) - 1 : 79
     }
 
-    private static func bytes(_ count: Int64) -> String {
-        ByteCountFormatter.string(fromByteCount: count, countStyle: .binary)
-    }
+    private static func bytes(_ count: Int64) -> String { ByteCountText.short(count) }
 }

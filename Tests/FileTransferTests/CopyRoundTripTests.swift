@@ -194,7 +194,7 @@ final class CopyRoundTripTests: XCTestCase {
         for function in ["full", "bare"] {
             let instance = try await platform.instance(function)
             let remote = try platform.scratch("remote-\(function)")
-            let data = (0..<(3 << 20)).map { UInt8(truncatingIfNeeded: $0 &* 2_654_435_761 >> 7) }
+            let data = (0..<(1 << 20)).map { UInt8(truncatingIfNeeded: $0 &* 2_654_435_761 >> 7) }
             let want = SHA256.hash(data: data).map { String(format: "%02x", $0) }.joined()
 
             // Upload from a pipe standing in for stdin.
