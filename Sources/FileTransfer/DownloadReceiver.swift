@@ -38,6 +38,8 @@ final class DownloadReceiver: @unchecked Sendable {
     /// The output for the bytes that are not parsed as tar (cat mode, or a passed-through tar).
     private var rawOutput: Int32 = -1
     private var ownsRawOutput = false
+    /// The file's permissions, applied to a raw download when it completes.
+    private var permissions: UInt32?
 
     private let onNote: @Sendable (String) -> Void
 
@@ -105,9 +107,10 @@ final class DownloadReceiver: @unchecked Sendable {
     }
 
     private func begin(_ header: ScriptHeader) throws {
-        guard case .download(let mode, let isDirectory, let size, _) = header else { return }
+        guard case .download(let mode, let isDirectory, let size, _, let permissions, let fellBack) = header else { return }
         // Said as soon as it is known, before the bytes flow.
-        if mode == .cat { onNote("the instance has no tar: copying the single file with sh and cat") }
+        if fellBack { onNote("the instance has no tar: copying the single file with sh and cat") }
+        self.permissions = permissions
         switch (target, mode) {
         case (.staging(let staging), .tar):
             let extractor = TarExtractor(staging: staging, progress: progress)
@@ -157,7 +160,10 @@ final class DownloadReceiver: @unchecked Sendable {
     }
 
     private func closeOutput() {
-        if ownsRawOutput, rawOutput >= 0 { close(rawOutput) }
+        if ownsRawOutput, rawOutput >= 0 {
+            if let permissions { fchmod(rawOutput, mode_t(permissions)) }
+            close(rawOutput)
+        }
         rawOutput = -1
     }
 

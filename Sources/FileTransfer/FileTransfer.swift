@@ -117,7 +117,7 @@ public enum FileTransfer {
                 [receiver.unrecognisedOutput, report.diagnostics.joined(separator: "; "), end.description]
                     .filter { !$0.isEmpty }.joined(separator: "; "))
         }
-        guard case .download(let mode, _, let size, let hashes) = header else {
+        guard case .download(let mode, _, let size, let hashes, _, _) = header else {
             _ = discard()
             if case .error(let code, let detail) = header {
                 throw scriptError(code: code, detail: detail, instance: id, path: path)

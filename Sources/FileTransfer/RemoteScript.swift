@@ -5,7 +5,10 @@
 /// flows), and reports on two channels:
 ///
 /// - stdout starts with one line `PORTHOLE-CP 1 …` (mode, kind, size, hash
-///   tool, or `error CODE`); for a download the data follows it.
+///   tool, permissions, or `error CODE`); for a download the data follows it.
+///   A single regular file always goes out raw with `cat` (a tar of one file
+///   only adds records and a `tee`), hashed from disk alongside by a
+///   background `sha256sum`; its permissions come from `ls -ln` when there is one.
 /// - stderr carries `porthole-cp: sha256 HEX`, `porthole-cp: exit N` and
 ///   `porthole-cp: done` lines, mixed with the tools' own error messages.
 ///
@@ -52,7 +55,7 @@ enum RemoteScript {
           else
             k=file; [ -L "$p" ] || [ -r "$p" ] || fail permission
           fi
-          if [ $t = tar ]; then
+          if [ $k = dir ] || [ -L "$p" ] || [ ! -f "$p" ]; then
             [ -n "$te" ] || hn=none
             say tar $k - $hn
             if [ -n "$te" ]; then
@@ -62,14 +65,17 @@ enum RemoteScript {
               tar -C "$d" -cf - "./$b"; echo "porthole-cp: exit $?" >&2
             fi
           else
-            n=$(wc -c <"$p" 2>/dev/null); set -- $n
-            say cat file "${1:--}" $hn
-            if [ -n "$te" ]; then
-              exec 3>&1
-              { cat <"$p"; echo "porthole-cp: exit $?" >&2; } | tee -a /dev/fd/3 | digest
+            set -f; l=$(ls -ldn "$p" 2>/dev/null); set -- $l; m=${1:--} n=${5:-}
+            [ -n "$n" ] || { n=$(wc -c <"$p" 2>/dev/null); set -- $n; n=${1:--}; }
+            set +f
+            [ $t = tar ] && w=raw || w=cat
+            say $w file "$n" $hn "$m"
+            if [ -n "$h" ]; then
+              digest <"$p" &
+              cat <"$p"; echo "porthole-cp: exit $?" >&2
+              wait
             else
               cat <"$p"; echo "porthole-cp: exit $?" >&2
-              [ -z "$h" ] || digest <"$p"
             fi
           fi
           exit 0

@@ -71,7 +71,7 @@ public enum TransferError: Error, Equatable, CustomStringConvertible {
         case .interrupted(let arrived, let kept):
             return "interrupted after \(Self.bytes(arrived)) arrived; " + Self.keptPhrase(kept)
         case .checksumMismatch(let sent, let received, let kept):
-            return "the copy is corrupt: SHA-256 sent \(sent), received \(received); " + Self.keptPhrase(kept) + "; copy again"
+            return "the copy does not match (corrupted, or the file changed while it was copied): SHA-256 there \(sent), here \(received); " + Self.keptPhrase(kept) + "; copy again"
         case .sizeMismatch(let expected, let received, let kept):
             return "the copy is incomplete: \(Self.bytes(expected)) expected, \(Self.bytes(received)) received; " + Self.keptPhrase(kept) + "; copy again"
         case .remoteFailed(let instance, let detail, let arrived, let kept):

@@ -117,6 +117,19 @@ final class TarFormatTests: XCTestCase {
         XCTAssertThrowsError(try CopyOperand.parse("c-1a2b:"))
     }
 
+    func testPermissionsFromListing() {
+        XCTAssertEqual(ScriptHeader.permissions("-rw-r-----"), 0o640)
+        XCTAssertEqual(ScriptHeader.permissions("-rwsr-x--x"), 0o4751)
+        XCTAssertEqual(ScriptHeader.permissions("-rwxr-Sr-T"), 0o3744)
+        XCTAssertNil(ScriptHeader.permissions("-"))
+        XCTAssertEqual(
+            ScriptHeader.parse(Array("PORTHOLE-CP 1 raw file 12 sha256 -rwxr-xr-x".utf8)),
+            .download(mode: .cat, isDirectory: false, size: 12, hashes: true, permissions: 0o755, fellBack: false))
+        XCTAssertEqual(
+            ScriptHeader.parse(Array("PORTHOLE-CP 1 cat file - none -".utf8)),
+            .download(mode: .cat, isDirectory: false, size: nil, hashes: false, permissions: nil, fellBack: true))
+    }
+
     func run(_ argv: [String]) throws {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
