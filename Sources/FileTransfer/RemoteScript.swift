@@ -1,7 +1,8 @@
 /// The one POSIX `sh` script porthole runs in an instance for a copy. It
 /// decides there whether to use `tar` (directories, modes, links) or plain
 /// `cat` (single files; nothing else needed), hashes the stream with
-/// `sha256sum` or `openssl` when it can (`tee` feeds the hash while the data
+/// `openssl` (first: it uses the CPU's SHA instructions, coreutils'
+/// `sha256sum` does not, 4× slower here) or `sha256sum` when it can (`tee` feeds the hash while the data
 /// flows), and reports on two channels:
 ///
 /// - stdout starts with one line `PORTHOLE-CP 1 …` (mode, kind, size, hash
@@ -38,8 +39,8 @@ enum RemoteScript {
         say() { printf 'PORTHOLE-CP 1 %s\n' "$*"; }
         fail() { say error "$@"; exit 0; }
         digest() { $h | { read -r x y; printf 'porthole-cp: sha256 %s\n' "$x" >&2; }; }
-        if command -v sha256sum >/dev/null 2>&1; then h=sha256sum
-        elif command -v openssl >/dev/null 2>&1; then h='openssl dgst -sha256 -r'
+        if command -v openssl >/dev/null 2>&1; then h='openssl dgst -sha256 -r'
+        elif command -v sha256sum >/dev/null 2>&1; then h=sha256sum
         else h=; fi
         te=; [ -z "$h" ] || ! command -v tee >/dev/null 2>&1 || [ ! -e /dev/fd/1 ] || te=1
         hn=none; [ -z "$h" ] || hn=sha256
