@@ -14,6 +14,7 @@ let package = Package(
         .library(name: "TerminalEmulator", targets: ["TerminalEmulator"]),
         .library(name: "SessionRecording", targets: ["SessionRecording"]),
         .library(name: "KubernetesBackend", targets: ["KubernetesBackend"]),
+        .library(name: "FileTransfer", targets: ["FileTransfer"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
@@ -113,6 +114,10 @@ let package = Package(
         // asciicast v2 recordings: writer, validating reader, replay timing. Foundation only.
         .target(name: "SessionRecording", swiftSettings: [.swiftLanguageMode(.v6)]),
         .target(
+            name: "FileTransfer",
+            dependencies: ["ExecCore", "Platform", .product(name: "Crypto", package: "swift-crypto")],
+            swiftSettings: [.swiftLanguageMode(.v6)]),
+        .target(
             name: "Console",
             dependencies: [
                 "Platform", "ExecCore", "TerminalEmulator", "CNCursesW", "CShims",
@@ -122,7 +127,7 @@ let package = Package(
         .executableTarget(
             name: "porthole",
             dependencies: [
-                "ExecCore", "Platform", "LocalRuntime", "Console", "CShims", "FunctionComputeBackend", "SessionRecording", "KubernetesBackend",
+                "ExecCore", "Platform", "LocalRuntime", "Console", "CShims", "FunctionComputeBackend", "SessionRecording", "KubernetesBackend", "FileTransfer",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
         .executableTarget(
@@ -165,6 +170,12 @@ let package = Package(
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
             ],
             swiftSettings: [.swiftLanguageMode(.v6)]),
+        .testTarget(
+            name: "FileTransferTests",
+            dependencies: [
+                "FileTransfer", "LocalRuntime", "Platform", "ExecCore",
+                .product(name: "Crypto", package: "swift-crypto"),
+            ]),
         .testTarget(name: "TerminalEmulatorTests", dependencies: ["TerminalEmulator"]),
         .testTarget(name: "ConsoleTests", dependencies: ["Console", "KubernetesFake"]),
         // Runs the built `porthole` binary against a real `porthole serve`.

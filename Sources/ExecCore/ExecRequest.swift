@@ -17,6 +17,9 @@ public struct ExecRequest: Sendable, Equatable {
     /// The file the client records this session into, if it does; the server
     /// names it in the audit log (`recording=` in the query).
     public var recording: String?
+    /// The container to run in, for instances that have several (a Kubernetes
+    /// pod); nil for the default one. Sent as `container=`, as kubectl does.
+    public var container: String?
 
     public init(
         functionName: String, instanceId: String, command: [String],
@@ -52,6 +55,7 @@ public struct ExecRequest: Sendable, Equatable {
         items.append(("tty", String(tty)))
         if let idle = idleTimeout, idle > 0 { items.append(("idleTimeout", String(idle))) }
         if let recording { items.append(("recording", recording)) }
+        if let container { items.append(("container", container)) }
         let query = items.map { "\($0.0)=\(Self.percentEncode($0.1))" }.joined(separator: "&")
         return "/2023-03-30/functions/\(Self.percentEncode(functionName))/instances/\(Self.percentEncode(instanceId))/exec?\(query)"
     }

@@ -235,7 +235,8 @@ public final class KubernetesBackend: PlatformBackend {
     }
 
     public func openExec(_ request: ExecRequest, handlers: ExecHandlers) async throws -> ExecSession {
-        try await openExec(request, container: nil, handlers: handlers)
+        // `request.container` is how callers that see only PlatformBackend (`porthole cp -c`) choose one.
+        try await openExec(request, container: request.container, handlers: handlers)
     }
 
     /// Opens `kubectl exec` on a pod: in `container`, else the pod's

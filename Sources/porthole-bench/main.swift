@@ -86,6 +86,7 @@ do {
     if which == "terminal" || which == "all" { runTerminalBenchmark() }
     if which == "console" || which == "all" { try runConsoleBenchmark() }
     if which == "kubernetes" || which == "all" { try await runKubernetesBenchmark() }
+    if which == "cp" || which == "all" { try await runCopyBenchmark() }
 } catch {
     FileHandle.standardError.write(Data("porthole-bench: \(error)\n".utf8))
     exit(1)
