@@ -8,6 +8,7 @@
 #include <string.h>
 #include <sys/eventfd.h>
 #include <sys/ioctl.h>
+#include <sys/prctl.h>
 #include <termios.h>
 #include <unistd.h>
 #include <wchar.h>
@@ -147,4 +148,11 @@ int porthole_tty_raw(int fd) {
 int porthole_tty_restore(int fd) {
     if (!saved_termios_valid) return 0;
     return tcsetattr(fd, TCSANOW, &saved_termios);
+}
+
+int porthole_adopt_orphans(void) { return prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0); }
+
+int porthole_output_pending(int fd) {
+    int pending = 0;
+    return ioctl(fd, TIOCOUTQ, &pending) == 0 ? pending : -1;
 }
