@@ -74,10 +74,16 @@ let package = Package(
                 "ExecCore", "Platform", "LocalRuntime", "Console", "CShims",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
+        // Not a product: what tests and porthole-bench share to start, drive and end
+        // processes (a tmux driver, a process registry, machine load).
+        .target(
+            name: "ProcessHarness",
+            dependencies: ["CShims"],
+            swiftSettings: [.swiftLanguageMode(.v6)]),
         .executableTarget(
             name: "porthole-bench",
             dependencies: [
-                "ExecCore", "Platform", "LocalRuntime", "TerminalEmulator", "CShims",
+                "ExecCore", "Platform", "LocalRuntime", "TerminalEmulator", "CShims", "ProcessHarness",
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
             ]),
 
@@ -95,7 +101,11 @@ let package = Package(
             ]),
         .testTarget(name: "PlatformTests", dependencies: ["Platform"]),
         .testTarget(name: "TerminalEmulatorTests", dependencies: ["TerminalEmulator"]),
-        .testTarget(name: "ConsoleTests", dependencies: ["Console"]),
+        .testTarget(name: "ConsoleTests", dependencies: ["Console", "LocalRuntime", "ProcessHarness"]),
+        .testTarget(
+            name: "ProcessHarnessTests",
+            dependencies: ["ProcessHarness"],
+            swiftSettings: [.swiftLanguageMode(.v6)]),
     ],
     swiftLanguageModes: [.v5]
 )

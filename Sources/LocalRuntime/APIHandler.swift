@@ -56,7 +56,7 @@ final class APIHandler: ChannelInboundHandler, RemovableChannelHandler, @uncheck
     }
 
     private func handle(head: HTTPRequestHead, body: [UInt8]) async -> Reply {
-        guard let (route, _) = APIRoute.parse(head.uri) else {
+        guard let (route, query) = APIRoute.parse(head.uri) else {
             return .error(APIError(status: 404, code: "NotFound", message: "no such path: \(head.uri); the API lives under /2023-03-30/"))
         }
         guard server.authorized(head) else { return .error(.unauthorized()) }
@@ -70,7 +70,17 @@ final class APIHandler: ChannelInboundHandler, RemovableChannelHandler, @uncheck
             case (.GET, .listInstances(let function)):
                 return try json(InstanceList(requestId: Self.requestId(), instances: platform.listInstances(function: function)))
             case (.GET, .listAllInstances):
-                return try json(InstanceList(requestId: Self.requestId(), instances: platform.listInstances(function: nil)))
+                // `since=VERSION`: only what changed after that version (docs/PROTOCOL.md §3).
+                var cursor: UInt64?
+                if let since = APIRoute.queryValue("since", in: query) {
+                    guard let value = UInt64(since) else {
+                        throw APIError(status: 400, code: "InvalidArgument", message: "since=\(since) is not a list version: pass back the \"version\" of the last answer")
+                    }
+                    cursor = value
+                }
+                let changes = try platform.instanceChanges(since: cursor)
+                return try json(InstanceList(requestId: Self.requestId(), instances: changes.instances,
+                                             version: changes.version, removed: changes.removed, full: changes.full))
             case (.GET, .describeInstance(let function, let instance)):
                 return try json(platform.describeInstance(function: function, id: instance))
             case (.GET, .provisionConfig(let function)):
@@ -146,6 +156,20 @@ struct FunctionList: Codable {
 struct InstanceList: Codable {
     var requestId: String
     var instances: [Instance]
+    /// The list-all call's cursor: pass it back as `since` to get only changes.
+    var version: UInt64?
+    /// With `since`: instances that left the list.
+    var removed: [String]?
+    /// With `since`: false when `instances` holds only what changed.
+    var full: Bool?
+
+    init(requestId: String, instances: [Instance], version: UInt64? = nil, removed: [String]? = nil, full: Bool? = nil) {
+        self.requestId = requestId
+        self.instances = instances
+        self.version = version
+        self.removed = removed
+        self.full = full
+    }
 }
 
 struct ProvisionConfig: Codable {

@@ -44,6 +44,10 @@ public final class LocalPlatform: @unchecked Sendable {
     private var shuttingDown = false
     private let queue = DispatchQueue(label: "porthole.local-platform")
     let audit: AuditLog
+    /// Versions of the instance list for `instanceChanges`; its own lock, so a
+    /// long compare never holds up the supervisor.
+    private var changeLog = InstanceChangeLog()
+    private let changeLogLock = NSLock()
 
     public init(specs: [FunctionSpec], options: Options) throws {
         self.options = options
@@ -130,6 +134,16 @@ public final class LocalPlatform: @unchecked Sendable {
         }
     }
 
+    /// Every listed instance that changed after `cursor` (see `InstanceChangeLog`);
+    /// the whole list when `cursor` is nil or no longer known.
+    func instanceChanges(since cursor: UInt64?) throws -> InstanceChangeLog.Changes {
+        let listed = try listInstances(function: nil)
+        return changeLogLock.withLock {
+            changeLog.record(listed)
+            return changeLog.changes(since: cursor)
+        }
+    }
+
     public func describeInstance(function: String, id: String) throws -> InstanceDetail {
         try locked {
             guard let instance = instances[id], instance.spec.functionName == function else {
@@ -210,7 +224,7 @@ public final class LocalPlatform: @unchecked Sendable {
             var id: String
             repeat { id = Self.newInstanceId() } while instances[id] != nil
             let instance = RuntimeInstance(
-                id: id, spec: spec, provisioned: provisioned, isolation: isolation, port: Self.freePort(), now: now)
+                id: id, spec: spec, provisioned: provisioned, isolation: isolation, port: LoopbackPort.free() ?? 0, now: now)
             instance.record("created (\(provisioned ? "provisioned" : "on-demand"), \(isolation.rawValue))", at: now)
             instances[id] = instance
             return instance
@@ -257,7 +271,7 @@ public final class LocalPlatform: @unchecked Sendable {
                 guard let self else { return }
                 let still = self.locked { instance.status == .starting }
                 if !still { return }
-                if Self.canConnect(port: instance.port) {
+                if LoopbackPort.accepts(instance.port) {
                     let now = Date()
                     self.locked {
                         guard instance.status == .starting else { return }
@@ -424,32 +438,6 @@ public final class LocalPlatform: @unchecked Sendable {
         let formatter = DateFormatter()
         formatter.dateFormat = "HH:mm:ss"
         return formatter.string(from: date)
-    }
-
-    /// Asks the kernel for a free loopback port.
-    static func freePort() -> Int {
-        withLoopbackSocket(port: 0) { fd, address, length in
-            var length = length
-            guard bind(fd, address, length) == 0, getsockname(fd, address, &length) == 0 else { return 0 }
-            return Int(UInt16(bigEndian: address.withMemoryRebound(to: sockaddr_in.self, capacity: 1) { $0.pointee.sin_port }))
-        }
-    }
-
-    static func canConnect(port: Int) -> Bool {
-        withLoopbackSocket(port: port) { fd, address, length in connect(fd, address, length) == 0 }
-    }
-
-    /// A TCP socket and a 127.0.0.1:`port` address for `body`; the socket is closed after.
-    private static func withLoopbackSocket<T>(port: Int, _ body: (Int32, UnsafeMutablePointer<sockaddr>, socklen_t) -> T) -> T {
-        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        defer { if fd >= 0 { close(fd) } }
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        address.sin_port = UInt16(port).bigEndian
-        return withUnsafeMutablePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { body(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
-        }
     }
 
     /// The first child of `unshare --fork`: init of the instance's pid namespace.
