@@ -29,7 +29,11 @@ struct InstanceChangeLog {
         var version: UInt64
     }
 
-    private(set) var version: UInt64 = 0
+    /// Versions carry this log's epoch in their high bits (random per server
+    /// start), so a cursor from before a restart is never taken for a current one.
+    /// 12 + 40 bits: exact in a JSON number.
+    let epoch: UInt64
+    private(set) var version: UInt64
     private var entries: [String: Entry] = [:]
     private var order: [String] = []
     private var removals: [(id: String, version: UInt64)] = []
@@ -37,8 +41,11 @@ struct InstanceChangeLog {
     private var forgottenThrough: UInt64 = 0
     let removalsKept: Int
 
-    init(removalsKept: Int = 20_000) {
+    init(removalsKept: Int = 20_000, epoch: UInt64 = UInt64.random(in: 1...4095)) {
         self.removalsKept = removalsKept
+        self.epoch = epoch
+        version = epoch << 40
+        forgottenThrough = version
     }
 
     /// Records the current list (in the order clients should see it).
@@ -81,10 +88,10 @@ struct InstanceChangeLog {
         if membershipChanged || order.count != listed.count { order = listed.map(\.instanceId) }
     }
 
-    /// What changed after `cursor`; everything when `cursor` is nil, from the
-    /// future (a restarted server), or older than the removals kept.
+    /// What changed after `cursor`; everything when `cursor` is nil, from another
+    /// epoch (a restarted server), from the future, or older than the removals kept.
     func changes(since cursor: UInt64?) -> Changes {
-        guard let cursor, cursor <= version, cursor >= forgottenThrough else {
+        guard let cursor, cursor >> 40 == epoch, cursor <= version, cursor >= forgottenThrough else {
             return Changes(version: version, instances: order.compactMap { entries[$0]?.instance }, removed: [], full: true)
         }
         let changed = order.compactMap { id -> Instance? in

@@ -29,7 +29,8 @@ final class InstanceCache: @unchecked Sendable {
     func apply(instances: [Instance], version newVersion: UInt64?, removed: [String], full: Bool,
                at now: TimeInterval = ProcessInfo.processInfo.systemUptime) {
         lock.withLock {
-            if let newVersion, let version, newVersion < version { return }
+            // A whole list always applies (a restarted server's versions start anew).
+            if !full, let newVersion, let version, newVersion < version { return }
             if full || newVersion == nil {
                 entries = Dictionary(instances.map { ($0.instanceId, Entry(instance: $0, receivedAt: now)) }, uniquingKeysWith: { $1 })
                 order = instances.map(\.instanceId)

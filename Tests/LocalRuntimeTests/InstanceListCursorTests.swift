@@ -57,7 +57,10 @@ final class InstanceListCursorTests: XCTestCase {
         var log = InstanceChangeLog(removalsKept: 1)
         log.record([instance("a"), instance("b"), instance("c")])
         let cursor = log.changes(since: nil).version
-        XCTAssertTrue(log.changes(since: cursor + 100).full, "a cursor from the future (a restarted server)")
+        XCTAssertTrue(log.changes(since: cursor + 100).full, "a cursor from the future")
+        var restarted = InstanceChangeLog(epoch: log.epoch % 4095 + 1)
+        restarted.record([instance("a"), instance("b"), instance("c"), instance("d")])
+        XCTAssertTrue(restarted.changes(since: cursor).full, "a cursor from before a restart")
         log.record([instance("a")])   // two removals; only one is kept
         let changes = log.changes(since: cursor)
         XCTAssertTrue(changes.full)

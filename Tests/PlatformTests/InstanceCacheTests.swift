@@ -45,6 +45,14 @@ final class InstanceCacheTests: XCTestCase {
         XCTAssertEqual(list[2].metrics?.uptimeSeconds, 10, "an ended instance's uptime is final")
     }
 
+    func testAWholeListAppliesEvenWithASmallerVersion() {
+        let cache = InstanceCache()
+        cache.apply(instances: [instance("a", created: 1)], version: 9_000, removed: [], full: true, at: 0)
+        cache.apply(instances: [instance("b", created: 1)], version: 5, removed: [], full: true, at: 0)
+        XCTAssertEqual(cache.list(at: 0).map(\.instanceId), ["b"], "a restarted server's list")
+        XCTAssertEqual(cache.cursor, 5)
+    }
+
     func testAServerWithoutCursorsReplacesTheListEachTime() {
         let cache = InstanceCache()
         cache.apply(instances: [instance("a", created: 1)], version: nil, removed: [], full: true, at: 0)
