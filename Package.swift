@@ -130,10 +130,16 @@ let package = Package(
                 "ExecCore", "Platform", "LocalRuntime", "Console", "CShims", "FunctionComputeBackend", "SessionRecording", "KubernetesBackend", "FileTransfer",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
+        // Not a product: what tests and porthole-bench share to start, drive and end
+        // processes (a tmux driver, a process registry, machine load).
+        .target(
+            name: "ProcessHarness",
+            dependencies: ["CShims"],
+            swiftSettings: [.swiftLanguageMode(.v6)]),
         .executableTarget(
             name: "porthole-bench",
             dependencies: [
-                "ExecCore", "Platform", "LocalRuntime", "TerminalEmulator", "CShims", "KubernetesFake",
+                "ExecCore", "Platform", "LocalRuntime", "TerminalEmulator", "CShims", "KubernetesFake", "ProcessHarness",
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
             ]),
 
@@ -177,11 +183,15 @@ let package = Package(
                 .product(name: "Crypto", package: "swift-crypto"),
             ]),
         .testTarget(name: "TerminalEmulatorTests", dependencies: ["TerminalEmulator"]),
-        .testTarget(name: "ConsoleTests", dependencies: ["Console", "KubernetesFake"]),
+        .testTarget(name: "ConsoleTests", dependencies: ["Console", "KubernetesFake", "LocalRuntime", "ProcessHarness"]),
         // Runs the built `porthole` binary against a real `porthole serve`.
         .testTarget(name: "PortholeCLITests", swiftSettings: [.swiftLanguageMode(.v6)]),
         .testTarget(
             name: "SessionRecordingTests", dependencies: ["SessionRecording"],
+            swiftSettings: [.swiftLanguageMode(.v6)]),
+        .testTarget(
+            name: "ProcessHarnessTests",
+            dependencies: ["ProcessHarness"],
             swiftSettings: [.swiftLanguageMode(.v6)]),
     ],
     swiftLanguageModes: [.v5]

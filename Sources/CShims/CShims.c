@@ -8,6 +8,7 @@
 #include <string.h>
 #include <sys/eventfd.h>
 #include <sys/ioctl.h>
+#include <sys/prctl.h>
 #include <termios.h>
 #include <unistd.h>
 #include <wchar.h>
@@ -181,4 +182,11 @@ int porthole_lifeline_pipe(void) {
     if (read_end < 0 || write_end < 0) return -1;
     // write_end is never closed: the kernel closes it when this process ends.
     return read_end;
+}
+
+int porthole_adopt_orphans(void) { return prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0); }
+
+int porthole_output_pending(int fd) {
+    int pending = 0;
+    return ioctl(fd, TIOCOUTQ, &pending) == 0 ? pending : -1;
 }

@@ -178,7 +178,15 @@ public final class ExecSessionPump: ChannelInboundHandler {
         lastHeard = eventLoop.now
         switch frame.opcode {
         case .binary:
-            handleClientMessage(frame.unmaskedData)
+            var message = frame.data
+            if let key = frame.maskKey { message.applyWebSocketMask(key) }
+            if codec.dialect != .functionCompute, message.getInteger(at: message.readerIndex, as: UInt8.self) == ExecChannel.stdin.rawValue {
+                // Stdin, the bulk of what clients send, goes on without a copy into an array.
+                message.moveReaderIndex(forwardBy: 1)
+                writeStdin(message)
+            } else {
+                handleClientMessage(message)
+            }
         case .text:
             do {
                 apply(try codec.decode(text: String(buffer: frame.unmaskedData)))
@@ -221,16 +229,26 @@ public final class ExecSessionPump: ChannelInboundHandler {
         }
         switch frame {
         case .stdin(let bytes):
-            guard !bytes.isEmpty else { return }
-            bytesIn += bytes.count
-            touch()
-            let io = process.io
-            io.writeAndFlush(io.allocator.buffer(bytes: bytes), promise: nil)
-            if !io.isWritable { context?.channel.setOption(ChannelOptions.autoRead, value: false).whenComplete { _ in } }
+            writeStdin(ByteBuffer(bytes: bytes))
         case .resize(let size): process.resize(size)
         case .closeStdin: process.closeStdin()
         case .stdout, .stderr, .status, .serverError: break
         }
+    }
+
+    /// Writes client bytes to the process's stdin; while the process's input is
+    /// full the socket is not read (backpressure), so nothing piles up here.
+    private func writeStdin(_ bytes: ByteBuffer) {
+        guard !finished, bytes.readableBytes > 0 else { return }
+        guard let process else {
+            pendingInput.append(.stdin(Array(bytes.readableBytesView)))
+            return
+        }
+        bytesIn += bytes.readableBytes
+        touch()
+        let io = process.io
+        io.writeAndFlush(bytes, promise: nil)
+        if !io.isWritable { context?.channel.setOption(ChannelOptions.autoRead, value: false).whenComplete { _ in } }
     }
 
     /// A malformed client message ends the session with a status that names it.

@@ -94,7 +94,18 @@ final class APIHandler: ChannelInboundHandler, RemovableChannelHandler, @uncheck
             case (.GET, .listInstances(let function)):
                 return try json(InstanceList(requestId: Self.requestId(), instances: ListQuery(query).select(platform.listInstances(function: function))))
             case (.GET, .listAllInstances):
-                return try json(InstanceList(requestId: Self.requestId(), instances: ListQuery(query).select(platform.listInstances(function: nil))))
+                // `since=VERSION`: only what changed after that version (docs/PROTOCOL.md §3);
+                // the list filters (withMetrics among them) apply to what is sent.
+                var cursor: UInt64?
+                if let since = APIRoute.queryValue("since", in: query) {
+                    guard let value = UInt64(since) else {
+                        throw APIError(status: 400, code: "InvalidArgument", message: "since=\(since) is not a list version: pass back the \"version\" of the last answer")
+                    }
+                    cursor = value
+                }
+                let changes = try platform.instanceChanges(since: cursor)
+                return try json(InstanceList(requestId: Self.requestId(), instances: ListQuery(query).select(changes.instances),
+                                             version: changes.version, removed: changes.removed, full: changes.full))
             case (.GET, .describeInstance(let function, let instance)):
                 return try json(platform.describeInstance(function: function, id: instance))
             case (.GET, .provisionConfig(let function)) where fc2:
@@ -198,6 +209,20 @@ struct FunctionList: Codable {
 struct InstanceList: Codable {
     var requestId: String
     var instances: [Instance]
+    /// The list-all call's cursor: pass it back as `since` to get only changes.
+    var version: UInt64?
+    /// With `since`: instances that left the list.
+    var removed: [String]?
+    /// With `since`: false when `instances` holds only what changed.
+    var full: Bool?
+
+    init(requestId: String, instances: [Instance], version: UInt64? = nil, removed: [String]? = nil, full: Bool? = nil) {
+        self.requestId = requestId
+        self.instances = instances
+        self.version = version
+        self.removed = removed
+        self.full = full
+    }
 }
 
 struct ProvisionConfig: Codable {

@@ -43,6 +43,15 @@ enum APIRoute: Equatable {
         }
     }
 
+    /// The value of `name` in a query string ("a=1&since=42"), percent-decoded.
+    static func queryValue(_ name: String, in query: String) -> String? {
+        for pair in query.split(separator: "&") {
+            let parts = pair.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
+            if parts.count == 2, parts[0] == name { return decode(String(parts[1])) }
+        }
+        return nil
+    }
+
     static func decode(_ component: String) -> String {
         component.removingPercentEncoding ?? component
     }

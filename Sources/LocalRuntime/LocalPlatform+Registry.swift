@@ -39,6 +39,16 @@ extension LocalPlatform {
         }
     }
 
+    /// Every listed instance that changed after `cursor` (see `InstanceChangeLog`);
+    /// the whole list when `cursor` is nil or no longer known.
+    func instanceChanges(since cursor: UInt64?) throws -> InstanceChangeLog.Changes {
+        let listed = try listInstances(function: nil)
+        return changeLogLock.withLock {
+            changeLog.record(listed)
+            return changeLog.changes(since: cursor)
+        }
+    }
+
     public func describeInstance(function: String, id: String) throws -> InstanceDetail {
         try locked {
             guard let instance = instances[id], instance.spec.functionName == function else {

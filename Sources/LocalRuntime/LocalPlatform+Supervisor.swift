@@ -102,7 +102,7 @@ extension LocalPlatform {
             var id: String
             repeat { id = RuntimeInstance.newId() } while instances[id] != nil
             let instance = RuntimeInstance(
-                id: id, spec: spec, provisioned: provisioned, isolation: isolation, port: LoopbackPort.free(), now: now)
+                id: id, spec: spec, provisioned: provisioned, isolation: isolation, port: LoopbackPort.free() ?? 0, now: now)
             instance.record("created (\(provisioned ? "provisioned" : "on-demand"), \(isolation.rawValue))", at: now)
             instances[id] = instance
             return instance
@@ -151,7 +151,7 @@ extension LocalPlatform {
                 guard let self else { return }
                 let still = self.locked { instance.status == .starting }
                 if !still { return }
-                if LoopbackPort.canConnect(port: instance.port) {
+                if LoopbackPort.accepts(instance.port) {
                     let now = Date()
                     self.locked {
                         guard instance.status == .starting else { return }

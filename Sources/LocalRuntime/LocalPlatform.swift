@@ -66,6 +66,10 @@ public final class LocalPlatform: @unchecked Sendable {
     var endedLogs: [String: [URL]] = [:]
     let queue = DispatchQueue(label: "porthole.local-platform")
     let audit: AuditLog
+    /// Versions of the instance list for `instanceChanges`; its own lock, so a
+    /// long compare never holds up the supervisor.
+    var changeLog = InstanceChangeLog()
+    let changeLogLock = NSLock()
 
     public init(specs: [FunctionSpec], options: Options) throws {
         self.options = options

@@ -1,23 +1,28 @@
+#if canImport(Glibc)
+import Glibc
+#endif
 import Foundation
 
-/// The loopback ports instances listen on: the kernel picks a free one, and a
-/// connect() tells when an instance has started listening.
-enum LoopbackPort {
-    /// Asks the kernel for a free loopback port.
-    static func free() -> Int {
-        withLoopbackSocket(port: 0) { fd, address, length in
+/// Ports on 127.0.0.1: a free one for a new listener (an instance, a test's
+/// `porthole serve`), and whether something listens on one yet.
+public enum LoopbackPort {
+    /// A loopback port nobody listens on now, from the kernel (bind to port 0);
+    /// nil when no socket can be made.
+    public static func free() -> Int? {
+        withSocket(port: 0) { fd, address, length in
             var length = length
-            guard bind(fd, address, length) == 0, getsockname(fd, address, &length) == 0 else { return 0 }
+            guard bind(fd, address, length) == 0, getsockname(fd, address, &length) == 0 else { return nil }
             return Int(UInt16(bigEndian: address.withMemoryRebound(to: sockaddr_in.self, capacity: 1) { $0.pointee.sin_port }))
         }
     }
 
-    static func canConnect(port: Int) -> Bool {
-        withLoopbackSocket(port: port) { fd, address, length in connect(fd, address, length) == 0 }
+    /// Whether a TCP connect to 127.0.0.1:`port` succeeds.
+    public static func accepts(_ port: Int) -> Bool {
+        withSocket(port: port) { fd, address, length in connect(fd, address, length) == 0 }
     }
 
     /// A TCP socket and a 127.0.0.1:`port` address for `body`; the socket is closed after.
-    private static func withLoopbackSocket<T>(port: Int, _ body: (Int32, UnsafeMutablePointer<sockaddr>, socklen_t) -> T) -> T {
+    private static func withSocket<T>(port: Int, _ body: (Int32, UnsafeMutablePointer<sockaddr>, socklen_t) -> T) -> T {
         let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
         defer { if fd >= 0 { close(fd) } }
         var address = sockaddr_in()

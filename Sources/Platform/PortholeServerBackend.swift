@@ -18,6 +18,8 @@ public final class PortholeServerBackend: PlatformBackend {
     /// Invocations run the function, which may take a while; they get longer.
     public let invokeTimeout: TimeAmount
     private let client: HTTPClient
+    /// Every instance, kept current by list-all calls with a cursor.
+    private let instanceCache = InstanceCache()
 
     /// One client for the process. Connection failures fail at once rather than
     /// being retried until the request deadline: a missing server must say so
@@ -59,11 +61,22 @@ public final class PortholeServerBackend: PlatformBackend {
         return try await get("/2023-03-30/functions", as: Answer.self).functions
     }
 
+    /// Every instance comes from the cache, brought up to date by one call that
+    /// returns only what changed since the last (`since=VERSION`).
     public func listInstances(function: String?) async throws -> [Instance] {
-        struct Answer: Decodable { var instances: [Instance] }
-        let path = function.map { "/2023-03-30/functions/\(ExecRequest.percentEncode($0))/instances?withMetrics=true" }
-            ?? "/2023-03-30/instances?withMetrics=true"
-        return try await get(path, as: Answer.self).instances
+        struct Answer: Decodable {
+            var instances: [Instance]
+            var version: UInt64?
+            var removed: [String]?
+            var full: Bool?
+        }
+        if let function {
+            return try await get("/2023-03-30/functions/\(ExecRequest.percentEncode(function))/instances?withMetrics=true", as: Answer.self).instances
+        }
+        let cursor = instanceCache.cursor.map { "&since=\($0)" } ?? ""
+        let answer = try await get("/2023-03-30/instances?withMetrics=true" + cursor, as: Answer.self)
+        instanceCache.apply(instances: answer.instances, version: answer.version, removed: answer.removed ?? [], full: answer.full ?? true)
+        return instanceCache.list()
     }
 
     public func describeInstance(function: String, id: String) async throws -> InstanceDetail {

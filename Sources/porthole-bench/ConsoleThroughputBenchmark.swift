@@ -1,4 +1,5 @@
 import Foundation
+import ProcessHarness
 
 /// Issue 5's figure: `seq` output shown in a console pane against the same output
 /// in a plain tmux pane, both 160x48, measured in the same run; then key echo in
@@ -8,30 +9,30 @@ enum ConsoleThroughputBenchmark {
         var bytes: Int
         var tmuxSeconds: [Double]
         var portholeSeconds: [Double]
-        var echoMs: [Double]
-        var tmuxEchoMs: [Double]
+        /// Per run: key echo times (ms) in porthole and in tmux, and the machine before it.
+        var echoRuns: [(porthole: [Double], tmux: [Double], load: MachineLoad)]
     }
 
     /// `done$((6*7))` prints `done42` only when the command has finished, never in the echoed command line.
     static let marker = "done42"
 
-    static func run(lines: Int, runs: Int, echoSamples: Int) throws -> Result {
+    static func run(lines: Int, runs: Int, echoSamples: Int, echoRuns: Int) throws -> Result {
         let binary = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("porthole").path
         let command = "clear; seq 1 \(lines); echo done$((6*7))"
         let bytes = (1...lines).reduce(0) { $0 + String($1).utf8.count + 1 }
 
         // Reference: a shell in a plain tmux pane.
-        let reference = TmuxDriver(socket: "porthole-bench-ref-\(getpid())")
+        let reference = TmuxDriver(socket: "porthole-bench-ref-\(getpid())", registry: processes)
         defer { reference.kill() }
-        try reference.start(cols: 160, rows: 48, command: "env PS1='$ ' bash --norc --noprofile")
+        try reference.start(session: "reference", cols: 160, rows: 48, command: "env PS1='$ ' bash --norc --noprofile")
         try reference.wait(timeout: 10) { $0.contains("$") }
         progress("reference shell ready")
 
         // Porthole: the console on its embedded platform, one pane zoomed to 160x48.
         let state = FileManager.default.temporaryDirectory.appendingPathComponent("porthole-bench-console-\(getpid())").path
-        let console = TmuxDriver(socket: "porthole-bench-console-\(getpid())")
+        let console = TmuxDriver(socket: "porthole-bench-console-\(getpid())", registry: processes)
         defer { console.kill() }
-        try console.start(cols: 162, rows: 52, command: "\(binary) --refresh 1", environment: ["PORTHOLE_STATE_DIR": state])
+        try console.start(session: "console", cols: 162, rows: 52, command: "env PORTHOLE_STATE_DIR=\(state) \(binary) --refresh 1")
         try console.wait(timeout: 30) { $0.contains("Running") }
         progress("console shows instances")
         try console.keys("Enter")
@@ -48,27 +49,42 @@ enum ConsoleThroughputBenchmark {
             progress("run \(run + 1): tmux \(tmuxTimes.last!) s, porthole \(portholeTimes.last!) s")
         }
 
-        // Echo in a second pane while the first floods.
+        // Echo in a second pane while the first floods; tmux the same, in the same runs.
         try console.keys("C-a", "z")
         try console.keys("C-a", "Tab")
         try console.keys("Down")
         try console.keys("Enter")
         try console.wait(timeout: 15) { screen in screen.components(separatedBy: "# ").count > 2 || screen.components(separatedBy: "$ ").count > 2 }
-        try console.keys("C-a", "Left")
-        try console.literal("seq 1 \(lines * 4)\r")
-        try console.keys("C-a", "Right")
-        let echo = try timeEcho(console, count: echoSamples)
-        try console.keys("C-a", "Left")
-        try console.keys("C-c")
-
-        // The same in tmux: flood the left pane, type in the right one.
         try reference.run(["split-window", "-h", "env PS1='$ ' bash --norc --noprofile"])
-        try reference.run(["select-pane", "-L"])
-        try reference.literal("seq 1 \(lines * 4)\r")
-        try reference.run(["select-pane", "-R"])
+        var echo: [(porthole: [Double], tmux: [Double], load: MachineLoad)] = []
+        for run in 0..<echoRuns {
+            let seen = MachineLoad.waitForQuiet(idleAtLeast: 0.8, maxWait: 10)
+            let portholeMs = try echoWhileFlooding(console, lines: lines * 4, samples: echoSamples, left: ["C-a", "Left"], right: ["C-a", "Right"])
+            let tmuxMs = try echoWhileFlooding(reference, lines: lines * 4, samples: echoSamples, left: nil, right: nil)
+            echo.append((portholeMs, tmuxMs, seen.load))
+            progress("echo run \(run + 1) (\(seen.load) before): porthole p99 \(fmt(Statistics.percentile(portholeMs, 99), 1)) ms, tmux p99 \(fmt(Statistics.percentile(tmuxMs, 99), 1)) ms")
+        }
+        return Result(bytes: bytes, tmuxSeconds: tmuxTimes, portholeSeconds: portholeTimes, echoRuns: echo)
+    }
+
+    /// Starts `seq` flooding the left pane, types `samples` keys in the right one
+    /// timing each echo, then stops the flood. `left`/`right`: the keys that move
+    /// focus (nil: tmux's own select-pane).
+    static func echoWhileFlooding(_ driver: TmuxDriver, lines: Int, samples: Int, left: [String]?, right: [String]?) throws -> [Double] {
+        func go(_ keys: [String]?, _ direction: String) throws {
+            if let keys { try driver.keys(keys) } else { try driver.run(["select-pane", direction]) }
+        }
+        try go(left, "-L")
+        try driver.literal("seq 1 \(lines)\r")
+        try go(right, "-R")
         usleep(300_000)
-        let tmuxEcho = try timeEcho(reference, count: echoSamples)
-        return Result(bytes: bytes, tmuxSeconds: tmuxTimes, portholeSeconds: portholeTimes, echoMs: echo, tmuxEchoMs: tmuxEcho)
+        let times = try timeEcho(driver, count: samples)
+        try go(left, "-L")
+        try driver.keys("C-c")
+        usleep(300_000)
+        try driver.literal("clear\r")
+        try go(right, "-R")
+        return times
     }
 
     /// Types short tokens and times each until the screen shows it (polling capture-pane).

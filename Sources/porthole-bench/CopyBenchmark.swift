@@ -89,7 +89,7 @@ func runCopyBenchmark() async throws {
     let embedded = try await EmbeddedPlatform.start(options: LocalPlatform.Options(stateDirectory: state))
     defer { embedded.platform.shutdown() }
     let tokenFile = state.url.appendingPathComponent("bench-token")
-    try (embedded.token.value + "\n").write(to: tokenFile, atomically: true, encoding: .utf8)
+    try writeTokenFile(embedded.token.value, to: tokenFile)
     var instance: Instance?
     for _ in 0..<200 where instance == nil {
         instance = try await embedded.backend().listInstances(function: "hello").first { $0.status == .running }

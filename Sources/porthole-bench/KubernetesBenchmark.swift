@@ -1,4 +1,5 @@
 import Foundation
+import ProcessHarness
 import KubernetesFake
 
 /// The console on a cluster of many pods (the fake API server, in this
@@ -50,11 +51,11 @@ enum KubernetesBenchmark {
         let binary = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("porthole").path
 
         // The console on the cluster, refreshing every 2 s.
-        let console = TmuxDriver(socket: "porthole-bench-kube-\(getpid())")
-        defer { console.kill() }
+        let console = TmuxDriver(socket: "porthole-bench-kube-\(getpid())", registry: processes)
+        defer { _ = console.kill() }
         try console.start(
-            cols: 160, rows: 48, command: "\(binary) --kubeconfig \(kubeconfig) --refresh 2",
-            environment: ["HOME": directory, "PORTHOLE_CONFIG": directory + "/none.yaml"])
+            session: "bench", cols: 160, rows: 48,
+            command: "env HOME=\(directory) PORTHOLE_CONFIG=\(directory)/none.yaml \(binary) --kubeconfig \(kubeconfig) --refresh 2")
         try console.wait(timeout: 120, interval: 50_000) { $0.contains("Running") && $0.contains("svc-") }
         progress("console shows the cluster")
         guard let pid = portholePID(binary: binary) else { throw BenchmarkError("cannot find the console's process") }
@@ -92,9 +93,9 @@ enum KubernetesBenchmark {
         var kubectlMs: [Double] = []
         let kubectl = ["/usr/local/bin/kubectl", "/usr/bin/kubectl"].first(where: FileManager.default.isExecutableFile)
         if let kubectl {
-            let reference = TmuxDriver(socket: "porthole-bench-kubectl-\(getpid())")
-            defer { reference.kill() }
-            try reference.start(cols: 160, rows: 48, command: "env PS1='$ ' HOME=\(directory) bash --norc --noprofile")
+            let reference = TmuxDriver(socket: "porthole-bench-kubectl-\(getpid())", registry: processes)
+            defer { _ = reference.kill() }
+            try reference.start(session: "bench", cols: 160, rows: 48, command: "env PS1='$ ' HOME=\(directory) bash --norc --noprofile")
             try reference.wait(timeout: 10) { $0.contains("$") }
             let shell = "if command -v bash >/dev/null 2>&1; then exec bash -l; else exec sh -l; fi"
             for round in 0..<logins {

@@ -1,16 +1,57 @@
 import Foundation
 import LocalRuntime
 import Platform
+import ProcessHarness
 
-// porthole-bench [exec|terminal|console|kubernetes|all] — speed and memory as ratios against a
-// reference measured in the same run. Run with `swift run -c release porthole-bench`.
+// porthole-bench [exec|stream|terminal|fleet|console|kubernetes|cp|all] [--quick] — speed and memory as ratios
+// against a reference measured in the same run. Run with
+// `swift run -c release porthole-bench`.
+//
+// It leaves nothing behind: every process it starts (tmux servers by their
+// server pid, consoles, servers, instances — and, as the reaper of its orphans,
+// whatever those detach) is ended at the end, on failure and on Ctrl-C or
+// SIGTERM, and the last line says whether anything survived. Each phase waits
+// (bounded) for a quiet machine and prints the load it saw.
 
 let arguments = Array(CommandLine.arguments.dropFirst())
 let which = arguments.first ?? "all"
 let quick = arguments.contains("--quick")
 setvbuf(stdout, nil, _IOLBF, 0)
 
+/// Every process this run starts; ended before it exits, whatever happens.
+let processes = ProcessRegistry(adoptOrphans: true)
+
+/// Ends everything, says so, and exits with `code` (2 when something survived).
+func finish(exitCode code: Int32) -> Never {
+    let report = processes.endAll()
+    line(report.description)
+    exit(report.survivors.isEmpty ? code : 2)
+}
+
+/// Ctrl-C, SIGTERM, SIGHUP: clean up as on any other exit.
+let stopSources: [DispatchSourceSignal] = [SIGINT, SIGTERM, SIGHUP].map { number in
+    signal(number, SIG_IGN)
+    let source = DispatchSource.makeSignalSource(signal: number, queue: .global())
+    source.setEventHandler {
+        FileHandle.standardError.write(Data("porthole-bench: signal \(number), ending what it started\n".utf8))
+        finish(exitCode: 128 + number)
+    }
+    source.resume()
+    return source
+}
+
+/// Waits (bounded) for the machine to be quiet before a phase and prints what it saw.
+func quietMachine(before phase: String) {
+    let seen = MachineLoad.waitForQuiet(idleAtLeast: 0.8, maxWait: quick ? 5 : 20)
+    line("[\(phase)] machine before: \(seen.load)\(seen.quiet ? "" : String(format: " — not quiet after %.0f s, measured anyway", seen.waited))")
+}
+
 func line(_ text: String) { print(text) }
+
+/// A token file the clients accept: mode 0600 (they refuse one others can read).
+func writeTokenFile(_ token: String, to url: URL) throws {
+    FileManager.default.createFile(atPath: url.path, contents: Data((token + "\n").utf8), attributes: [.posixPermissions: 0o600])
+}
 
 func fmt(_ value: Double, _ digits: Int = 2) -> String { String(format: "%.\(digits)f", value) }
 
@@ -19,7 +60,7 @@ func runExecBenchmarks() async throws {
     let embedded = try await EmbeddedPlatform.start(options: LocalPlatform.Options(stateDirectory: state))
     defer { embedded.platform.shutdown() }
     let tokenFile = state.url.appendingPathComponent("bench-token")
-    try (embedded.token.value + "\n").write(to: tokenFile, atomically: true, encoding: .utf8)
+    try writeTokenFile(embedded.token.value, to: tokenFile)
     var instance: Instance?
     for _ in 0..<200 where instance == nil {
         instance = try await embedded.backend().listInstances(function: "hello").first { $0.status == .running }
@@ -27,8 +68,15 @@ func runExecBenchmarks() async throws {
     }
     guard let instance else { throw BenchmarkError("no running instance of hello") }
 
-    let lines = quick ? 1_000_000 : 9_000_000
     let runs = quick ? 1 : 3
+    if which != "stream" { try await runExecThroughput(embedded: embedded, instance: instance, tokenFile: tokenFile, runs: runs) }
+    try runExecStream(embedded: embedded, instance: instance, tokenFile: tokenFile, runs: runs)
+    if which != "stream" { try await runExecEcho(embedded: embedded, instance: instance) }
+}
+
+func runExecThroughput(embedded: EmbeddedPlatform, instance: Instance, tokenFile: URL, runs: Int) async throws {
+    let lines = quick ? 1_000_000 : 9_000_000
+    quietMachine(before: "exec throughput")
     let throughput = try ExecThroughputBenchmark.run(embedded: embedded, instance: instance, tokenFile: tokenFile, lines: lines, runs: runs)
     let mb = Double(throughput.bytes) / 1e6
     let ptyMedian = Statistics.median(throughput.ptySeconds)
@@ -37,8 +85,26 @@ func runExecBenchmarks() async throws {
     line("  local pty (reference)   \(fmt(ptyMedian)) s  \(fmt(mb / ptyMedian, 1)) MB/s")
     line("  porthole exec -t        \(fmt(portholeMedian)) s  \(fmt(mb / portholeMedian, 1)) MB/s  (CLI peak RSS \(fmt(throughput.portholePeakRSSMiB, 1)) MiB)")
     line("  ratio pty/porthole      \(fmt(throughput.ratio))  (goal ≥ 0.90)")
+}
 
+func runExecStream(embedded: EmbeddedPlatform, instance: Instance, tokenFile: URL, runs: Int) throws {
+    let megabytes = quick ? 64 : 256
+    quietMachine(before: "exec stream")
+    let stream = try ExecStreamBenchmark.run(embedded: embedded, instance: instance, tokenFile: tokenFile, megabytes: megabytes, runs: runs)
+    let local = Statistics.median(stream.localSeconds)
+    let stdinMedian = Statistics.median(stream.stdinSeconds)
+    let stdoutMedian = Statistics.median(stream.stdoutSeconds)
+    let mib = Double(stream.bytes) / 1048576
+    line("exec stream: \(megabytes) MiB of random bytes each way through one session, SHA-256 checked on the far side, median of \(runs)")
+    line("  sha256sum alone (ref)   \(fmt(local)) s  \(fmt(mib / local, 0)) MiB/s")
+    line("  stdout (cat | sha256sum) \(fmt(stdoutMedian)) s  \(fmt(mib / stdoutMedian, 0)) MiB/s")
+    line("  stdin (-i -- sha256sum) \(fmt(stdinMedian)) s  \(fmt(mib / stdinMedian, 0)) MiB/s")
+    line("  ratio stdin/stdout      \(fmt(stdinMedian / stdoutMedian))  (goal ≤ 1.10)")
+}
+
+func runExecEcho(embedded: EmbeddedPlatform, instance: Instance) async throws {
     let trips = quick ? 200 : 1000
+    quietMachine(before: "exec echo")
     let echo = try await EchoLatencyBenchmark.run(embedded: embedded, instance: instance, roundTrips: trips)
     line("keystroke echo latency: \(trips) round trips")
     line("  local pty (reference)   p50 \(fmt(Statistics.percentile(echo.ptyMs, 50), 3)) ms  p99 \(fmt(Statistics.percentile(echo.ptyMs, 99), 3)) ms")
@@ -47,6 +113,7 @@ func runExecBenchmarks() async throws {
 }
 
 func runTerminalBenchmark() {
+    quietMachine(before: "terminal")
     // The pty rate measured now is the reference the emulator must outrun.
     let pty = LocalPTY.drain(["seq", "1", quick ? "1000000" : "3000000"])
     let ptyRate = Double(pty.bytes) / 1e6 / pty.seconds
@@ -59,7 +126,8 @@ func runTerminalBenchmark() {
 func runConsoleBenchmark() throws {
     let lines = quick ? 1_000_000 : 8_500_000
     let runs = quick ? 1 : 3
-    let result = try ConsoleThroughputBenchmark.run(lines: lines, runs: runs, echoSamples: quick ? 50 : 200)
+    quietMachine(before: "console")
+    let result = try ConsoleThroughputBenchmark.run(lines: lines, runs: runs, echoSamples: quick ? 50 : 200, echoRuns: quick ? 2 : 5)
     let mb = Double(result.bytes) / 1e6
     let tmux = Statistics.median(result.tmuxSeconds)
     let porthole = Statistics.median(result.portholeSeconds)
@@ -67,9 +135,23 @@ func runConsoleBenchmark() throws {
     line("  tmux pane (reference)   \(fmt(tmux)) s")
     line("  porthole console pane   \(fmt(porthole)) s")
     line("  ratio porthole/tmux     \(fmt(porthole / tmux))  (goal ≤ 1.10)")
-    line("key echo in a second pane while the first floods (seen through tmux capture-pane, \(result.echoMs.count) keys)")
-    line("  tmux panes (reference)  p50 \(fmt(Statistics.percentile(result.tmuxEchoMs, 50), 1)) ms  p99 \(fmt(Statistics.percentile(result.tmuxEchoMs, 99), 1)) ms")
-    line("  porthole panes          p50 \(fmt(Statistics.percentile(result.echoMs, 50), 1)) ms  p99 \(fmt(Statistics.percentile(result.echoMs, 99), 1)) ms  (goal p99 < 50 ms)")
+    line("key echo in a second pane while the first floods (seen through tmux capture-pane, \(result.echoRuns.first?.porthole.count ?? 0) keys per run)")
+    for (index, run) in result.echoRuns.enumerated() {
+        line("  run \(index + 1) [\(run.load)]  tmux p50 \(fmt(Statistics.percentile(run.tmux, 50), 1)) p99 \(fmt(Statistics.percentile(run.tmux, 99), 1)) ms · porthole p50 \(fmt(Statistics.percentile(run.porthole, 50), 1)) p99 \(fmt(Statistics.percentile(run.porthole, 99), 1)) ms")
+    }
+    let allTmux = result.echoRuns.flatMap(\.tmux), allPorthole = result.echoRuns.flatMap(\.porthole)
+    line("  all runs: tmux panes (reference) p50 \(fmt(Statistics.percentile(allTmux, 50), 1)) ms  p99 \(fmt(Statistics.percentile(allTmux, 99), 1)) ms")
+    line("  all runs: porthole panes         p50 \(fmt(Statistics.percentile(allPorthole, 50), 1)) ms  p99 \(fmt(Statistics.percentile(allPorthole, 99), 1)) ms  (goal p99 ≤ tmux's and < 50 ms)")
+}
+
+func runFleetBenchmark() async throws {
+    let seconds: Double = quick ? 10 : 30
+    line("console CPU with many instances listed, default refresh, over \(Int(seconds)) s (share of one core; goal < 5 %)")
+    for count in [1_000, 10_000] {
+        quietMachine(before: "fleet \(count)")
+        let result = try await ConsoleFleetBenchmark.run(count: count, seconds: seconds)
+        line("  \(String(count).padding(toLength: 6, withPad: " ", startingAt: 0)) instances   \(fmt(result.cpuPercent, 1)) %")
+    }
 }
 
 func runKubernetesBenchmark() async throws {
@@ -82,12 +164,14 @@ func runKubernetesBenchmark() async throws {
 
 do {
     line("porthole-bench \(which) — \(ISO8601DateFormatter().string(from: Date())), \(ProcessInfo.processInfo.activeProcessorCount) cores")
-    if which == "exec" || which == "all" { try await runExecBenchmarks() }
+    if which == "exec" || which == "stream" || which == "all" { try await runExecBenchmarks() }
     if which == "terminal" || which == "all" { runTerminalBenchmark() }
+    if which == "fleet" || which == "all" { try await runFleetBenchmark() }
     if which == "console" || which == "all" { try runConsoleBenchmark() }
     if which == "kubernetes" || which == "all" { try await runKubernetesBenchmark() }
     if which == "cp" || which == "all" { try await runCopyBenchmark() }
 } catch {
     FileHandle.standardError.write(Data("porthole-bench: \(error)\n".utf8))
-    exit(1)
+    finish(exitCode: 1)
 }
+finish(exitCode: 0)

@@ -29,7 +29,7 @@ struct CopyCommand: AsyncParsableCommand {
         signal(SIGPIPE, SIG_IGN)
         let from: CopyOperand
         let to: CopyOperand
-        let backend: PortholeServerBackend
+        let backend: any PlatformBackend
         do {
             from = try CopyOperand.parse(source)
             to = try CopyOperand.parse(destination)
@@ -56,8 +56,10 @@ struct CopyCommand: AsyncParsableCommand {
         defer { stops.forEach { $0.cancel() } }
         do {
             let report = try await copy.value
+            await closing(backend)
             bar?.finish(report)
         } catch {
+            await closing(backend)
             bar?.clear()
             throw failure(error)
         }

@@ -141,11 +141,14 @@ struct ExecCommand: AsyncParsableCommand {
         }
     }
 
-    /// Copies local stdin to the session on its own thread; each chunk waits for
-    /// the socket, so a large input never piles up in memory.
+    /// Copies local stdin to the session on its own thread; a chunk waits for the
+    /// socket only when its buffer is full, so a large input never piles up in
+    /// memory and the sender is not idle while the socket has room. Chunks of up
+    /// to 256 KiB (a file read gives that much; a pipe 64 KiB) keep the per-chunk
+    /// hand-over to the event loop rare.
     private func pumpStdin(into session: ExecSession, recording: ExecRecording?) {
         let thread = Thread {
-            var buffer = [UInt8](repeating: 0, count: 64 * 1024)
+            var buffer = [UInt8](repeating: 0, count: 256 * 1024)
             while true {
                 let count = buffer.withUnsafeMutableBytes { read(0, $0.baseAddress, $0.count) }
                 if count < 0 && errno == EINTR { continue }

@@ -1,4 +1,6 @@
 import Foundation
+import LocalRuntime
+import ProcessHarness
 import XCTest
 
 /// A `porthole serve` on a loopback port with its own state directory, for the
@@ -13,7 +15,8 @@ final class PortholeServer {
 
     /// Starts a server; `port` nil picks a free one. A token file already in `directory` is reused.
     init(directory: URL, port: Int? = nil) throws {
-        self.port = try port ?? Self.freePort()
+        guard let port = port ?? LoopbackPort.free() else { throw StartFailure(output: "no free loopback port: cannot make a socket") }
+        self.port = port
         stateDirectory = directory.appendingPathComponent("serve-state")
         tokenFile = directory.appendingPathComponent("token")
         try FileManager.default.createDirectory(at: stateDirectory, withIntermediateDirectories: true)
@@ -49,24 +52,7 @@ final class PortholeServer {
 
     /// Runs a porthole CLI command against this server; returns its stdout.
     func cli(_ arguments: [String]) throws -> String {
-        try TmuxConsole.run([TmuxConsole.portholeBinary.path] + arguments + ["--server", "http://\(address)", "--token-file", tokenFile.path])
-    }
-
-    /// A loopback port nobody listens on (`serve --listen` wants a real port, not 0).
-    static func freePort() throws -> Int {
-        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        guard fd >= 0 else { throw StartFailure(output: "socket: \(String(cString: strerror(errno)))") }
-        defer { close(fd) }
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        address.sin_port = 0
-        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-        let bound = withUnsafeMutablePointer(to: &address) { pointer in
-            pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, length) == 0 && getsockname(fd, $0, &length) == 0 }
-        }
-        guard bound else { throw StartFailure(output: "bind: \(String(cString: strerror(errno)))") }
-        return Int(UInt16(bigEndian: address.sin_port))
+        try CommandRunner.run([TmuxConsole.portholeBinary.path] + arguments + ["--server", "http://\(address)", "--token-file", tokenFile.path])
     }
 
     func stop() {

@@ -1,4 +1,5 @@
 import Foundation
+import ProcessHarness
 import XCTest
 
 /// The console as a person uses it: a porthole process inside a detached tmux
@@ -10,6 +11,7 @@ import XCTest
 final class TmuxConsole {
     let name: String
     let socket: String
+    let driver: TmuxDriver
     let workDirectory: URL
     private(set) var cols: Int
     private(set) var rows: Int
@@ -24,13 +26,13 @@ final class TmuxConsole {
 
     /// Starts `command` (argv, run by tmux through the shell) in a new detached session.
     init(command: [String], environment: [String: String] = [:], cols: Int = 160, rows: Int = 48) throws {
-        guard Self.which("tmux") != nil else { throw CommandFailure(argv: ["tmux"], status: 127, output: "tmux is not installed (apt-get install tmux)") }
         let number = Self.counter.withLock { () -> Int in
             Self.next += 1
             return Self.next
         }
         name = "ph\(getpid())-\(number)"
         socket = "porthole-tests-\(getpid())-\(number)"
+        driver = TmuxDriver(socket: socket)
         workDirectory = FileManager.default.temporaryDirectory.appendingPathComponent("porthole-console-\(name)")
         try? FileManager.default.removeItem(at: workDirectory)
         try FileManager.default.createDirectory(at: workDirectory, withIntermediateDirectories: true)
@@ -49,25 +51,26 @@ final class TmuxConsole {
         // NO_COLOR only when a test asks for it (swift test may set it for its own output).
         let unset = env["NO_COLOR"] == nil ? "-u NO_COLOR " : ""
         let line = "cd \(Self.quote(Self.packageRoot.path)) && env \(unset)\(exports) \(command.map(Self.quote).joined(separator: " ")) 2>\(Self.quote(workDirectory.appendingPathComponent("stderr").path)); echo $? > \(Self.quote(status)); echo CONSOLE-EXITED; sleep 600"
-        try tmux(["-f", config.path, "new-session", "-d", "-s", name, "-x", String(cols), "-y", String(rows), line])
+        try driver.start(session: name, cols: cols, rows: rows, command: line, config: config.path)
     }
 
     deinit { kill() }
 
+    /// Ends the tmux server and everything under it, by pid.
     func kill() {
-        _ = try? tmux(["kill-server"])
+        driver.kill()
     }
 
     // MARK: Typing
 
     /// Sends tmux key names: "Enter", "C-a", "Escape", "Left", "Tab".
     func press(_ keys: String...) throws {
-        try tmux(["send-keys", "-t", name] + keys)
+        try driver.keys(keys)
     }
 
     /// Types text literally.
     func type(_ text: String) throws {
-        try tmux(["send-keys", "-t", name, "-l", text])
+        try driver.literal(text)
     }
 
     /// Pastes text the way a terminal does, bracketed when the program asked for it.
@@ -95,7 +98,7 @@ final class TmuxConsole {
     }
 
     func resize(cols: Int, rows: Int) throws {
-        try tmux(["resize-window", "-t", name, "-x", String(cols), "-y", String(rows)])
+        try driver.resize(cols: cols, rows: rows)
         self.cols = cols
         self.rows = rows
     }
@@ -104,9 +107,7 @@ final class TmuxConsole {
 
     /// The screen as text, one string per row (with `escapes`, SGR sequences included).
     func capture(escapes: Bool = false) throws -> [String] {
-        var arguments = ["capture-pane", "-p", "-t", name]
-        if escapes { arguments.insert("-e", at: 1) }
-        let text = try tmux(arguments)
+        let text = try driver.capture(escapes: escapes)
         var rows = text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
         if rows.last == "" { rows.removeLast() }  // the newline ending the last row
         return rows
@@ -156,58 +157,10 @@ final class TmuxConsole {
 
     @discardableResult
     private func tmux(_ arguments: [String]) throws -> String {
-        try Self.run(["tmux", "-L", socket] + arguments)
+        try driver.run(arguments)
     }
 
-    @discardableResult
-    static func run(_ argv: [String]) throws -> String {
-        // posix_spawn and waitpid rather than Foundation's Process: a tmux server
-        // forked by this command inherits what Process uses to notice the exit,
-        // so Process would wait for the server, not the command. Output goes to a
-        // file for the same reason (a pipe would never reach EOF).
-        let outputPath = FileManager.default.temporaryDirectory.appendingPathComponent("porthole-run-\(UUID().uuidString)").path
-        defer { unlink(outputPath) }
-        var actions = posix_spawn_file_actions_t()
-        posix_spawn_file_actions_init(&actions)
-        defer { posix_spawn_file_actions_destroy(&actions) }
-        posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
-        posix_spawn_file_actions_addopen(&actions, 1, outputPath, O_WRONLY | O_CREAT | O_TRUNC, 0o600)
-        posix_spawn_file_actions_adddup2(&actions, 1, 2)
-        var cArguments = argv.map { strdup($0) } + [nil]
-        defer { for pointer in cArguments { free(pointer) } }
-        var pid: pid_t = 0
-        let spawned = posix_spawnp(&pid, argv[0], &actions, nil, &cArguments, environ)
-        guard spawned == 0 else {
-            throw CommandFailure(argv: argv, status: -1, output: String(cString: strerror(spawned)))
-        }
-        var status: Int32 = 0
-        while waitpid(pid, &status, 0) < 0 && errno == EINTR {}
-        let text = (try? String(contentsOfFile: outputPath, encoding: .utf8)) ?? ""
-        let exitCode = (status & 0x7F) == 0 ? (status >> 8) & 0xFF : 128 + (status & 0x7F)
-        if exitCode != 0 && !argv.contains("kill-server") {
-            throw CommandFailure(argv: argv, status: exitCode, output: text)
-        }
-        return text
-    }
-
-    struct CommandFailure: Error, CustomStringConvertible {
-        let argv: [String]
-        let status: Int32
-        let output: String
-        var description: String { "\(argv.joined(separator: " ")) exited \(status): \(output)" }
-    }
-
-    static func which(_ program: String) -> String? {
-        for dir in (ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin").split(separator: ":") {
-            let path = "\(dir)/\(program)"
-            if FileManager.default.isExecutableFile(atPath: path) { return path }
-        }
-        return nil
-    }
-
-    static func quote(_ text: String) -> String {
-        "'" + text.replacingOccurrences(of: "'", with: "'\\''") + "'"
-    }
+    static func quote(_ text: String) -> String { CommandRunner.quote(text) }
 }
 
 extension TmuxConsole {

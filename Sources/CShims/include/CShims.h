@@ -63,4 +63,13 @@ int porthole_wcwidth(uint32_t ch);
 int porthole_tty_raw(int fd);
 int porthole_tty_restore(int fd);
 
+/// Bytes written to a terminal fd that its reader has not taken yet (TIOCOUTQ);
+/// -1 when unknown.
+int porthole_output_pending(int fd);
+
+/// Makes this process the reaper of its orphaned descendants (PR_SET_CHILD_SUBREAPER),
+/// so a daemon a child starts (a tmux server) stays in this process's tree and a
+/// cleanup that walks the tree finds it. Returns 0 on success.
+int porthole_adopt_orphans(void);
+
 #endif

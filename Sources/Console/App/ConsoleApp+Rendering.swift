@@ -14,6 +14,8 @@ extension ConsoleApp {
             chromeDirty = true
         }
         let tableFocused = workspace.focus == .instances || workspace.focus == .functions
+        // What was drawn over the table, or cleared, must be drawn again in full.
+        if fullRedraw || overlay != nil { instanceTable.invalidate() }
         if chromeDirty {
             HeaderBar.draw(
                 on: screen, in: areas.header, context: contextName, functions: store.functions.count,

@@ -37,6 +37,7 @@ public final class ConsoleApp {
     let instanceTable = InstanceTable()
     let statusLine = StatusLine()
     let commandBar = CommandBar()
+    let outputScheduler = OutputScheduler()
     var overlay: Overlay?
 
     /// The panes, their layout, focus, zoom and synchronized input.
@@ -154,7 +155,14 @@ public final class ConsoleApp {
                 reloadTable()
                 chromeDirty = true
             }
-            if running, needsFrame, hadInput || echoPending || nanosSinceFrame() >= Self.framePeriodNanos {
+            // Held panes: resume those whose reason passed, trickle the rest.
+            let focused = workspace.focus.paneID.flatMap { workspace.panes[$0] }
+            for id in outputScheduler.released(focused: focused, panes: workspace.panes) { inbox.post(.paneOutput(id)) }
+            let frameDue = nanosSinceFrame() >= Self.framePeriodNanos
+            let behind = outputScheduler.outerTerminalBehind
+            if frameDue, !behind, outputScheduler.trickle(workspace.panes) { panesDirty = true }
+            // A frame only for other output waits while the outer terminal is behind.
+            if running, needsFrame, hadInput || echoPending || (frameDue && !behind) {
                 render(screen)
                 echoPending = false
             }
@@ -170,9 +178,13 @@ public final class ConsoleApp {
     /// How long `poll` may sleep: until the next frame when one is pending,
     /// else until the next timed change (a message expiring, a row fading out).
     func nextTimeout() -> Int32 {
-        if needsFrame {
+        if needsFrame || !outputScheduler.held.isEmpty {
             let elapsed = nanosSinceFrame()
-            return elapsed >= Self.framePeriodNanos ? 0 : Int32((Self.framePeriodNanos - elapsed) / 1_000_000) + 1
+            if elapsed >= Self.framePeriodNanos {
+                // Due, but the outer terminal is behind: look again shortly, do not spin.
+                return outputScheduler.outerTerminalBehind ? 2 : 0
+            }
+            return Int32((Self.framePeriodNanos - elapsed) / 1_000_000) + 1
         }
         var deadline = Date().addingTimeInterval(1)
         if let d = statusLine.deadline, d < deadline { deadline = d }
@@ -211,6 +223,12 @@ public final class ConsoleApp {
             chromeDirty = true
         case .paneOutput(let id):
             guard let pane = workspace.panes[id] else { break }
+            let focused = workspace.focus.paneID.flatMap { workspace.panes[$0] }
+            if outputScheduler.shouldHold(pane, focused: focused) {
+                // The pane being typed in goes first; this one trickles in per frame.
+                outputScheduler.hold(id)
+                break
+            }
             // The rest waits for the next pass, after keys and the other panes.
             if pane.drainOutput() { inbox.post(.paneOutput(id)) }
             panesDirty = true

@@ -128,8 +128,8 @@ final class Pane {
     /// Feeds waiting output into the emulator, a bounded slice at a time so that
     /// one flooding pane cannot hold up keys, other panes or frames; returns
     /// whether more is waiting.
-    func drainOutput() -> Bool {
-        let (bytes, more) = output.take(upTo: Self.drainSlice)
+    func drainOutput(limit: Int = Pane.drainSlice) -> Bool {
+        let (bytes, more) = output.take(upTo: limit)
         if !bytes.isEmpty { terminal.feed(bytes) }
         return more
     }

@@ -10,6 +10,11 @@ final class InstanceTable {
     private(set) var selectedId: String?
     private var scrollTop = 0
     private var lastRect = Rect.zero
+    /// What each visible line showed when last drawn (nil: blank), so a frame
+    /// draws only the lines that changed; empty after `invalidate`.
+    private var drawnLines: [RowImage?] = []
+    /// How many lines the last `draw` drew (for tests and the benchmark).
+    private(set) var linesDrawnLastFrame = 0
 
     var selected: InstanceRecord? { rows.first { $0.id == selectedId } }
 
@@ -51,11 +56,22 @@ final class InstanceTable {
         return rows.indices.contains(index) ? rows[index] : nil
     }
 
+    /// Forgets what was drawn: the next `draw` draws every line (the screen was
+    /// cleared, or something was drawn over the table).
+    func invalidate() {
+        drawnLines = []
+    }
+
     func draw(on screen: Screen, in rect: Rect, functionName: String?, focused: Bool,
               thresholds: Thresholds, store: Store, now: Date) {
+        if rect != lastRect { invalidate() }
         lastRect = rect
+        linesDrawnLastFrame = 0
         guard rect.width >= 10, rect.height >= 3 else { return }
-        screen.fill(rect.inset(by: 1), pen: screen.pen(.tableRow))
+        if drawnLines.isEmpty || rows.isEmpty {
+            screen.fill(rect.inset(by: 1), pen: screen.pen(.tableRow))
+            drawnLines = []
+        }
         var title = "Instances · \(functionName ?? "all")"
         title += " (\(rows.filter { !$0.isGone }.count))"
         if !query.filter.isEmpty { title += " /\(query.filter)" }
@@ -82,24 +98,57 @@ final class InstanceTable {
         }
 
         let visible = max(0, inner.height - 1)
+        if rows.isEmpty, visible > 0 {
+            let message = query.filter.isEmpty ? "no instances yet: they start on the first invocation" : "no instance matches /\(query.filter)"
+            screen.put(message, row: inner.y + 1, col: inner.x + 1, width: inner.width - 1, pen: screen.pen(.tableReleased))
+            return
+        }
+        for (line, image) in changedLines(visible: visible, inner: inner, focused: focused, thresholds: thresholds, stale: stale) {
+            let row = inner.y + 1 + line
+            if let image {
+                drawRow(image, on: screen, row: row, inner: inner)
+            } else {
+                screen.fill(row: row, col: inner.x, width: inner.width, pen: screen.pen(.tableRow))
+            }
+        }
+    }
+
+    /// Scrolls so the selection shows, and returns the lines whose content
+    /// differs from what they showed when last drawn (nil: now blank); from then
+    /// on they count as drawn.
+    func changedLines(visible: Int, inner: Rect, focused: Bool, thresholds: Thresholds,
+                      stale: Bool = false) -> [(line: Int, image: RowImage?)] {
         let selectedIndex = rows.firstIndex { $0.id == selectedId } ?? 0
         if selectedIndex < scrollTop { scrollTop = selectedIndex }
         if selectedIndex >= scrollTop + visible { scrollTop = selectedIndex - visible + 1 }
         scrollTop = max(0, min(scrollTop, max(0, rows.count - visible)))
-        if rows.isEmpty, visible > 0 {
-            let message = query.filter.isEmpty ? "no instances yet: they start on the first invocation" : "no instance matches /\(query.filter)"
-            screen.put(message, row: inner.y + 1, col: inner.x + 1, width: inner.width - 1, pen: screen.pen(.tableReleased))
-        }
+        if drawnLines.count != visible { drawnLines = Array(repeating: nil, count: visible) }
+        var changed: [(line: Int, image: RowImage?)] = []
         for line in 0..<visible {
             let index = scrollTop + line
-            guard rows.indices.contains(index) else { break }
-            drawRow(rows[index], on: screen, row: inner.y + 1 + line, inner: inner, focused: focused, thresholds: thresholds,
-                    stale: stale)
+            let image = rows.indices.contains(index) ? rowImage(rows[index], inner: inner, focused: focused, thresholds: thresholds, stale: stale) : nil
+            // A line that shows what it showed last frame is left alone.
+            if image == drawnLines[line] { continue }
+            drawnLines[line] = image
+            changed.append((line, image))
+        }
+        linesDrawnLastFrame = changed.count
+        return changed
+    }
+
+    /// One line of the table as drawn: its cells' text and styles.
+    struct RowImage: Equatable {
+        var base: StyleRole
+        var selected: Bool
+        var cells: [(text: String, role: StyleRole, col: Int, width: Int)]
+
+        static func == (a: RowImage, b: RowImage) -> Bool {
+            a.base == b.base && a.selected == b.selected && a.cells.count == b.cells.count
+                && zip(a.cells, b.cells).allSatisfy { $0.text == $1.text && $0.role == $1.role && $0.col == $1.col && $0.width == $1.width }
         }
     }
 
-    private func drawRow(_ record: InstanceRecord, on screen: Screen, row: Int, inner: Rect, focused: Bool, thresholds: Thresholds,
-                         stale: Bool = false) {
+    private func rowImage(_ record: InstanceRecord, inner: Rect, focused: Bool, thresholds: Thresholds, stale: Bool) -> RowImage {
         let selected = record.id == selectedId
         let base: StyleRole
         if selected {
@@ -107,8 +156,7 @@ final class InstanceTable {
         } else {
             base = record.isGone || stale ? .tableReleased : .tableRow
         }
-        screen.fill(row: row, col: inner.x, width: inner.width, pen: screen.pen(base))
-        screen.put(selected ? "▶" : " ", row: row, col: inner.x, width: 1, pen: screen.pen(base))
+        var cells: [(text: String, role: StyleRole, col: Int, width: Int)] = []
         var col = inner.x + 1
         let metrics = record.instance.metrics
         for column in InstanceColumn.allCases {
@@ -127,9 +175,17 @@ final class InstanceTable {
             let width = min(column.width, inner.maxX - col)
             // A stale status is a guess: show that it is unknown rather than "Running".
             let text = stale && column == .status && !record.isGone ? "unknown" : column.text(record)
-            screen.put(Format.fit(text, width, alignRight: column.alignRight), row: row, col: col,
-                       width: width, pen: screen.pen(role))
+            cells.append((Format.fit(text, width, alignRight: column.alignRight), role, col, width))
             col += column.width + 1
+        }
+        return RowImage(base: base, selected: selected, cells: cells)
+    }
+
+    private func drawRow(_ image: RowImage, on screen: Screen, row: Int, inner: Rect) {
+        screen.fill(row: row, col: inner.x, width: inner.width, pen: screen.pen(image.base))
+        screen.put(image.selected ? "▶" : " ", row: row, col: inner.x, width: 1, pen: screen.pen(image.base))
+        for cell in image.cells {
+            screen.put(cell.text, row: row, col: cell.col, width: cell.width, pen: screen.pen(cell.role))
         }
     }
 
