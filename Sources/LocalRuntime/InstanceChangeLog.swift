@@ -108,7 +108,7 @@ struct InstanceChangeLog {
         var key = instance
         if var metrics = key.metrics {
             metrics.uptimeSeconds = 0
-            metrics.idleSeconds = metrics.idleSeconds > 0 ? 1 : 0
+            metrics.idleSeconds = metrics.idleSeconds.map { $0 > 0 ? 1 : 0 }
             key.metrics = metrics
         }
         return key

@@ -63,7 +63,7 @@ final class InstanceCache: @unchecked Sendable {
                 let elapsed = max(0, now - entry.receivedAt)
                 if elapsed > 0, instance.status.isLive || instance.status == .stopping, var metrics = instance.metrics {
                     metrics.uptimeSeconds += elapsed
-                    if metrics.idleSeconds > 0 { metrics.idleSeconds += elapsed }
+                    if let idle = metrics.idleSeconds, idle > 0 { metrics.idleSeconds = idle + elapsed }
                     instance.metrics = metrics
                 }
                 return instance

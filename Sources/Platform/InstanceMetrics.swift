@@ -11,7 +11,8 @@ public struct InstanceMetrics: Codable, Sendable, Equatable {
     public var invocations: Int
     public var errors: Int
     public var uptimeSeconds: Double
-    public var idleSeconds: Double
+    /// nil where the platform cannot tell (a Kubernetes pod has no notion of idle).
+    public var idleSeconds: Double?
     public var provisioned: Bool
     /// "namespaces" when the instance has its own pid/mount/uts namespaces, "process" otherwise.
     public var isolation: String
@@ -22,7 +23,7 @@ public struct InstanceMetrics: Codable, Sendable, Equatable {
     public init(
         cpuPercent: Double? = nil, memoryBytes: Int64? = nil, memoryLimitBytes: Int64? = nil,
         activeRequests: Int = 0, instanceConcurrency: Int = 1, execSessions: Int = 0,
-        invocations: Int = 0, errors: Int = 0, uptimeSeconds: Double = 0, idleSeconds: Double = 0,
+        invocations: Int = 0, errors: Int = 0, uptimeSeconds: Double = 0, idleSeconds: Double? = nil,
         provisioned: Bool = false, isolation: String = "process", coldStartMs: Double? = nil,
         endReason: String? = nil
     ) {

@@ -40,7 +40,7 @@ struct InstancesCommand: AsyncParsableCommand {
                 // Platforms without metrics (Function Compute) still tell when the instance started.
                 m.map { Format.duration($0.uptimeSeconds) }
                     ?? (i.createdTimeMs > 0 ? Format.duration(Date().timeIntervalSince1970 - Double(i.createdTimeMs) / 1000) : "—"),
-                m.map { Format.duration($0.idleSeconds) } ?? "—",
+                m?.idleSeconds.map(Format.duration) ?? "—",
                 m?.cpuPercent.map(Format.percent) ?? "—",
                 m.map { "\(bytes($0.memoryBytes))/\(bytes($0.memoryLimitBytes))" } ?? "—",
                 m.map { "\($0.activeRequests)/\($0.instanceConcurrency)" } ?? "—", m.map { String($0.execSessions) } ?? "—",

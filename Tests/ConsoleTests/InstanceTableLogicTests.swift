@@ -26,6 +26,14 @@ final class InstanceTableLogicTests: XCTestCase {
         XCTAssertEqual(query.sortColumn, .exec, "shifting wraps around the columns")
     }
 
+    func testIdleIsADashWhereThePlatformCannotTell() {
+        // A Kubernetes pod has no idle time: the column must not invent one.
+        XCTAssertEqual(InstanceColumn.idle.text(record("c-pod")), "—")
+        var known = record("c-local")
+        known.instance.metrics?.idleSeconds = 90
+        XCTAssertEqual(InstanceColumn.idle.text(known), Format.duration(90))
+    }
+
     func testAgeSortsNewestFirstAscending() {
         let rows = [record("c-old", created: 1_000), record("c-new", created: 9_000)]
         XCTAssertEqual(InstanceQuery().apply(rows).map(\.id), ["c-new", "c-old"])

@@ -39,7 +39,7 @@ final class InstanceDetailView {
                 lines.append(("Isolation", m.isolation == "namespaces"
                     ? "own pid/mount/uts namespaces" : "plain process (namespaces not available on this host)"))
                 lines.append(("Uptime", Format.duration(m.uptimeSeconds)))
-                lines.append(("Idle", Format.duration(m.idleSeconds)))
+                lines.append(("Idle", m.idleSeconds.map(Format.duration) ?? "—"))
                 lines.append(("CPU", m.cpuPercent.map { Format.percent($0) + " %" } ?? "—"))
                 let memory = m.memoryBytes.map(Format.bytes) ?? "—"
                 lines.append(("Memory", memory + (m.memoryLimitBytes.map { " of " + Format.bytes($0) } ?? "")))

@@ -46,7 +46,7 @@ enum InstanceColumn: String, CaseIterable, Sendable {
         case .age:
             if let uptime = metrics?.uptimeSeconds { return Format.duration(uptime) }
             return Format.duration(Date().timeIntervalSince1970 - Double(instance.createdTimeMs) / 1000)
-        case .idle: return metrics.map { Format.duration($0.idleSeconds) } ?? "—"
+        case .idle: return metrics?.idleSeconds.map(Format.duration) ?? "—"
         case .cpu: return metrics?.cpuPercent.map(Format.percent) ?? "—"
         case .memory:
             guard let bytes = metrics?.memoryBytes else { return "—" }
@@ -69,7 +69,7 @@ enum InstanceColumn: String, CaseIterable, Sendable {
         case .status: decided = compare(a.instance.status.rawValue, b.instance.status.rawValue)
         case .kind: decided = compare(ma?.provisioned == true ? 0 : 1, mb?.provisioned == true ? 0 : 1)
         case .age: decided = compare(b.instance.createdTimeMs, a.instance.createdTimeMs)
-        case .idle: decided = compare(ma?.idleSeconds ?? -1, mb?.idleSeconds ?? -1)
+        case .idle: decided = compare((ma?.idleSeconds).flatMap { $0 } ?? -1, (mb?.idleSeconds).flatMap { $0 } ?? -1)
         case .cpu: decided = compare(ma?.cpuPercent ?? -1, mb?.cpuPercent ?? -1)
         case .memory: decided = compare(ma?.memoryBytes ?? -1, mb?.memoryBytes ?? -1)
         case .requests: decided = compare(ma?.activeRequests ?? -1, mb?.activeRequests ?? -1)
