@@ -49,7 +49,8 @@ let package = Package(
                 .product(name: "NIOWebSocket", package: "swift-nio"),
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
-            ]),
+            ],
+            swiftSettings: [.swiftLanguageMode(.v6)]),
         .target(
             name: "Platform",
             dependencies: [
