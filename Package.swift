@@ -57,7 +57,8 @@ let package = Package(
                 "ExecCore",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Yams", package: "Yams"),
-            ]),
+            ],
+            swiftSettings: [.swiftLanguageMode(.v6)]),
         .target(
             name: "LocalRuntime",
             dependencies: [
