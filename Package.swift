@@ -72,7 +72,8 @@ let package = Package(
                 .product(name: "Yams", package: "Yams"),
                 .product(name: "Crypto", package: "swift-crypto"),
             ],
-            resources: [.copy("Demo")]),
+            resources: [.copy("Demo")],
+            swiftSettings: [.swiftLanguageMode(.v6)]),
         .target(
             name: "FunctionComputeBackend",
             dependencies: [
