@@ -127,13 +127,15 @@ let package = Package(
             dependencies: [
                 "ExecCore", "Platform", "LocalRuntime", "Console", "CShims", "FunctionComputeBackend", "SessionRecording", "KubernetesBackend",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
-            ]),
+            ],
+            swiftSettings: [.swiftLanguageMode(.v6)]),
         .executableTarget(
             name: "porthole-bench",
             dependencies: [
                 "ExecCore", "Platform", "LocalRuntime", "TerminalEmulator", "CShims", "KubernetesFake",
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
-            ]),
+            ],
+            swiftSettings: [.swiftLanguageMode(.v6)]),
 
         .testTarget(
             name: "ExecCoreTests",

@@ -1,3 +1,4 @@
+import CShims
 import Foundation
 import LocalRuntime
 import Platform
@@ -8,7 +9,7 @@ import Platform
 let arguments = Array(CommandLine.arguments.dropFirst())
 let which = arguments.first ?? "all"
 let quick = arguments.contains("--quick")
-setvbuf(stdout, nil, _IOLBF, 0)
+porthole_stdout_line_buffered()
 
 func line(_ text: String) { print(text) }
 
