@@ -50,14 +50,16 @@ let package = Package(
                 .product(name: "NIOWebSocket", package: "swift-nio"),
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
-            ]),
+            ],
+            swiftSettings: [.swiftLanguageMode(.v6)]),
         .target(
             name: "Platform",
             dependencies: [
                 "ExecCore",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Yams", package: "Yams"),
-            ]),
+            ],
+            swiftSettings: [.swiftLanguageMode(.v6)]),
         .target(
             name: "LocalRuntime",
             dependencies: [
@@ -71,7 +73,8 @@ let package = Package(
                 .product(name: "Yams", package: "Yams"),
                 .product(name: "Crypto", package: "swift-crypto"),
             ],
-            resources: [.copy("Demo")]),
+            resources: [.copy("Demo")],
+            swiftSettings: [.swiftLanguageMode(.v6)]),
         .target(
             name: "FunctionComputeBackend",
             dependencies: [
@@ -129,7 +132,8 @@ let package = Package(
             dependencies: [
                 "ExecCore", "Platform", "LocalRuntime", "Console", "CShims", "FunctionComputeBackend", "SessionRecording", "KubernetesBackend", "FileTransfer",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
-            ]),
+            ],
+            swiftSettings: [.swiftLanguageMode(.v6)]),
         // Not a product: what tests and porthole-bench share to start, drive and end
         // processes (a tmux driver, a process registry, machine load).
         .target(
@@ -141,7 +145,8 @@ let package = Package(
             dependencies: [
                 "ExecCore", "Platform", "LocalRuntime", "TerminalEmulator", "CShims", "KubernetesFake", "ProcessHarness",
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
-            ]),
+            ],
+            swiftSettings: [.swiftLanguageMode(.v6)]),
 
         .testTarget(
             name: "ExecCoreTests",

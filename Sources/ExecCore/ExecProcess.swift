@@ -4,7 +4,7 @@ import NIOCore
 /// these from a pty or from pipes; the pump in `ExecSessionPump` only needs
 /// this much of one.
 ///
-/// `io` and `errorOutput` must live on the session's event loop.
+/// `io`, `errorOutput` and `exitStatus` must live on the session's event loop.
 public protocol ExecProcess: AnyObject {
     /// Reads the process's stdout (the pty stream with a tty) and takes writes for its stdin.
     var io: Channel { get }

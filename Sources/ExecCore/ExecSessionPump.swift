@@ -23,6 +23,7 @@ public final class ExecSessionPump: ChannelInboundHandler {
     private let eventLoop: EventLoop
     private let request: ExecRequest
     /// Starts the command; with a tty, at the size the client asked for first.
+    /// The future must be of the loop it is given (the session's).
     /// Dropped when the session finishes: whatever it captures (the platform,
     /// this pump's control) must not outlive the session through it.
     private var startProcess: ((EventLoop, TerminalSize?) -> EventLoopFuture<ExecProcess>)?
@@ -112,7 +113,7 @@ public final class ExecSessionPump: ChannelInboundHandler {
             // Clients send the terminal's size right after the upgrade (kubectl
             // does): a program that starts at the wrong size lays out its first
             // screen wrong (`ls` columns, a full-screen program's frame).
-            sizeTimer = context.eventLoop.scheduleTask(in: initialSizeWait) { [weak self] in
+            sizeTimer = context.eventLoop.assumeIsolated().scheduleTask(in: initialSizeWait) { [weak self] in
                 self?.requestProcess(size: nil)
             }
         } else {
@@ -125,7 +126,7 @@ public final class ExecSessionPump: ChannelInboundHandler {
         processRequested = true
         sizeTimer?.cancel()
         sizeTimer = nil
-        startProcess(context.eventLoop, size).whenComplete { [weak self] result in
+        startProcess(context.eventLoop, size).assumeIsolated().whenComplete { [weak self] result in
             guard let self else { return }
             switch result {
             case .success(let process): self.started(process)
@@ -149,7 +150,7 @@ public final class ExecSessionPump: ChannelInboundHandler {
         self.process = process
         attachOutput(process.io, channel: .stdout)
         if let errors = process.errorOutput { attachOutput(errors, channel: .stderr) }
-        process.exitStatus.whenComplete { [weak self] result in
+        process.exitStatus.assumeIsolated().whenComplete { [weak self] result in
             switch result {
             case .success(let status): self?.processExited(status)
             case .failure(let error):
@@ -328,7 +329,7 @@ public final class ExecSessionPump: ChannelInboundHandler {
     private func armGraceTimer() {
         graceTimer?.cancel()
         guard let context else { return }
-        graceTimer = context.eventLoop.scheduleTask(in: exitGrace) { [weak self] in
+        graceTimer = context.eventLoop.assumeIsolated().scheduleTask(in: exitGrace) { [weak self] in
             guard let self, let status = self.exitStatus else { return }
             // Still draining into a slow socket: that is progress, keep waiting.
             if self.outputPaused { return }
@@ -342,7 +343,7 @@ public final class ExecSessionPump: ChannelInboundHandler {
 
     private func scheduleIdleCheck() {
         guard let idleTimeout, let context, !finished else { return }
-        idleTimer = context.eventLoop.scheduleTask(deadline: lastActivity + idleTimeout) { [weak self] in
+        idleTimer = context.eventLoop.assumeIsolated().scheduleTask(deadline: lastActivity + idleTimeout) { [weak self] in
             guard let self, !self.finished else { return }
             if eventLoop.now >= self.lastActivity + idleTimeout {
                 let seconds = idleTimeout.nanoseconds / 1_000_000_000
@@ -376,7 +377,7 @@ public final class ExecSessionPump: ChannelInboundHandler {
 
     private func scheduleSilenceCheck() {
         guard peerTimeout > .zero, let context, !finished else { return }
-        silenceTimer = context.eventLoop.scheduleTask(deadline: lastHeard + peerTimeout) { [weak self] in
+        silenceTimer = context.eventLoop.assumeIsolated().scheduleTask(deadline: lastHeard + peerTimeout) { [weak self] in
             self?.checkSilence()
         }
     }

@@ -7,6 +7,11 @@ import Platform
 /// Answers the REST calls of the local API. Each request is read whole (bodies
 /// are capped at the invocation limit), handled in a task, and answered on the
 /// channel's event loop.
+///
+/// `@unchecked Sendable`: the request task calls `handle`, which reads only
+/// `server` (a constant, itself `Sendable`); the per-request state (`head`,
+/// `peer`, `body`, `tooLarge`) is read and written only on the channel's event
+/// loop, in `channelRead` and, through `NIOLoopBound`, in `respond`.
 final class APIHandler: ChannelInboundHandler, RemovableChannelHandler, @unchecked Sendable {
     typealias InboundIn = HTTPServerRequestPart
     typealias OutboundOut = HTTPServerResponsePart

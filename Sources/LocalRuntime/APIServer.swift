@@ -1,5 +1,6 @@
 import ExecCore
 import Foundation
+import NIOConcurrencyHelpers
 import NIOCore
 import NIOHTTP1
 import NIOPosix
@@ -9,7 +10,7 @@ import Platform
 /// The local platform's HTTP + WebSocket API on one port: Function Compute
 /// shaped REST calls and exec sessions (docs/PROTOCOL.md §1–§4), for porthole's
 /// bearer token and for access keys signing as Function Compute's SDKs do.
-public final class APIServer: @unchecked Sendable {
+public final class APIServer: Sendable {
     public let platform: LocalPlatform
     let token: AccessToken
     /// The service FC 2.0 paths name (`/2016-08-15/services/{service}/…`).
@@ -20,7 +21,9 @@ public final class APIServer: @unchecked Sendable {
     /// Unfinished exec messages across every connection (`limits.maxPendingMessageBytes`).
     let messageBudget: WebSocketMessageAssembler.Budget
     private let group: EventLoopGroup
-    private var channel: Channel?
+    /// The listening channel once `start` has bound it; `stop` may run on
+    /// another thread, hence the lock.
+    private let channel = NIOLockedValueBox<Channel?>(nil)
 
     public init(
         platform: LocalPlatform, token: AccessToken, accessKeys: AccessKeys? = nil, serviceName: String = "porthole",
@@ -67,8 +70,11 @@ public final class APIServer: @unchecked Sendable {
                 // refused, the HTTP handler read the outcome from here.
                 let pending = PendingExecPlan()
                 let handler = APIHandler(server: self, pendingExec: pending)
-                let timeouts = RequestTimeoutHandler(
-                    requestTimeout: Self.amount(limits.requestTimeout), idleTimeout: Self.amount(limits.idleTimeout))
+                // Added, and removed after an upgrade, on the channel's event loop.
+                let timeouts = NIOLoopBound(
+                    RequestTimeoutHandler(
+                        requestTimeout: Self.amount(limits.requestTimeout), idleTimeout: Self.amount(limits.idleTimeout)),
+                    eventLoop: channel.eventLoop)
                 let upgrader = NIOWebSocketServerUpgrader(
                     maxFrameSize: limits.maxMessageSize, automaticErrorHandling: true,
                     shouldUpgrade: { [self] channel, head in
@@ -84,17 +90,17 @@ public final class APIServer: @unchecked Sendable {
                 return channel.pipeline.configureHTTPServerPipeline(
                     withServerUpgrade: (upgraders: [upgrader], completionHandler: { context in
                         context.pipeline.removeHandler(handler, promise: nil)
-                        context.pipeline.removeHandler(timeouts, promise: nil)
+                        context.pipeline.syncOperations.removeHandler(timeouts.value, promise: nil)
                     })
-                ).flatMap { channel.pipeline.addHandlers([timeouts, handler]) }
+                ).flatMapThrowing { try channel.pipeline.syncOperations.addHandlers([timeouts.value, handler]) }
             }
         let channel = try await bootstrap.bind(host: host, port: port).get()
-        self.channel = channel
+        self.channel.withLockedValue { $0 = channel }
         return (host, channel.localAddress?.port ?? port)
     }
 
     public func stop() async {
-        try? await channel?.close()
+        try? await channel.withLockedValue { $0 }?.close()
     }
 
     // MARK: Exec upgrade
@@ -230,7 +236,12 @@ public final class APIServer: @unchecked Sendable {
 
 /// The outcome of one connection's latest exec checks, handed from the
 /// upgrade decision to the upgrade (or to the HTTP handler that answers a
-/// refused one). Touched only on the connection's event loop.
+/// refused one).
+///
+/// `@unchecked Sendable`: the upgrader's callbacks must be `@Sendable`, but
+/// `value` is read and written only on the connection's event loop (the
+/// upgrade callbacks and `APIHandler.channelRead` all run there), so it is
+/// never touched from two threads.
 final class PendingExecPlan: @unchecked Sendable {
     var value: Result<APIServer.ExecPlan, APIError>?
 }

@@ -2,7 +2,7 @@ import Foundation
 
 /// Appends one JSON line per exec session: who, where, what, how it ended and
 /// how many bytes moved. Never the session's content.
-final class AuditLog: @unchecked Sendable {
+final class AuditLog: Sendable {
     struct Entry: Codable {
         var start: String
         var end: String

@@ -28,11 +28,14 @@ public enum ProcessTermination: Sendable, Equatable, CustomStringConvertible {
 
 /// A process porthole started, in its own session (so its process group id is
 /// its pid and a signal can reach all its children at once).
+///
+/// `@unchecked Sendable`: `termination` and `exitHandlers`, its only mutable
+/// state, are read and written only while `lock` is held; `pid` is a constant.
 final class ChildProcess: @unchecked Sendable {
     let pid: pid_t
     private let lock = NSLock()
     private var termination: ProcessTermination?
-    private var exitHandlers: [(ProcessTermination) -> Void] = []
+    private var exitHandlers: [@Sendable (ProcessTermination) -> Void] = []
 
     private init(pid: pid_t) {
         self.pid = pid
@@ -111,7 +114,7 @@ final class ChildProcess: @unchecked Sendable {
     }
 
     /// Calls `handler` (on the waiting thread, or at once if already ended) when the process ends.
-    func onExit(_ handler: @escaping (ProcessTermination) -> Void) {
+    func onExit(_ handler: @escaping @Sendable (ProcessTermination) -> Void) {
         lock.lock()
         if let termination {
             lock.unlock()

@@ -5,7 +5,7 @@ import Platform
 /// loopback port: what the console starts when no context is configured, and
 /// what tests and benchmarks run against. Clients reach it through the same
 /// HTTP/WebSocket API as a `porthole serve` daemon.
-public final class EmbeddedPlatform: @unchecked Sendable {
+public final class EmbeddedPlatform: Sendable {
     public let platform: LocalPlatform
     public let server: APIServer
     public let host: String

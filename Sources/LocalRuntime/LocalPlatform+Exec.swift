@@ -1,5 +1,6 @@
 import ExecCore
 import Foundation
+import NIOConcurrencyHelpers
 import NIOCore
 import Platform
 
@@ -121,12 +122,11 @@ extension LocalPlatform {
 }
 
 /// The pid of a session's process, set on the event loop and read when the session ends.
-final class SessionProcessID: @unchecked Sendable {
-    private let lock = NSLock()
-    private var stored: Int32?
+final class SessionProcessID: Sendable {
+    private let stored = NIOLockedValueBox<Int32?>(nil)
 
     var value: Int32? {
-        get { lock.lock(); defer { lock.unlock() }; return stored }
-        set { lock.lock(); stored = newValue; lock.unlock() }
+        get { stored.withLockedValue { $0 } }
+        set { stored.withLockedValue { $0 = newValue } }
     }
 }

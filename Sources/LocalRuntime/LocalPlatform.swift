@@ -5,7 +5,11 @@ import Platform
 /// The embedded serverless platform: starts instances as real processes, routes
 /// invocations to free concurrency slots, releases idle on-demand instances,
 /// keeps provisioned ones, samples metrics, and runs exec sessions inside
-/// instances. Thread-safe: every mutable field is guarded by `lock`.
+/// instances.
+///
+/// `@unchecked Sendable`: every mutable stored property (declared below
+/// `lock`) is read and written only while `lock` is held, by this file and the
+/// LocalPlatform+*.swift extensions; the rest are constants.
 public final class LocalPlatform: @unchecked Sendable {
     public struct Options: Sendable {
         /// nil: namespaces where the host allows them, else plain processes.

@@ -2,7 +2,10 @@ import Foundation
 
 /// Remembers the `x-acs-signature-nonce` of every signed request for as long
 /// as its date would still be accepted, so a captured request cannot be sent
-/// twice. Thread-safe.
+/// twice.
+///
+/// `@unchecked Sendable`: `expiry`, its only mutable state, is read and
+/// written only while `lock` is held.
 final class NonceCache: @unchecked Sendable {
     private let lifetime: TimeInterval
     private let capacity: Int

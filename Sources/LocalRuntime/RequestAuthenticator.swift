@@ -9,7 +9,7 @@ import Platform
 /// ACS3-HMAC-SHA256 (FC 3.0) or the `FC ak:sig` scheme (FC 2.0 and exec), with
 /// or without an STS token (docs/PROTOCOL.md §2 and §4). Signed requests must
 /// be dated within `allowedSkew` of now; an ACS3 nonce is accepted once.
-final class RequestAuthenticator: @unchecked Sendable {
+final class RequestAuthenticator: Sendable {
     let token: AccessToken
     let accessKeys: AccessKeys?
     let allowedSkew: TimeInterval

@@ -4,7 +4,11 @@ import Platform
 
 /// The supervisor's record of one instance. Guarded by `LocalPlatform`'s lock:
 /// never touch it without holding that lock.
-final class RuntimeInstance {
+///
+/// `@unchecked Sendable`: the supervisor's background work (port probe, exec
+/// spawn) holds it across threads, but reads and writes its `var`s only inside
+/// `LocalPlatform.locked`; the `let`s are constants.
+final class RuntimeInstance: @unchecked Sendable {
     let id: String
     let spec: FunctionSpec
     let provisioned: Bool

@@ -67,6 +67,9 @@ enum EchoLatencyBenchmark {
 }
 
 /// Resumes a waiter when a given byte arrives on the session's output.
+///
+/// `@unchecked Sendable`: `wanted` and `continuation`, its only mutable state,
+/// are read and written only while `lock` is held.
 final class EchoWaiter: @unchecked Sendable {
     private let lock = NSLock()
     private var wanted: UInt8?

@@ -1,3 +1,4 @@
+import CShims
 import Foundation
 import LocalRuntime
 import Platform
@@ -16,7 +17,7 @@ import ProcessHarness
 let arguments = Array(CommandLine.arguments.dropFirst())
 let which = arguments.first ?? "all"
 let quick = arguments.contains("--quick")
-setvbuf(stdout, nil, _IOLBF, 0)
+porthole_stdout_line_buffered()
 
 /// Every process this run starts; ended before it exits, whatever happens.
 let processes = ProcessRegistry(adoptOrphans: true)

@@ -3,6 +3,9 @@ import Foundation
 
 /// One instance's output in a fan-out: kept whole for `-o json`, and cut into
 /// lines for the printer as it arrives.
+///
+/// `@unchecked Sendable`: `collected` and `partial`, its only mutable state,
+/// are read and written only while `lock` is held.
 final class InstanceOutput: @unchecked Sendable {
     let instanceId: String
     private let printer: PrefixedLinePrinter?

@@ -106,6 +106,10 @@ func runOnUIThread(_ app: ConsoleApp) async throws {
 }
 
 /// Hands a non-Sendable value to exactly one other thread.
+///
+/// `@unchecked Sendable`: safe only as used here, where the sender never
+/// touches the value again after handing it over, so one thread at a time
+/// owns it.
 struct UnsafeTransfer<Value>: @unchecked Sendable {
     let value: Value
     init(_ value: Value) { self.value = value }

@@ -47,7 +47,7 @@ struct ServeCommand: AsyncParsableCommand {
             print("porthole serve: listening on \(url), \(specs.count) functions, isolation \(platform.isolation.rawValue)")
             print("token: \(tokenURL.path) · audit log: \(state.auditLog.path) · Ctrl-C stops every instance")
             if let keys { print("access keys: \(keys.keys.count) · FC 2.0 service: \(service)") }
-            fflush(stdout)
+            fflush(nil)  // every stdio stream (reading the `stdout` global is not concurrency-safe)
             await waitForTerminationSignal()
             print("porthole serve: stopping instances…")
             platform.shutdown()
@@ -87,6 +87,7 @@ func waitForTerminationSignal() async {
 
 /// Keeps signal sources alive for the life of the process.
 enum SignalSources {
+    // nonisolated(unsafe): read and written only in `keep`, while `lock` is held.
     nonisolated(unsafe) private static var sources: [DispatchSourceSignal] = []
     private static let lock = NSLock()
 
@@ -97,6 +98,10 @@ enum SignalSources {
     }
 }
 
+/// Resumes a continuation at most once, whichever signal comes first.
+///
+/// `@unchecked Sendable`: `continuation`, its only mutable state, is read and
+/// cleared only while `lock` is held.
 final class ResumeOnce: @unchecked Sendable {
     private var continuation: CheckedContinuation<Void, Never>?
     private let lock = NSLock()

@@ -2,6 +2,7 @@
 #define PORTHOLE_CSHIMS_H
 #include <sys/types.h>
 #include <stdint.h>
+#include <stdio.h>
 
 /// Spawns argv[0] (searched in PATH) as a session leader whose stdin/stdout/stderr
 /// are the slave side of a fresh pty, so the pty is its controlling terminal and
@@ -71,5 +72,10 @@ int porthole_output_pending(int fd);
 /// so a daemon a child starts (a tmux server) stays in this process's tree and a
 /// cleanup that walks the tree finds it. Returns 0 on success.
 int porthole_adopt_orphans(void);
+
+/// Makes stdout line-buffered, so output piped to a file or another program
+/// appears a line at a time. In C because Swift 6 refuses to read the `stdout`
+/// global (shared mutable state).
+static inline void porthole_stdout_line_buffered(void) { setvbuf(stdout, NULL, _IOLBF, 0); }
 
 #endif
