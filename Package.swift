@@ -144,7 +144,8 @@ let package = Package(
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOEmbedded", package: "swift-nio"),
                 .product(name: "NIOWebSocket", package: "swift-nio"),
-            ]),
+            ],
+            swiftSettings: [.swiftLanguageMode(.v6)]),
         .testTarget(
             name: "LocalRuntimeTests",
             dependencies: [
@@ -154,7 +155,7 @@ let package = Package(
                 .product(name: "NIOWebSocket", package: "swift-nio"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
             ]),
-        .testTarget(name: "PlatformTests", dependencies: ["Platform"]),
+        .testTarget(name: "PlatformTests", dependencies: ["Platform"], swiftSettings: [.swiftLanguageMode(.v6)]),
         .testTarget(
             name: "FunctionComputeBackendTests",
             dependencies: [
@@ -170,7 +171,7 @@ let package = Package(
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
             ],
             swiftSettings: [.swiftLanguageMode(.v6)]),
-        .testTarget(name: "TerminalEmulatorTests", dependencies: ["TerminalEmulator"]),
+        .testTarget(name: "TerminalEmulatorTests", dependencies: ["TerminalEmulator"], swiftSettings: [.swiftLanguageMode(.v6)]),
         .testTarget(name: "ConsoleTests", dependencies: ["Console", "KubernetesFake"]),
         // Runs the built `porthole` binary against a real `porthole serve`.
         .testTarget(name: "PortholeCLITests", swiftSettings: [.swiftLanguageMode(.v6)]),
