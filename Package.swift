@@ -154,7 +154,8 @@ let package = Package(
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
                 .product(name: "NIOWebSocket", package: "swift-nio"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
-            ]),
+            ],
+            swiftSettings: [.swiftLanguageMode(.v6)]),
         .testTarget(name: "PlatformTests", dependencies: ["Platform"], swiftSettings: [.swiftLanguageMode(.v6)]),
         .testTarget(
             name: "FunctionComputeBackendTests",
