@@ -173,7 +173,7 @@ let package = Package(
             ],
             swiftSettings: [.swiftLanguageMode(.v6)]),
         .testTarget(name: "TerminalEmulatorTests", dependencies: ["TerminalEmulator"], swiftSettings: [.swiftLanguageMode(.v6)]),
-        .testTarget(name: "ConsoleTests", dependencies: ["Console", "KubernetesFake"]),
+        .testTarget(name: "ConsoleTests", dependencies: ["Console", "KubernetesFake"], swiftSettings: [.swiftLanguageMode(.v6)]),
         // Runs the built `porthole` binary against a real `porthole serve`.
         .testTarget(name: "PortholeCLITests", swiftSettings: [.swiftLanguageMode(.v6)]),
         .testTarget(
