@@ -155,7 +155,8 @@ let package = Package(
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOEmbedded", package: "swift-nio"),
                 .product(name: "NIOWebSocket", package: "swift-nio"),
-            ]),
+            ],
+            swiftSettings: [.swiftLanguageMode(.v6)]),
         .testTarget(
             name: "LocalRuntimeTests",
             dependencies: [
@@ -164,8 +165,9 @@ let package = Package(
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
                 .product(name: "NIOWebSocket", package: "swift-nio"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
-            ]),
-        .testTarget(name: "PlatformTests", dependencies: ["Platform"]),
+            ],
+            swiftSettings: [.swiftLanguageMode(.v6)]),
+        .testTarget(name: "PlatformTests", dependencies: ["Platform"], swiftSettings: [.swiftLanguageMode(.v6)]),
         .testTarget(
             name: "FunctionComputeBackendTests",
             dependencies: [
@@ -186,9 +188,12 @@ let package = Package(
             dependencies: [
                 "FileTransfer", "LocalRuntime", "Platform", "ExecCore",
                 .product(name: "Crypto", package: "swift-crypto"),
-            ]),
-        .testTarget(name: "TerminalEmulatorTests", dependencies: ["TerminalEmulator"]),
-        .testTarget(name: "ConsoleTests", dependencies: ["Console", "KubernetesFake", "LocalRuntime", "ProcessHarness"]),
+            ],
+            swiftSettings: [.swiftLanguageMode(.v6)]),
+        .testTarget(name: "TerminalEmulatorTests", dependencies: ["TerminalEmulator"], swiftSettings: [.swiftLanguageMode(.v6)]),
+        .testTarget(
+            name: "ConsoleTests", dependencies: ["Console", "KubernetesFake", "LocalRuntime", "ProcessHarness"],
+            swiftSettings: [.swiftLanguageMode(.v6)]),
         // Runs the built `porthole` binary against a real `porthole serve`.
         .testTarget(name: "PortholeCLITests", swiftSettings: [.swiftLanguageMode(.v6)]),
         .testTarget(

@@ -56,7 +56,7 @@ final class ExecSessionPumpTests: XCTestCase {
         let pump = ExecSessionPump(
             codec: FrameCodec(dialect: .v5, side: .server), request: request, eventLoop: loop,
             exitGrace: exitGrace, initialSizeWait: .milliseconds(250), keepaliveInterval: keepalive, peerTimeout: peerTimeout,
-            startProcess: { loop, _ in loop.makeSucceededFuture(process) },
+            startProcess: { loop, _ in loop.assumeIsolated().makeSucceededFuture(process) },
             onFinish: { summaries.values.append($0) })
         try socket.pipeline.syncOperations.addHandler(pump)
         if tty { loop.advanceTime(by: .milliseconds(250)) }
@@ -214,7 +214,7 @@ final class ExecSessionPumpTests: XCTestCase {
             let pump = ExecSessionPump(
                 codec: FrameCodec(dialect: .v5, side: .server),
                 request: ExecRequest(functionName: "fn", instanceId: "i-1", command: ["true"]), eventLoop: loop,
-                startProcess: { loop, _ in _ = holder.pump; return loop.makeSucceededFuture(process) },
+                startProcess: { loop, _ in _ = holder.pump; return loop.assumeIsolated().makeSucceededFuture(process) },
                 onFinish: { _ in _ = holder.pump })
             holder.pump = pump
             weakPump = pump

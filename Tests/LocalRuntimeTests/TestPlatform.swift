@@ -7,7 +7,7 @@ import XCTest
 
 /// A real embedded platform for one test: a temp state directory, a spec file
 /// written on the spot, real instance processes, a loopback API server.
-final class TestPlatform {
+final class TestPlatform: Sendable {
     let embedded: EmbeddedPlatform
     let backend: PortholeServerBackend
     let directory: URL
