@@ -71,9 +71,12 @@ struct ExecCommand: AsyncParsableCommand {
             throw failure(error)
         }
         request.recording = recording?.path
+        // Recorded before it is shown, and the signal handlers are in place before
+        // anything arrives: what the user saw when stopping is in the recording.
+        recording?.finishOnSignals(rawTerminal ? [SIGINT] : [SIGINT, SIGTERM, SIGHUP])
         let handlers = ExecHandlers(
-            onStdout: { bytes in writeAll(1, bytes); recording?.writer.output(bytes) },
-            onStderr: { bytes in writeAll(2, bytes); recording?.writer.output(bytes) })
+            onStdout: { bytes in recording?.writer.output(bytes); writeAll(1, bytes) },
+            onStderr: { bytes in recording?.writer.output(bytes); writeAll(2, bytes) })
         let session: ExecSession
         do {
             if let cluster = backend as? KubernetesBackend {
@@ -91,7 +94,6 @@ struct ExecCommand: AsyncParsableCommand {
             atexit { porthole_tty_restore(0) }
             forwardWindowSize(to: session, recording: recording)
         }
-        recording?.finishOnSignals(rawTerminal ? [SIGINT] : [SIGINT, SIGTERM, SIGHUP])
         if useStdin { pumpStdin(into: session, recording: recording) }
         let end = await session.wait()
         if rawTerminal { porthole_tty_restore(0) }
