@@ -50,16 +50,14 @@ let package = Package(
                 .product(name: "NIOWebSocket", package: "swift-nio"),
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
-            ],
-            swiftSettings: [.swiftLanguageMode(.v6)]),
+            ]),
         .target(
             name: "Platform",
             dependencies: [
                 "ExecCore",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Yams", package: "Yams"),
-            ],
-            swiftSettings: [.swiftLanguageMode(.v6)]),
+            ]),
         .target(
             name: "LocalRuntime",
             dependencies: [
@@ -73,8 +71,7 @@ let package = Package(
                 .product(name: "Yams", package: "Yams"),
                 .product(name: "Crypto", package: "swift-crypto"),
             ],
-            resources: [.copy("Demo")],
-            swiftSettings: [.swiftLanguageMode(.v6)]),
+            resources: [.copy("Demo")]),
         .target(
             name: "FunctionComputeBackend",
             dependencies: [
@@ -84,8 +81,7 @@ let package = Package(
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Crypto", package: "swift-crypto"),
-            ],
-            swiftSettings: [.swiftLanguageMode(.v6)]),
+            ]),
         .target(
             name: "KubernetesBackend",
             dependencies: [
@@ -97,8 +93,7 @@ let package = Package(
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Yams", package: "Yams"),
-            ],
-            swiftSettings: [.swiftLanguageMode(.v6)]),
+            ]),
         // A Kubernetes API server that behaves as kube-apiserver 1.32 does, for the
         // tests and porthole-bench (not a product): real TLS, real processes for exec.
         .target(
@@ -111,42 +106,36 @@ let package = Package(
                 .product(name: "NIOWebSocket", package: "swift-nio"),
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
-            ],
-            swiftSettings: [.swiftLanguageMode(.v6)]),
-        .target(name: "TerminalEmulator", dependencies: ["CVTerm"], swiftSettings: [.swiftLanguageMode(.v6)]),
+            ]),
+        .target(name: "TerminalEmulator", dependencies: ["CVTerm"]),
         // asciicast v2 recordings: writer, validating reader, replay timing. Foundation only.
-        .target(name: "SessionRecording", swiftSettings: [.swiftLanguageMode(.v6)]),
+        .target(name: "SessionRecording"),
         .target(
             name: "FileTransfer",
-            dependencies: ["ExecCore", "Platform", .product(name: "Crypto", package: "swift-crypto")],
-            swiftSettings: [.swiftLanguageMode(.v6)]),
+            dependencies: ["ExecCore", "Platform", .product(name: "Crypto", package: "swift-crypto")]),
         .target(
             name: "Console",
             dependencies: [
                 "Platform", "ExecCore", "TerminalEmulator", "CNCursesW", "CShims",
                 .product(name: "Yams", package: "Yams"),
-            ],
-            swiftSettings: [.swiftLanguageMode(.v6)]),
+            ]),
         .executableTarget(
             name: "porthole",
             dependencies: [
                 "ExecCore", "Platform", "LocalRuntime", "Console", "CShims", "FunctionComputeBackend", "SessionRecording", "KubernetesBackend", "FileTransfer",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
-            ],
-            swiftSettings: [.swiftLanguageMode(.v6)]),
+            ]),
         // Not a product: what tests and porthole-bench share to start, drive and end
         // processes (a tmux driver, a process registry, machine load).
         .target(
             name: "ProcessHarness",
-            dependencies: ["CShims"],
-            swiftSettings: [.swiftLanguageMode(.v6)]),
+            dependencies: ["CShims"]),
         .executableTarget(
             name: "porthole-bench",
             dependencies: [
                 "ExecCore", "Platform", "LocalRuntime", "TerminalEmulator", "CShims", "KubernetesFake", "ProcessHarness",
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
-            ],
-            swiftSettings: [.swiftLanguageMode(.v6)]),
+            ]),
 
         .testTarget(
             name: "ExecCoreTests",
@@ -155,8 +144,7 @@ let package = Package(
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOEmbedded", package: "swift-nio"),
                 .product(name: "NIOWebSocket", package: "swift-nio"),
-            ],
-            swiftSettings: [.swiftLanguageMode(.v6)]),
+            ]),
         .testTarget(
             name: "LocalRuntimeTests",
             dependencies: [
@@ -165,44 +153,37 @@ let package = Package(
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
                 .product(name: "NIOWebSocket", package: "swift-nio"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
-            ],
-            swiftSettings: [.swiftLanguageMode(.v6)]),
-        .testTarget(name: "PlatformTests", dependencies: ["Platform"], swiftSettings: [.swiftLanguageMode(.v6)]),
+            ]),
+        .testTarget(name: "PlatformTests", dependencies: ["Platform"]),
         .testTarget(
             name: "FunctionComputeBackendTests",
             dependencies: [
                 "FunctionComputeBackend", "Platform", "ExecCore",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
-            ],
-            swiftSettings: [.swiftLanguageMode(.v6)]),
+            ]),
         .testTarget(
             name: "KubernetesBackendTests",
             dependencies: [
                 "KubernetesBackend", "KubernetesFake", "Platform", "ExecCore",
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
-            ],
-            swiftSettings: [.swiftLanguageMode(.v6)]),
+            ]),
         .testTarget(
             name: "FileTransferTests",
             dependencies: [
                 "FileTransfer", "LocalRuntime", "Platform", "ExecCore",
                 .product(name: "Crypto", package: "swift-crypto"),
-            ],
-            swiftSettings: [.swiftLanguageMode(.v6)]),
-        .testTarget(name: "TerminalEmulatorTests", dependencies: ["TerminalEmulator"], swiftSettings: [.swiftLanguageMode(.v6)]),
+            ]),
+        .testTarget(name: "TerminalEmulatorTests", dependencies: ["TerminalEmulator"]),
         .testTarget(
-            name: "ConsoleTests", dependencies: ["Console", "KubernetesFake", "LocalRuntime", "ProcessHarness"],
-            swiftSettings: [.swiftLanguageMode(.v6)]),
+            name: "ConsoleTests", dependencies: ["Console", "KubernetesFake", "LocalRuntime", "ProcessHarness"]),
         // Runs the built `porthole` binary against a real `porthole serve`.
-        .testTarget(name: "PortholeCLITests", swiftSettings: [.swiftLanguageMode(.v6)]),
+        .testTarget(name: "PortholeCLITests"),
         .testTarget(
-            name: "SessionRecordingTests", dependencies: ["SessionRecording"],
-            swiftSettings: [.swiftLanguageMode(.v6)]),
+            name: "SessionRecordingTests", dependencies: ["SessionRecording"]),
         .testTarget(
             name: "ProcessHarnessTests",
-            dependencies: ["ProcessHarness"],
-            swiftSettings: [.swiftLanguageMode(.v6)]),
+            dependencies: ["ProcessHarness"]),
     ],
-    swiftLanguageModes: [.v5]
+    swiftLanguageModes: [.v6]
 )
