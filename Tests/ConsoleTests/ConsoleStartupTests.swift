@@ -126,8 +126,10 @@ final class ConsoleStartupTests: XCTestCase {
         defer { kill(pid, SIGCONT) }
         let frozenAt = Date()
         // Refresh every 1 s, a refresh gives up after 2 s: the banner within 3 s, with slack for a loaded machine.
+        // The whole frame, not a capture taken while tmux had only its first lines.
         let screen = try tmux.waitUntil("the outage banner and a stale table", timeout: 8) { screen in
             ScreenReading.contains(screen, "retrying") && ScreenReading.contains(screen, "STALE")
+                && ScreenReading.contains(screen, "unknown")
         }
         let took = Date().timeIntervalSince(frozenAt)
         XCTAssertLessThan(took, 6, "the banner took \(took) s")
