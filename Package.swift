@@ -136,6 +136,11 @@ let package = Package(
             name: "ProcessHarness",
             dependencies: ["CShims"],
             swiftSettings: [.swiftLanguageMode(.v6)]),
+        // Not a product: small helpers the test targets share that are not about
+        // processes (a seeded random generator for replayable fuzz runs).
+        .target(
+            name: "TestSupport",
+            swiftSettings: [.swiftLanguageMode(.v6)]),
         .executableTarget(
             name: "porthole-bench",
             dependencies: [
@@ -146,7 +151,7 @@ let package = Package(
         .testTarget(
             name: "ExecCoreTests",
             dependencies: [
-                "ExecCore",
+                "ExecCore", "TestSupport",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOEmbedded", package: "swift-nio"),
                 .product(name: "NIOWebSocket", package: "swift-nio"),
@@ -154,7 +159,7 @@ let package = Package(
         .testTarget(
             name: "LocalRuntimeTests",
             dependencies: [
-                "LocalRuntime", "Platform", "ExecCore", "SessionRecording",
+                "LocalRuntime", "Platform", "ExecCore", "SessionRecording", "TestSupport",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
                 .product(name: "NIOWebSocket", package: "swift-nio"),
@@ -182,7 +187,7 @@ let package = Package(
                 "FileTransfer", "LocalRuntime", "Platform", "ExecCore",
                 .product(name: "Crypto", package: "swift-crypto"),
             ]),
-        .testTarget(name: "TerminalEmulatorTests", dependencies: ["TerminalEmulator"]),
+        .testTarget(name: "TerminalEmulatorTests", dependencies: ["TerminalEmulator", "TestSupport"]),
         .testTarget(name: "ConsoleTests", dependencies: ["Console", "KubernetesFake", "LocalRuntime", "ProcessHarness"]),
         // Runs the built `porthole` binary against a real `porthole serve`.
         .testTarget(name: "PortholeCLITests", swiftSettings: [.swiftLanguageMode(.v6)]),
