@@ -159,7 +159,7 @@ let package = Package(
         .testTarget(
             name: "LocalRuntimeTests",
             dependencies: [
-                "LocalRuntime", "Platform", "ExecCore", "SessionRecording", "TestSupport",
+                "LocalRuntime", "Platform", "ExecCore", "SessionRecording", "TestSupport", "ProcessHarness",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
                 .product(name: "NIOWebSocket", package: "swift-nio"),
@@ -169,7 +169,7 @@ let package = Package(
         .testTarget(
             name: "FunctionComputeBackendTests",
             dependencies: [
-                "FunctionComputeBackend", "Platform", "ExecCore",
+                "FunctionComputeBackend", "Platform", "ExecCore", "ProcessHarness",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
             ],
@@ -190,7 +190,7 @@ let package = Package(
         .testTarget(name: "TerminalEmulatorTests", dependencies: ["TerminalEmulator", "TestSupport"]),
         .testTarget(name: "ConsoleTests", dependencies: ["Console", "KubernetesFake", "LocalRuntime", "ProcessHarness"]),
         // Runs the built `porthole` binary against a real `porthole serve`.
-        .testTarget(name: "PortholeCLITests", swiftSettings: [.swiftLanguageMode(.v6)]),
+        .testTarget(name: "PortholeCLITests", dependencies: ["ProcessHarness"], swiftSettings: [.swiftLanguageMode(.v6)]),
         .testTarget(
             name: "SessionRecordingTests", dependencies: ["SessionRecording"],
             swiftSettings: [.swiftLanguageMode(.v6)]),
