@@ -63,9 +63,13 @@ public enum ProgramRunner {
         return Result(status: exitCode(status), stdout: Array(out), stderr: Array(err))
     }
 
-    /// Starts `argv` with `actions` and `environment` and an empty signal mask
-    /// (a Swift concurrency thread's blocked signals must not reach the child).
-    static func spawn(_ argv: [String], actions: inout posix_spawn_file_actions_t, environment: [String: String]) throws -> pid_t {
+    /// Starts `argv` (argv[0] a path, or searched in PATH with `searchPath`) with
+    /// `actions` and `environment` and an empty signal mask: run from a Swift
+    /// concurrency thread, the child (and a daemon it leaves behind, such as a tmux
+    /// server) would otherwise inherit blocked signals and ignore SIGTERM.
+    static func spawn(
+        _ argv: [String], actions: inout posix_spawn_file_actions_t, environment: [String: String], searchPath: Bool = false
+    ) throws -> pid_t {
         let cArguments = argv.map { strdup($0) } + [nil]
         let cEnvironment = environment.map { strdup("\($0.key)=\($0.value)") } + [nil]
         defer { for pointer in cArguments + cEnvironment { free(pointer) } }
@@ -79,7 +83,9 @@ public enum ProgramRunner {
         var pid: pid_t = 0
         let spawned = cArguments.withUnsafeBufferPointer { arguments in
             cEnvironment.withUnsafeBufferPointer { environment in
-                posix_spawn(&pid, argv[0], &actions, &attributes, arguments.baseAddress!, environment.baseAddress!)
+                searchPath
+                    ? posix_spawnp(&pid, argv[0], &actions, &attributes, arguments.baseAddress!, environment.baseAddress!)
+                    : posix_spawn(&pid, argv[0], &actions, &attributes, arguments.baseAddress!, environment.baseAddress!)
             }
         }
         guard spawned == 0 else { throw Failure("cannot start \(argv[0]): \(String(cString: strerror(spawned)))") }
