@@ -130,6 +130,9 @@ let package = Package(
         .target(
             name: "ProcessHarness",
             dependencies: ["CShims"]),
+        // Not a product: small helpers the test targets share that are not about
+        // processes (a seeded random generator for replayable fuzz runs).
+        .target(name: "TestSupport"),
         .executableTarget(
             name: "porthole-bench",
             dependencies: [
@@ -140,7 +143,7 @@ let package = Package(
         .testTarget(
             name: "ExecCoreTests",
             dependencies: [
-                "ExecCore",
+                "ExecCore", "TestSupport",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOEmbedded", package: "swift-nio"),
                 .product(name: "NIOWebSocket", package: "swift-nio"),
@@ -148,7 +151,7 @@ let package = Package(
         .testTarget(
             name: "LocalRuntimeTests",
             dependencies: [
-                "LocalRuntime", "Platform", "ExecCore", "SessionRecording",
+                "LocalRuntime", "Platform", "ExecCore", "SessionRecording", "TestSupport", "ProcessHarness",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
                 .product(name: "NIOWebSocket", package: "swift-nio"),
@@ -158,7 +161,7 @@ let package = Package(
         .testTarget(
             name: "FunctionComputeBackendTests",
             dependencies: [
-                "FunctionComputeBackend", "Platform", "ExecCore",
+                "FunctionComputeBackend", "Platform", "ExecCore", "ProcessHarness",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
             ]),
@@ -174,11 +177,11 @@ let package = Package(
                 "FileTransfer", "LocalRuntime", "Platform", "ExecCore",
                 .product(name: "Crypto", package: "swift-crypto"),
             ]),
-        .testTarget(name: "TerminalEmulatorTests", dependencies: ["TerminalEmulator"]),
+        .testTarget(name: "TerminalEmulatorTests", dependencies: ["TerminalEmulator", "TestSupport"]),
         .testTarget(
             name: "ConsoleTests", dependencies: ["Console", "KubernetesFake", "LocalRuntime", "ProcessHarness"]),
         // Runs the built `porthole` binary against a real `porthole serve`.
-        .testTarget(name: "PortholeCLITests"),
+        .testTarget(name: "PortholeCLITests", dependencies: ["ProcessHarness"]),
         .testTarget(
             name: "SessionRecordingTests", dependencies: ["SessionRecording"]),
         .testTarget(

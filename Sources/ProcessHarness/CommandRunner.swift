@@ -37,32 +37,16 @@ public enum CommandRunner {
         posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
         posix_spawn_file_actions_addopen(&actions, 1, outputPath, O_WRONLY | O_CREAT | O_TRUNC, 0o600)
         posix_spawn_file_actions_adddup2(&actions, 1, 2)
-        let cArguments = argv.map { strdup($0) } + [nil]
-        let cEnvironment = environmentStrings()
-        defer { for pointer in cArguments + cEnvironment { free(pointer) } }
-        var pid: pid_t = 0
-        // An empty signal mask: run from a Swift concurrency thread, a daemon the
-        // command leaves behind (a tmux server) would otherwise inherit its blocked
-        // signals and ignore kill-server and SIGTERM.
-        var attributes = posix_spawnattr_t()
-        posix_spawnattr_init(&attributes)
-        defer { posix_spawnattr_destroy(&attributes) }
-        var empty = sigset_t()
-        sigemptyset(&empty)
-        posix_spawnattr_setsigmask(&attributes, &empty)
-        posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETSIGMASK))
-        let spawned = cArguments.withUnsafeBufferPointer { arguments in
-            cEnvironment.withUnsafeBufferPointer { environment in
-                posix_spawnp(&pid, argv[0], &actions, &attributes, arguments.baseAddress!, environment.baseAddress!)
-            }
-        }
-        guard spawned == 0 else {
-            throw Failure(argv: argv, status: -1, output: String(cString: strerror(spawned)))
+        let pid: pid_t
+        do {
+            pid = try ProgramRunner.spawn(argv, actions: &actions, environment: ProcessInfo.processInfo.environment, searchPath: true)
+        } catch let failure as ProgramRunner.Failure {
+            throw Failure(argv: argv, status: -1, output: failure.description)
         }
         var status: Int32 = 0
         while waitpid(pid, &status, 0) < 0 && errno == EINTR {}
         let text = (try? String(contentsOfFile: outputPath, encoding: .utf8)) ?? ""
-        let exitCode = (status & 0x7F) == 0 ? (status >> 8) & 0xFF : 128 + (status & 0x7F)
+        let exitCode = ProgramRunner.exitCode(status)
         if exitCode != 0 && !allowFailure {
             throw Failure(argv: argv, status: exitCode, output: text)
         }

@@ -57,17 +57,9 @@ func writeTokenFile(_ token: String, to url: URL) throws {
 func fmt(_ value: Double, _ digits: Int = 2) -> String { String(format: "%.\(digits)f", value) }
 
 func runExecBenchmarks() async throws {
-    let state = StateDirectory(url: FileManager.default.temporaryDirectory.appendingPathComponent("porthole-bench-\(getpid())"))
-    let embedded = try await EmbeddedPlatform.start(options: LocalPlatform.Options(stateDirectory: state))
+    let bench = try await BenchPlatform.start(stem: "porthole-bench")
+    let (embedded, instance, tokenFile) = (bench.embedded, bench.instance, bench.tokenFile)
     defer { embedded.platform.shutdown() }
-    let tokenFile = state.url.appendingPathComponent("bench-token")
-    try writeTokenFile(embedded.token.value, to: tokenFile)
-    var instance: Instance?
-    for _ in 0..<200 where instance == nil {
-        instance = try await embedded.backend().listInstances(function: "hello").first { $0.status == .running }
-        if instance == nil { try await Task.sleep(nanoseconds: 50_000_000) }
-    }
-    guard let instance else { throw BenchmarkError("no running instance of hello") }
 
     let runs = quick ? 1 : 3
     if which != "stream" { try await runExecThroughput(embedded: embedded, instance: instance, tokenFile: tokenFile, runs: runs) }

@@ -121,7 +121,7 @@ final class ConsoleStartupTests: XCTestCase {
         try tmux.waitUntil("instances from the server", timeout: 30) { screen in
             ScreenReading.contains(screen, "Running") && ScreenReading.contains(screen, "env-printer")
         }
-        let pid = server.process.processIdentifier
+        let pid = server.pid
         XCTAssertEqual(kill(pid, SIGSTOP), 0)
         defer { kill(pid, SIGCONT) }
         let frozenAt = Date()

@@ -6,7 +6,7 @@ import XCTest
 /// A `porthole serve` on a loopback port with its own state directory, for the
 /// console to talk to while `porthole` itself cannot open the console yet.
 final class PortholeServer {
-    let process = Process()
+    let server: PortholeServe
     let address: String
     let tokenFile: URL
     let stateDirectory: URL
@@ -20,46 +20,21 @@ final class PortholeServer {
         stateDirectory = directory.appendingPathComponent("serve-state")
         tokenFile = directory.appendingPathComponent("token")
         try FileManager.default.createDirectory(at: stateDirectory, withIntermediateDirectories: true)
-        process.executableURL = TmuxConsole.portholeBinary
-        process.arguments = ["serve", "--listen", "127.0.0.1:\(self.port)", "--token-file", tokenFile.path]
-        var environment = ProcessInfo.processInfo.environment
-        environment["PORTHOLE_STATE_DIR"] = stateDirectory.path
-        process.environment = environment
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        process.standardError = pipe
-        try process.run()
-        // The first line names the bound address: "porthole serve: listening on http://127.0.0.1:PORT, …".
-        var buffer = Data()
-        let deadline = Date().addingTimeInterval(30)
-        var found: String?
-        while found == nil, Date() < deadline {
-            let chunk = pipe.fileHandleForReading.availableData
-            if chunk.isEmpty { break }
-            buffer.append(chunk)
-            let text = String(decoding: buffer, as: UTF8.self)
-            if let range = text.range(of: "listening on http://") {
-                let rest = text[range.upperBound...]
-                if let end = rest.firstIndex(where: { $0 == "," || $0 == "\n" }) { found = String(rest[..<end]) }
-            }
-        }
-        guard let found else {
-            process.terminate()
-            throw StartFailure(output: String(decoding: buffer, as: UTF8.self))
-        }
-        address = found
+        server = try PortholeServe(
+            binary: TmuxConsole.portholeBinary, port: port, tokenFile: tokenFile,
+            environment: ["PORTHOLE_STATE_DIR": stateDirectory.path])
+        address = server.address
     }
+
+    /// The server's pid.
+    var pid: pid_t { server.pid }
 
     /// Runs a porthole CLI command against this server; returns its stdout.
     func cli(_ arguments: [String]) throws -> String {
         try CommandRunner.run([TmuxConsole.portholeBinary.path] + arguments + ["--server", "http://\(address)", "--token-file", tokenFile.path])
     }
 
-    func stop() {
-        guard process.isRunning else { return }
-        process.terminate()
-        process.waitUntilExit()
-    }
+    func stop() { server.stop() }
 
     deinit { stop() }
 

@@ -1,12 +1,12 @@
 import Foundation
+import ProcessHarness
 import XCTest
 
 /// A real `porthole serve` (the built binary) on a loopback port, with its own
 /// state directory, spec file (`service: fc-demo`), token and access keys:
 /// the server Function Compute's SDKs and the fc backend are checked against.
 final class ServeFixture: @unchecked Sendable {
-    static let packageRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-    static let portholeBinary = packageRoot.appendingPathComponent(".build/debug/porthole")
+    static let portholeBinary = PortholeServe.debugBinary
 
     static let accessKeyId = "LTAI-porthole-test"
     static let accessKeySecret = "s3cret-of-the-test-key"
@@ -15,11 +15,10 @@ final class ServeFixture: @unchecked Sendable {
     static let stsToken = "CAIS-temporary-token=="
     static let service = "fc-demo"
 
-    let process = Process()
+    let server: PortholeServe
     let directory: URL
-    let port: Int
     let tokenFile: URL
-    private let output = Pipe()
+    var port: Int { server.port }
 
     var endpoint: String { "http://127.0.0.1:\(port)" }
     var token: String { (try? String(contentsOf: tokenFile, encoding: .utf8))?.trimmingCharacters(in: .whitespacesAndNewlines) ?? "" }
@@ -57,33 +56,10 @@ final class ServeFixture: @unchecked Sendable {
             contents: Data("\(Self.accessKeyId) \(Self.accessKeySecret)\n\(Self.stsKeyId) \(Self.stsSecret) \(Self.stsToken)\n".utf8),
             attributes: [.posixPermissions: 0o600])
         tokenFile = directory.appendingPathComponent("token")
-        port = try Self.freePort()
-        guard FileManager.default.isExecutableFile(atPath: Self.portholeBinary.path) else {
-            throw Failure("\(Self.portholeBinary.path) is missing; build first (`swift build`)")
-        }
-        process.executableURL = Self.portholeBinary
-        process.arguments = [
-            "serve", "--listen", "127.0.0.1:\(port)", "--token-file", tokenFile.path, "--config", spec.path,
-            "--access-keys", keys.path, "--isolation", "process",
-        ]
-        var environment = ProcessInfo.processInfo.environment
-        environment["PORTHOLE_STATE_DIR"] = directory.appendingPathComponent("state").path
-        process.environment = environment
-        process.standardOutput = output
-        process.standardError = output
-        try process.run()
-        var buffer = Data()
-        let deadline = Date().addingTimeInterval(30)
-        while Date() < deadline {
-            let chunk = output.fileHandleForReading.availableData
-            if chunk.isEmpty { break }
-            buffer.append(chunk)
-            if String(decoding: buffer, as: UTF8.self).contains("listening on") { break }
-        }
-        guard String(decoding: buffer, as: UTF8.self).contains("listening on") else {
-            stop()
-            throw Failure("porthole serve did not start: \(String(decoding: buffer, as: UTF8.self))")
-        }
+        server = try PortholeServe(
+            tokenFile: tokenFile,
+            arguments: ["--config", spec.path, "--access-keys", keys.path, "--isolation", "process"],
+            environment: ["PORTHOLE_STATE_DIR": directory.appendingPathComponent("state").path])
     }
 
     /// Polls `condition` every 100 ms until it holds or `timeout` passes.
@@ -97,26 +73,8 @@ final class ServeFixture: @unchecked Sendable {
     }
 
     func stop() {
-        if process.isRunning {
-            process.terminate()
-            process.waitUntilExit()
-        }
+        server.stop()
         try? FileManager.default.removeItem(at: directory)
-    }
-
-    static func freePort() throws -> Int {
-        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        guard fd >= 0 else { throw Failure("socket failed") }
-        defer { close(fd) }
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-        let bound = withUnsafeMutablePointer(to: &address) { pointer in
-            pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, length) == 0 && getsockname(fd, $0, &length) == 0 }
-        }
-        guard bound else { throw Failure("bind failed") }
-        return Int(UInt16(bigEndian: address.sin_port))
     }
 
     struct Failure: Error, CustomStringConvertible {

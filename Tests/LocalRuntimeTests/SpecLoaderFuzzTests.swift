@@ -1,23 +1,11 @@
 import Foundation
 import LocalRuntime
+import TestSupport
 import XCTest
 
 /// Mutated spec files into the loader for a bounded time: each must load or
 /// fail with a `SpecError` that names the file, never crash or hang.
 final class SpecLoaderFuzzTests: XCTestCase {
-    /// A small seeded generator (SplitMix64), so a failing run can be replayed.
-    struct SeededGenerator: RandomNumberGenerator {
-        private var state: UInt64
-        init(seed: UInt64) { state = seed }
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
-    }
-
     static let valid = """
         functions:
           - functionName: hello

@@ -1,4 +1,5 @@
 import Foundation
+import ProcessHarness
 
 /// One finished run of the built `porthole` binary: exit status and both streams.
 struct CLIRun: CustomStringConvertible {
@@ -9,9 +10,7 @@ struct CLIRun: CustomStringConvertible {
 
     var description: String { "porthole \(arguments.joined(separator: " ")) exited \(status)\nstdout: \(stdout)\nstderr: \(stderr)" }
 
-    static let packageRoot = URL(fileURLWithPath: #filePath)
-        .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-    static let binary = packageRoot.appendingPathComponent(".build/debug/porthole")
+    static let binary = PortholeServe.debugBinary
 
     struct Timeout: Error, CustomStringConvertible {
         let arguments: [String]
@@ -26,48 +25,14 @@ struct CLIRun: CustomStringConvertible {
     /// (`environment` on top); kills it after `timeout` seconds.
     static func run(_ arguments: [String], environment: [String: String], timeout: TimeInterval = 60) throws -> CLIRun {
         guard FileManager.default.isExecutableFile(atPath: binary.path) else { throw MissingBinary() }
-        let process = Process()
-        process.executableURL = binary
-        process.arguments = arguments
-        var env = ProcessInfo.processInfo.environment
-        for name in ["PORTHOLE_SERVER", "PORTHOLE_TOKEN_FILE", "PORTHOLE_CONFIG"] { env[name] = nil }
-        env.merge(environment) { $1 }
-        process.environment = env
-        let out = Pipe(), err = Pipe()
-        process.standardOutput = out
-        process.standardError = err
-        process.standardInput = FileHandle.nullDevice
-        // Read both pipes while it runs, so a full pipe never blocks it.
-        let outData = DataSink(out.fileHandleForReading), errData = DataSink(err.fileHandleForReading)
-        try process.run()
-        let deadline = Date().addingTimeInterval(timeout)
-        while process.isRunning, Date() < deadline { usleep(20_000) }
-        if process.isRunning {
-            process.terminate()
-            process.waitUntilExit()
+        var env: [String: String?] = ["PORTHOLE_SERVER": nil, "PORTHOLE_TOKEN_FILE": nil, "PORTHOLE_CONFIG": nil]
+        for (name, value) in environment { env[name] = value }
+        let result: ProgramRunner.Result
+        do {
+            result = try ProgramRunner.run([binary.path] + arguments, environment: env, timeout: timeout)
+        } catch is ProgramRunner.Failure {
             throw Timeout(arguments: arguments)
         }
-        process.waitUntilExit()
-        return CLIRun(arguments: arguments, status: process.terminationStatus, stdout: outData.text(), stderr: errData.text())
-    }
-}
-
-/// Collects everything a pipe delivers until it closes, on a thread of its own.
-private final class DataSink: @unchecked Sendable {
-    // Guarded by `done`: the reader thread writes `data` before signalling, `text()` reads after waiting.
-    private var data = Data()
-    private let done = DispatchSemaphore(value: 0)
-
-    init(_ handle: FileHandle) {
-        Thread.detachNewThread { [self] in
-            data = handle.readDataToEndOfFile()
-            done.signal()
-        }
-    }
-
-    func text() -> String {
-        done.wait()
-        done.signal()
-        return String(decoding: data, as: UTF8.self)
+        return CLIRun(arguments: arguments, status: result.status, stdout: result.stdoutText, stderr: result.stderrText)
     }
 }

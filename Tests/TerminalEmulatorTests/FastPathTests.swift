@@ -1,3 +1,4 @@
+import TestSupport
 import XCTest
 @testable import TerminalEmulator
 
@@ -133,7 +134,7 @@ final class FastPathTests: XCTestCase {
 
     func testRandomStreamsMatchLibvterm() {
         for seed in 1...12 as ClosedRange<UInt64> {
-            var rng = SplitMix(seed: seed)
+            var rng = SeededGenerator(seed: seed)
             let pair = Pair(cols: 6 + Int(rng.next() % 20), rows: 2 + Int(rng.next() % 8))
             var log: [String] = []
             for step in 0..<400 {
@@ -160,7 +161,7 @@ final class FastPathTests: XCTestCase {
         let alphabet = Array("\u{1B}\u{1B}\u{1B}[[[;;;0123456789mmmmHJKhlr?!\"q(0B#6\r\n\r\n\u{0E}\u{0F}abc xyz".utf8)
             + [0xC3, 0xA9, 0xCC, 0x81, 0x07, 0x08, 0x09, 0x18]
         for seed in 1...20 as ClosedRange<UInt64> {
-            var rng = SplitMix(seed: seed &+ 1_000)
+            var rng = SeededGenerator(seed: seed &+ 1_000)
             let pair = Pair(cols: 3 + Int(rng.next() % 12), rows: 1 + Int(rng.next() % 6))
             for step in 0..<300 {
                 let chunk = (0..<(1 + rng.next() % 24)).map { _ in alphabet[Int(rng.next() % UInt64(alphabet.count))] }
@@ -172,7 +173,7 @@ final class FastPathTests: XCTestCase {
     }
 
     /// One piece of a program's output, weighted toward what the fast path takes.
-    static func token(_ rng: inout SplitMix) -> [UInt8] {
+    static func token(_ rng: inout SeededGenerator) -> [UInt8] {
         let words = ["a", "hello", "x y z", "0123456789", "~!@#$%^&*()_+`-=[]{}|;':\",./<>?", "  "]
         let others = [
             "\r", "\n", "\r\n", "\t", "\u{8}", "\u{7}", "é", "漢字", "e\u{301}", "\u{301}", "\(csi)K", "\(csi)2J",

@@ -1,3 +1,4 @@
+import TestSupport
 import XCTest
 import Foundation
 @testable import TerminalEmulator
@@ -208,7 +209,7 @@ final class RobustnessTests: XCTestCase {
     func testRandomBytesKeepStateConsistent() {
         // PORTHOLE_FUZZ_SEED replays or explores other inputs.
         let seed = ProcessInfo.processInfo.environment["PORTHOLE_FUZZ_SEED"].flatMap { UInt64($0) } ?? 0x5EED
-        var rng = SplitMix(seed: seed)
+        var rng = SeededGenerator(seed: seed)
         let h = Harness(cols: 40, rows: 12, scrollbackLimit: 200)
         var fed = 0
         let total = 3 << 20     // 3 MiB
