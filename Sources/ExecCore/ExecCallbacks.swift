@@ -20,6 +20,3 @@ public struct ExecCallbacks: Sendable {
     }
 }
 
-/// The old name, kept for the transition so code written against it (other
-/// backends, the console, the CLI) still compiles; new code says `ExecCallbacks`.
-public typealias ExecHandlers = ExecCallbacks

@@ -59,7 +59,7 @@ extension FileTransfer {
         request.container = options.container
         let session = try await backend.openExec(
             request,
-            handlers: ExecHandlers(
+            handlers: ExecCallbacks(
                 onStdout: { header.receive($0) }, onStderr: { report.feed($0) }, onEnd: { _ in header.end() }))
         guard session.dialect == .v5 else {
             session.cancel()
@@ -189,7 +189,7 @@ extension FileTransfer {
             stdin: false, stdout: true, stderr: true)
         request.container = container
         guard let session = try? await backend.openExec(
-            request, handlers: ExecHandlers(onStdout: { _ in }, onStderr: { report.feed($0) }))
+            request, handlers: ExecCallbacks(onStdout: { _ in }, onStderr: { report.feed($0) }))
         else { return report }
         _ = await session.wait()
         return report

@@ -81,7 +81,7 @@ public enum FileTransfer {
         let session: ExecSession
         do {
             session = try await backend.openExec(
-                request, handlers: ExecHandlers(onStdout: { receiver.receive($0) }, onStderr: { report.feed($0) }))
+                request, handlers: ExecCallbacks(onStdout: { receiver.receive($0) }, onStderr: { report.feed($0) }))
         } catch {
             staging?.removeTree()
             throw error

@@ -159,7 +159,7 @@ public final class FunctionComputeBackend: PlatformBackend {
         return InstanceDetail(instance: instance, events: events, facts: facts)
     }
 
-    public func openExec(_ request: ExecRequest, handlers: ExecHandlers) async throws -> ExecSession {
+    public func openExec(_ request: ExecRequest, handlers: ExecCallbacks) async throws -> ExecSession {
         let base = try accountBase()
         let path = "/2023-03-30/functions/\(ExecRequest.percentEncode(request.functionName))/instances/\(ExecRequest.percentEncode(request.instanceId))/exec"
         var query: [(String, String)] = request.command.map { ("command", $0) }

@@ -234,7 +234,7 @@ public final class KubernetesBackend: PlatformBackend {
         return (namespace, id)
     }
 
-    public func openExec(_ request: ExecRequest, handlers: ExecHandlers) async throws -> ExecSession {
+    public func openExec(_ request: ExecRequest, handlers: ExecCallbacks) async throws -> ExecSession {
         // `request.container` is how callers that see only PlatformBackend (`porthole cp -c`) choose one.
         try await openExec(request, container: request.container, handlers: handlers)
     }
@@ -242,7 +242,7 @@ public final class KubernetesBackend: PlatformBackend {
     /// Opens `kubectl exec` on a pod: in `container`, else the pod's
     /// `kubectl.kubernetes.io/default-container` (applied here, as kubectl
     /// does: the API server ignores it), else its first container.
-    public func openExec(_ request: ExecRequest, container: String?, handlers: ExecHandlers) async throws -> ExecSession {
+    public func openExec(_ request: ExecRequest, container: String?, handlers: ExecCallbacks) async throws -> ExecSession {
         let (podNamespace, podName) = try locate(request.instanceId)
         let purpose = KubeClient.Purpose(verb: "create", resource: "pods/exec", namespace: podNamespace)
         let pod = try await client.get(

@@ -20,7 +20,7 @@ public protocol PlatformBackend: AnyObject, Sendable {
     /// Opens an exec session on a live instance. Throws `PlatformError` before the
     /// session starts (unknown or released instance, auth); after that, how the
     /// session ended is the session's `end`.
-    func openExec(_ request: ExecRequest, handlers: ExecHandlers) async throws -> ExecSession
+    func openExec(_ request: ExecRequest, handlers: ExecCallbacks) async throws -> ExecSession
 
     /// Invokes a function once; returns the response body and the instance that served it.
     func invoke(function: String, body: [UInt8]) async throws -> Invocation

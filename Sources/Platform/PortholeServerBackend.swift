@@ -83,7 +83,7 @@ public final class PortholeServerBackend: PlatformBackend {
         try await get("/2023-03-30/functions/\(ExecRequest.percentEncode(function))/instances/\(ExecRequest.percentEncode(id))", as: InstanceDetail.self)
     }
 
-    public func openExec(_ request: ExecRequest, handlers: ExecHandlers) async throws -> ExecSession {
+    public func openExec(_ request: ExecRequest, handlers: ExecCallbacks) async throws -> ExecSession {
         do {
             return try await ExecSession.connect(
                 to: ExecEndpoint(host: host, port: port, bearerToken: token?.value), request: request, handlers: handlers)

@@ -52,7 +52,7 @@ enum EchoLatencyBenchmark {
         let session = try await embedded.backend().openExec(
             ExecRequest(functionName: instance.functionName, instanceId: instance.instanceId, command: ["cat"], tty: true,
                          terminalSize: TerminalSize(cols: 80, rows: 24)),
-            handlers: ExecHandlers(onStdout: { echo.received($0) }))
+            handlers: ExecCallbacks(onStdout: { echo.received($0) }))
         defer { session.cancel() }
         try await Task.sleep(nanoseconds: 200_000_000)
         var samples: [Double] = []

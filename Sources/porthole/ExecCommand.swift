@@ -74,7 +74,7 @@ struct ExecCommand: AsyncParsableCommand {
         // Recorded before it is shown, and the signal handlers are in place before
         // anything arrives: what the user saw when stopping is in the recording.
         recording?.finishOnSignals(rawTerminal ? [SIGINT] : [SIGINT, SIGTERM, SIGHUP])
-        let handlers = ExecHandlers(
+        let handlers = ExecCallbacks(
             onStdout: { bytes in recording?.writer.output(bytes); writeAll(1, bytes) },
             onStderr: { bytes in recording?.writer.output(bytes); writeAll(2, bytes) })
         let session: ExecSession

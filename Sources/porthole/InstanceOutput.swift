@@ -18,8 +18,8 @@ final class InstanceOutput: @unchecked Sendable {
         self.printer = printer
     }
 
-    var handlers: ExecHandlers {
-        ExecHandlers(onStdout: { self.receive($0, stream: 0) }, onStderr: { self.receive($0, stream: 1) })
+    var handlers: ExecCallbacks {
+        ExecCallbacks(onStdout: { self.receive($0, stream: 0) }, onStderr: { self.receive($0, stream: 1) })
     }
 
     var stdout: String { lock.withLock { String(decoding: collected[0], as: UTF8.self) } }

@@ -75,7 +75,7 @@ final class FunctionComputeBackendTests: XCTestCase {
             functionName: "hello", instanceId: instance.instanceId,
             command: ["/bin/sh", "-c", "read line; echo \"got:$line\"; echo oops >&2; printf 'caf\\303\\251\\n'"],
             stdin: true, stdout: true, stderr: true, tty: false, idleTimeout: 30)
-        let session = try await backend.openExec(request, handlers: ExecHandlers(
+        let session = try await backend.openExec(request, handlers: ExecCallbacks(
             onStdout: { bytes in output.withLockedValue { $0.out += bytes } },
             onStderr: { bytes in output.withLockedValue { $0.err += bytes } }))
         XCTAssertEqual(session.dialect, .functionCompute)
@@ -120,7 +120,7 @@ final class FunctionComputeBackendTests: XCTestCase {
         }
         do {
             _ = try await backend.openExec(
-                ExecRequest(functionName: "hello", instanceId: "c-missing", command: ["true"]), handlers: ExecHandlers(onStdout: { _ in }))
+                ExecRequest(functionName: "hello", instanceId: "c-missing", command: ["true"]), handlers: ExecCallbacks(onStdout: { _ in }))
             XCTFail("exec on an unknown instance must be refused")
         } catch let error as PlatformError {
             XCTAssertTrue(error.description.contains("InstanceNotFound"), error.description)
@@ -172,7 +172,7 @@ final class FunctionComputeBackendTests: XCTestCase {
         let output = NIOLockedValueBox([UInt8]())
         let session = try await ExecSession.connect(
             to: ExecEndpoint(host: "127.0.0.1", port: fixture.port), request: request,
-            handlers: ExecHandlers(onStdout: { bytes in output.withLockedValue { $0 += bytes } }),
+            handlers: ExecCallbacks(onStdout: { bytes in output.withLockedValue { $0 += bytes } }),
             headers: headers.filter { $0.0 != "host" } + [("Host", "127.0.0.1:\(fixture.port)")])
         let end = await session.wait()
         XCTAssertEqual(end, .exited(code: 0))
@@ -194,7 +194,7 @@ final class FunctionComputeBackendTests: XCTestCase {
         let request = ExecRequest(
             functionName: "hello", instanceId: instance.instanceId, command: ["/bin/sh", "-c", "read line; echo \"got:$line\""],
             stdin: true, stdout: true, stderr: false, tty: true, terminalSize: TerminalSize(cols: 100, rows: 30))
-        let session = try await backend.openExec(request, handlers: ExecHandlers(onStdout: { bytes in output.withLockedValue { $0 += bytes } }))
+        let session = try await backend.openExec(request, handlers: ExecCallbacks(onStdout: { bytes in output.withLockedValue { $0 += bytes } }))
         session.resize(cols: 120, rows: 40)
         try await session.write(Array("typed\n".utf8))
         _ = await session.wait()

@@ -94,8 +94,8 @@ final class ExecOutput: @unchecked Sendable {
     private var out: [UInt8] = []
     private var err: [UInt8] = []
 
-    var handlers: ExecHandlers {
-        ExecHandlers(
+    var handlers: ExecCallbacks {
+        ExecCallbacks(
             onStdout: { bytes in self.lock.withLock { self.out += bytes } },
             onStderr: { bytes in self.lock.withLock { self.err += bytes } })
     }

@@ -74,7 +74,7 @@ final class APITests: XCTestCase {
         do {
             _ = try await ExecSession.connect(
                 to: ExecEndpoint(host: "127.0.0.1", port: platform.embedded.port, bearerToken: platform.embedded.token.value),
-                request: ExecRequest(functionName: "fn", instanceId: id, command: []), handlers: ExecHandlers(onStdout: { _ in }))
+                request: ExecRequest(functionName: "fn", instanceId: id, command: []), handlers: ExecCallbacks(onStdout: { _ in }))
             XCTFail("an exec with no command was accepted")
         } catch ExecConnectError.rejected(let status, let body) {
             XCTAssertEqual(status, 400)

@@ -21,7 +21,7 @@ final class BackpressureTests: XCTestCase {
         let session = try await ExecSession.connect(
             to: ExecEndpoint(host: platform.embedded.host, port: platform.embedded.port, bearerToken: platform.embedded.token.value),
             request: ExecRequest(functionName: "fn", instanceId: instance.instanceId, command: ["head", "-c", String(total), "/dev/zero"], stdin: false),
-            handlers: ExecHandlers(onStdout: { bytes in
+            handlers: ExecCallbacks(onStdout: { bytes in
                 received.withLockedValue { $0 += bytes.count }
                 if slow.withLockedValue({ $0 }) { usleep(20_000) }  // a reader that keeps up with almost nothing
             }),

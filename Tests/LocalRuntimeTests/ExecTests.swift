@@ -108,7 +108,7 @@ final class ExecTests: XCTestCase {
         let session = try await platform.backend.openExec(
             ExecRequest(functionName: "fn", instanceId: instance.instanceId, command: ["yes", "0123456789abcdef"],
                         stdin: false),
-            handlers: ExecHandlers(onStdout: { bytes in received.withLockedValue { $0 += bytes.count } }, onStderr: { _ in }))
+            handlers: ExecCallbacks(onStdout: { bytes in received.withLockedValue { $0 += bytes.count } }, onStderr: { _ in }))
         try await poll(timeout: 10, "output flowing") { received.withLockedValue { $0 } > 1 << 20 }
         session.setReceiving(false)
         try await Task.sleep(nanoseconds: 300_000_000)   // what was being read lands
@@ -204,7 +204,7 @@ final class ExecTests: XCTestCase {
         }
         let wrong = PortholeServerBackend(host: platform.embedded.host, port: platform.embedded.port, token: AccessToken(value: "nope"))
         do {
-            _ = try await wrong.openExec(ExecRequest(functionName: "fn", instanceId: instance.instanceId, command: ["true"]), handlers: ExecHandlers(onStdout: { _ in }))
+            _ = try await wrong.openExec(ExecRequest(functionName: "fn", instanceId: instance.instanceId, command: ["true"]), handlers: ExecCallbacks(onStdout: { _ in }))
             XCTFail("exec with a wrong token succeeded")
         } catch let error as PlatformError {
             guard case .unauthorized = error else { return XCTFail("\(error)") }

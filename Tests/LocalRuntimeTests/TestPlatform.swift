@@ -116,8 +116,8 @@ struct ExecResult {
 final class ExecOutput: Sendable {
     private let state = NIOLockedValueBox<([UInt8], [UInt8])>(([], []))
 
-    var handlers: ExecHandlers {
-        ExecHandlers(
+    var handlers: ExecCallbacks {
+        ExecCallbacks(
             onStdout: { bytes in self.state.withLockedValue { $0.0 += bytes } },
             onStderr: { bytes in self.state.withLockedValue { $0.1 += bytes } })
     }

@@ -95,7 +95,7 @@ final class Pane {
         let deliver: @Sendable ([UInt8]) -> Void = { bytes in
             if output.append(bytes) { inbox.post(.paneOutput(id)) }
         }
-        let handlers = ExecHandlers(
+        let handlers = ExecCallbacks(
             onStdout: deliver, onStderr: deliver,
             onEnd: { end in inbox.post(.sessionEnded(id, end)) })
         Task.detached {
