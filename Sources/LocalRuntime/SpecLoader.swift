@@ -69,6 +69,7 @@ public enum SpecLoader {
         guard let list = functionsNode.sequence else {
             throw SpecError(file: path, line: line(functionsNode), field: "functions", problem: "expected a list of functions")
         }
+        let service = try serviceName(mapping["service"], file: file)
         var limits = try parseLimits(mapping["limits"], file: path)
         if let maxInstances {
             limits.maxInstances = maxInstances
@@ -92,7 +93,7 @@ public enum SpecLoader {
             }
             specs.append(spec)
         }
-        return SpecFile(functions: specs, limits: limits)
+        return SpecFile(functions: specs, limits: limits, service: service)
     }
 
     /// The optional top-level `limits: {maxInstances: N, startsPerSecond: N}`.

@@ -33,12 +33,11 @@ struct ServeCommand: AsyncParsableCommand {
             let tokenURL = tokenFile.map { URL(fileURLWithPath: $0) } ?? state.tokenFile
             let token = try AccessToken.loadOrCreate(at: tokenURL)
             let (host, port) = try ServerConnection.parse(listen)
-            let service = try config.map { try SpecLoader.serviceName(file: URL(fileURLWithPath: $0)) } ?? SpecLoader.defaultServiceName
             let keys = try accessKeys.map { try AccessKeys.load(from: URL(fileURLWithPath: $0)) }
             var options = LocalPlatform.Options(isolation: isolation.value, stateDirectory: state)
             options.limits = specFile.limits
             let platform = try LocalPlatform(specs: specs, options: options)
-            let server = APIServer(platform: platform, token: token, accessKeys: keys, serviceName: service)
+            let server = APIServer(platform: platform, token: token, accessKeys: keys, serviceName: specFile.service)
             let bound = try await server.start(host: host, port: port)
             platform.start()
             let url = "http://\(bound.host):\(bound.port)"
@@ -46,7 +45,7 @@ struct ServeCommand: AsyncParsableCommand {
             try JSONEncoder().encode(record).write(to: state.serverRecordFile)
             print("porthole serve: listening on \(url), \(specs.count) functions, isolation \(platform.isolation.rawValue)")
             print("token: \(tokenURL.path) · audit log: \(state.auditLog.path) · Ctrl-C stops every instance")
-            if let keys { print("access keys: \(keys.keys.count) · FC 2.0 service: \(service)") }
+            if let keys { print("access keys: \(keys.keys.count) · FC 2.0 service: \(specFile.service)") }
             fflush(nil)  // every stdio stream (reading the `stdout` global is not concurrency-safe)
             await waitForTerminationSignal()
             print("porthole serve: stopping instances…")

@@ -31,6 +31,21 @@ final class SpecLoaderTests: XCTestCase {
         }
     }
 
+    func testServiceNameComesFromTheSpecWithItsLine() throws {
+        let function = """
+            functions:
+              - functionName: hello
+                code: ./code
+                customRuntimeConfig: {command: [python3, server.py]}
+            """
+        let file = directory.appendingPathComponent("functions.yaml")
+        try function.write(to: file, atomically: true, encoding: .utf8)
+        XCTAssertEqual(try SpecLoader.loadFile(file).service, "porthole", "the default service")
+        try ("service: payments\n" + function).write(to: file, atomically: true, encoding: .utf8)
+        XCTAssertEqual(try SpecLoader.loadFile(file).service, "payments")
+        assertSpecError("service: pay.v2\n" + function, line: 1, field: "service", contains: "no dots")
+    }
+
     func testFullSpecLoads() throws {
         let specs = try load("""
             functions:
