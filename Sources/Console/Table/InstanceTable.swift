@@ -79,7 +79,7 @@ final class InstanceTable {
         // true now (a killed server's instances are not running): say so.
         let stale = store.refreshError != nil
         if stale {
-            title += store.lastSnapshot.map { " · STALE: no update since \(Self.clock($0))" } ?? " · STALE"
+            title += store.lastSnapshot.map { " · STALE: no update since \(Format.time(milliseconds: Int64($0.timeIntervalSince1970 * 1000)))" } ?? " · STALE"
         }
         screen.frame(rect, border: screen.pen(focused ? .borderFocused : .border), title: title,
                      titlePen: screen.pen(focused ? .titleFocused : .title))
@@ -187,12 +187,6 @@ final class InstanceTable {
         for cell in image.cells {
             screen.put(cell.text, row: row, col: cell.col, width: cell.width, pen: screen.pen(cell.role))
         }
-    }
-
-    static func clock(_ date: Date) -> String {
-        let formatter = DateFormatter()
-        formatter.dateFormat = "HH:mm:ss"
-        return formatter.string(from: date)
     }
 
     static func statusRole(_ status: InstanceStatus) -> StyleRole {
