@@ -43,6 +43,17 @@ public final class ConsoleApp {
     /// The panes, their layout, focus, zoom and synchronized input.
     var workspace = Workspace()
 
+    /// Downloads, uploads and background actions (the transfers overlay).
+    let jobs = JobList()
+    /// The user's actions.yaml, checked at start.
+    let quickActions: [QuickAction]
+    /// Quick actions whose file is fetched when their pane's command ends.
+    var paneDownloads: [PaneID: QuickActionRequest] = [:]
+    /// Quick actions whose file is fetched when their background job ends.
+    var jobDownloads: [Int: QuickActionRequest] = [:]
+    /// When running jobs last redrew their progress.
+    var lastJobTick = Date.distantPast
+
     var running = false
     var fullRedraw = true
     var chromeDirty = true
@@ -56,6 +67,8 @@ public final class ConsoleApp {
 
     /// Frames are at most this often while output streams in; a key press draws at once.
     static let framePeriodNanos: UInt64 = 16_000_000
+    /// Seconds between progress redraws while transfers run.
+    static let jobTick: TimeInterval = 0.25
 
     /// Checks the options (theme file, prefix key, rebound keys) without touching the terminal,
     /// so a bad theme is reported as a plain error before curses starts.
@@ -71,6 +84,13 @@ public final class ConsoleApp {
             keyTable = try KeyTable.standard.rebinding(options.keys, prefix: prefix)
         } catch {
             throw ConsoleError.keys("\(error)")
+        }
+        do {
+            quickActions = try QuickActionLoader.load(
+                file: options.actionsFile ?? QuickActionLoader.defaultFile(),
+                reserved: QuickActionLoader.reservedKeys(table: keyTable, prefix: prefix))
+        } catch {
+            throw ConsoleError.actions("\(error)")
         }
         catalog = ThemeCatalog.standard()
         do {
@@ -104,6 +124,7 @@ public final class ConsoleApp {
         for source in signalSources { source.cancel() }
         signalSources = []
         refresher.stop()
+        stopJobs()
         for pane in workspace.panes.values { pane.close() }
         screen?.end()
         screen = nil
@@ -151,6 +172,11 @@ public final class ConsoleApp {
             }
             let now = Date()
             if statusLine.expire(now: now) { chromeDirty = true }
+            // Running transfers redraw their progress a few times a second.
+            if jobs.hasRunning, now.timeIntervalSince(lastJobTick) >= Self.jobTick {
+                lastJobTick = now
+                chromeDirty = true
+            }
             if store.prune(now: now) {
                 reloadTable()
                 chromeDirty = true
@@ -189,6 +215,7 @@ public final class ConsoleApp {
         var deadline = Date().addingTimeInterval(1)
         if let d = statusLine.deadline, d < deadline { deadline = d }
         if let d = store.nextFadeDeadline, d < deadline { deadline = d }
+        if jobs.hasRunning { deadline = min(deadline, lastJobTick.addingTimeInterval(Self.jobTick)) }
         return Int32(max(0, min(1000, deadline.timeIntervalSinceNow * 1000)) + 1)
     }
 
@@ -244,6 +271,7 @@ public final class ConsoleApp {
             chromeDirty = true
             panesDirty = true
         case .sessionEnded(let id, let end):
+            actionPaneEnded(id, end)
             if let pane = workspace.panes[id] {
                 let live = store.record(id: pane.instanceId).map { !$0.isGone && $0.instance.status.isLive } ?? false
                 if case .instanceReleased = end {
@@ -261,6 +289,9 @@ public final class ConsoleApp {
         case .notice(let text, let error):
             statusLine.show(text, error: error)
             refresher.refreshSoon()
+            chromeDirty = true
+        case .jobEnded(let id, let outcome):
+            jobEnded(id, outcome)
             chromeDirty = true
         case .terminate:
             running = false

@@ -19,6 +19,8 @@ enum ConsoleEvent: Sendable {
     case detail(String, Result<InstanceDetail, PlatformFailure>)
     /// A message for the status line from background work.
     case notice(String, error: Bool)
+    /// A download, upload or background action ended.
+    case jobEnded(Int, JobOutcome)
     /// A signal asked the console to stop (SIGTERM, SIGHUP, SIGINT).
     case terminate(Int32)
 }
