@@ -36,13 +36,64 @@ struct QuickAction: Equatable {
     var location: String
 
     /// The command for `sh -c`: each input's value is set, single-quoted, in
-    /// `PORTHOLE_INPUT_<name>`, and `{{name}}` becomes `"${PORTHOLE_INPUT_<name>}"`,
-    /// which sh reads as the value alone whether it stands unquoted or inside
-    /// double quotes. No value is ever parsed as shell syntax.
+    /// `PORTHOLE_INPUT_<name>`, and `{{name}}` becomes a quoted expansion of it
+    /// that fits where it stands (unquoted, inside "…" or inside '…'), so sh
+    /// reads the value as one piece of text and never as shell syntax.
     func commandLine(values: [String: String]) -> String {
         let exports = inputs.map { "\(Self.variable($0.name))=\(Self.shellQuoted(values[$0.name] ?? ""))" }
-        let body = Self.substitute(command) { "\"${\(Self.variable($0))}\"" }
+        let body = Self.expandingPlaceholders(command)
         return exports.isEmpty ? body : "export \(exports.joined(separator: " ")); " + body
+    }
+
+    /// `{{name}}` → `"${PORTHOLE_INPUT_name}"` unquoted, `${…}` inside double
+    /// quotes, `'"${…}"'` inside single quotes; the quoting state is tracked as
+    /// sh reads it (backslashes, both kinds of quotes).
+    static func expandingPlaceholders(_ text: String) -> String {
+        enum Quote { case none, single, double }
+        let characters = Array(text)
+        var out = ""
+        var quote = Quote.none
+        var index = 0
+        while index < characters.count {
+            let c = characters[index]
+            if c == "{", index + 1 < characters.count, characters[index + 1] == "{",
+               let close = findClose(characters, from: index + 2) {
+                let name = String(characters[(index + 2)..<close]).trimmingCharacters(in: .whitespaces)
+                if name.range(of: "^[A-Za-z_][A-Za-z0-9_]*$", options: .regularExpression) != nil {
+                    let expansion = "${\(variable(name))}"
+                    switch quote {
+                    case .none: out += "\"\(expansion)\""
+                    case .double: out += expansion
+                    case .single: out += "'\"\(expansion)\"'"
+                    }
+                    index = close + 2
+                    continue
+                }
+            }
+            out.append(c)
+            switch (quote, c) {
+            case (.none, "\\"), (.double, "\\"):
+                if index + 1 < characters.count { out.append(characters[index + 1]) }
+                index += 1
+            case (.none, "'"): quote = .single
+            case (.single, "'"): quote = .none
+            case (.none, "\""): quote = .double
+            case (.double, "\""): quote = .none
+            default: break
+            }
+            index += 1
+        }
+        return out
+    }
+
+    private static func findClose(_ characters: [Character], from start: Int) -> Int? {
+        var index = start
+        while index + 1 < characters.count {
+            if characters[index] == "}" && characters[index + 1] == "}" { return index }
+            if characters[index] == "\n" { return nil }
+            index += 1
+        }
+        return nil
     }
 
     /// The environment variable holding input `name`'s value.

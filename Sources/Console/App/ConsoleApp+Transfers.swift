@@ -64,7 +64,8 @@ extension ConsoleApp {
         let task = Task.detached { [options] in
             do {
                 let report = try await FileTransfer.copy(from: source, to: destination, backend: backend, options: options)
-                inbox.post(.jobEnded(id, .succeeded("\(arrow) \(source) → \(report.destination): " + ConsoleApp.describe(report))))
+                // The hash first: it is what the status line must not cut off.
+                inbox.post(.jobEnded(id, .succeeded("\(arrow) \(name) done: \(ConsoleApp.describe(report)) → \(report.destination)")))
             } catch {
                 let sentence = "\(arrow) \(source): \(error)"
                 inbox.post(.jobEnded(id, Task.isCancelled ? .cancelled(sentence) : .failed(sentence)))
