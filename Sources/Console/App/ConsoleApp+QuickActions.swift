@@ -9,7 +9,9 @@ import Platform
 extension ConsoleApp {
     /// The quick action bound to `press`, if any.
     func quickAction(for press: KeyPress) -> QuickAction? {
-        quickActions.first { $0.key.matches(press) }
+        // As in the table: Ctrl and Alt with a character are not these keys.
+        if case .character = press.key, !press.modifiers.subtracting(.shift).isEmpty { return nil }
+        return quickActions.first { $0.key.matches(press) }
     }
 
     /// Starts `action` on the selected instance (or the selected function).

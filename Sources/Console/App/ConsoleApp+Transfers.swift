@@ -67,8 +67,9 @@ extension ConsoleApp {
                 // The hash first: it is what the status line must not cut off.
                 inbox.post(.jobEnded(id, .succeeded("\(arrow) \(name) done: \(ConsoleApp.describe(report)) → \(report.destination)")))
             } catch {
-                let sentence = "\(arrow) \(source): \(error)"
-                inbox.post(.jobEnded(id, Task.isCancelled ? .cancelled(sentence) : .failed(sentence)))
+                let cancelled = Task.isCancelled
+                let sentence = "\(arrow) \(name) \(cancelled ? "cancelled" : "failed"): \(error)"
+                inbox.post(.jobEnded(id, cancelled ? .cancelled(sentence) : .failed(sentence)))
             }
         }
         job.stop = { task.cancel() }
@@ -77,12 +78,14 @@ extension ConsoleApp {
         return job
     }
 
-    /// "64.0 MiB, SHA-256 verified 3fa2…" (the whole hash: it is what the user may compare).
+    /// "64.0 MiB, SHA-256 verified 3fa2…" (the whole hash of a file's bytes: what a user may compare).
     static func describe(_ report: TransferReport) -> String {
         var text = ByteCountText.short(report.streamBytes)
         if report.files > 1 { text += " in \(report.files) files" }
         switch report.verification {
-        case .sha256(let hash): text += ", SHA-256 verified \(hash)"
+        // A file's own hash can be compared with sha256sum; a tar stream's cannot, so it is not shown.
+        case .sha256(let hash) where report.mode == .cat: text += ", SHA-256 verified \(hash)"
+        case .sha256: text += ", SHA-256 of the tar stream verified"
         case .size: text += ", size checked (the instance cannot hash)"
         }
         return text
@@ -100,7 +103,7 @@ extension ConsoleApp {
             statusLine.show(text, error: !job.cancelRequested, seconds: 15)
         case .cancelled(let text):
             job.finish(.cancelled(text))
-            statusLine.show("cancelled: \(text)", seconds: 10)
+            statusLine.show(text, seconds: 10)
         }
         if let request = jobDownloads.removeValue(forKey: id) {
             if case .succeeded = outcome { fetchActionDownload(request) } else { skippedActionDownload(request, because: job.state.word) }

@@ -79,10 +79,17 @@ final class BackgroundJob {
     /// What it moves or runs, for a row: "↓ c-1a2b:/tmp/a.cap → ./a.cap".
     var title: String {
         switch kind {
-        case .download(let remote, let local): return "↓ \(instanceId):\(remote) → \(local)"
-        case .upload(let local, let remote): return "↑ \(local) → \(instanceId):\(remote)"
+        case .download(let remote, let local): return "↓ \(instanceId):\(remote) → \(Self.relative(local))"
+        case .upload(let local, let remote): return "↑ \(Self.relative(local)) → \(instanceId):\(remote)"
         case .action(let description): return "⚡ \(description) (\(instanceId.isEmpty ? functionName : instanceId))"
         }
+    }
+
+    /// A local path as `./name` when it is under the current directory (rows stay short).
+    static func relative(_ path: String) -> String {
+        let here = FileManager.default.currentDirectoryPath
+        guard here != "/", path.hasPrefix(here + "/") else { return path }
+        return "." + path.dropFirst(here.count)
     }
 
     /// A short name for the status line: the file name, or the action.
