@@ -1,5 +1,6 @@
 @testable import Console
 import Foundation
+import ProcessHarness
 import XCTest
 
 /// actions.yaml: what a valid file gives, and every refusal naming its line and field.
@@ -144,6 +145,24 @@ final class QuickActionLoaderTests: XCTestCase {
         process.waitUntilExit()
         XCTAssertEqual(output, "[\(nasty)]\n[b=x y'z]\n[c=\(nasty)]\n[\"d]\n")
         XCTAssertFalse(FileManager.default.fileExists(atPath: marker), "a value ran as a command")
+    }
+
+    /// The shipped examples load with the standard keys, and every command is valid sh.
+    func testShippedExamplesLoadAndAreValidSh() throws {
+        let file = TmuxConsole.packageRoot.appendingPathComponent("docs/actions.example.yaml")
+        let actions = try QuickActionLoader.load(file: file, reserved: reserved)
+        XCTAssertEqual(actions.map(\.key.name), ["C", "P", "Y", "V", "N"])
+        XCTAssertEqual(actions.compactMap(\.download), ["/tmp/porthole-capture.cap", "/tmp/porthole-cpu.pprof", "/tmp/porthole-pyspy.svg"])
+        for action in actions {
+            let defaults = Dictionary(uniqueKeysWithValues: action.inputs.map { ($0.name, $0.defaultValue ?? "x") })
+            XCTAssertNoThrow(try CommandRunner.run(["/bin/sh", "-n", "-c", action.commandLine(values: defaults)]),
+                             "\(action.description): not valid sh:\n\(action.commandLine(values: defaults))")
+        }
+    }
+
+    func testCommentsInCommandsDoNotConfuseTheQuoting() {
+        XCTAssertEqual(QuickAction.expandingPlaceholders("# it's {{a}}\necho {{a}} '{{a}}'"),
+                       "# it's {{a}}\necho \"${PORTHOLE_INPUT_a}\" ''\"${PORTHOLE_INPUT_a}\"''")
     }
 
     func testTheFileFollowsXDGConfigHome() {

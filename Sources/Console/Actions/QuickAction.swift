@@ -47,7 +47,7 @@ struct QuickAction: Equatable {
 
     /// `{{name}}` → `"${PORTHOLE_INPUT_name}"` unquoted, `${…}` inside double
     /// quotes, `'"${…}"'` inside single quotes; the quoting state is tracked as
-    /// sh reads it (backslashes, both kinds of quotes).
+    /// sh reads it (backslashes, both kinds of quotes, comments).
     static func expandingPlaceholders(_ text: String) -> String {
         enum Quote { case none, single, double }
         let characters = Array(text)
@@ -69,6 +69,14 @@ struct QuickAction: Equatable {
                     index = close + 2
                     continue
                 }
+            }
+            // A comment is copied as it is: quotes in it (an apostrophe) are not quotes.
+            if quote == .none, c == "#", index == 0 || characters[index - 1].isWhitespace {
+                while index < characters.count, characters[index] != "\n" {
+                    out.append(characters[index])
+                    index += 1
+                }
+                continue
             }
             out.append(c)
             switch (quote, c) {
