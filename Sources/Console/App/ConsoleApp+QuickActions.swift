@@ -237,17 +237,37 @@ extension ConsoleApp {
         let command = action.command.split(whereSeparator: \.isNewline).map(String.init)
         var shown = Array(command.prefix(6)) + (command.count > 6 ? ["…"] : [])
         for input in action.inputs { shown.append("{{\(input.name)}} = \(request.values[input.name] ?? "")") }
-        let rect = OverlayFrame.centred(width: 100, height: 8 + shown.count, in: area)
+        let width = min(100, area.width)
+        let asked = Self.wrap(question, width: width - 4, lines: 4)
+        let rect = OverlayFrame.centred(width: width, height: 7 + asked.count + shown.count, in: area)
         OverlayFrame.draw(on: screen, rect, title: "⚡ \(action.description)")
         let inner = rect.inset(by: 1)
         let pen = screen.pen(.dialog)
-        screen.put(question, row: inner.y + 1, col: inner.x + 1, width: inner.width - 2, pen: screen.pen(.dialogTitle))
-        screen.put("runs \(place):", row: inner.y + 2, col: inner.x + 1, width: inner.width - 2, pen: pen)
-        for (index, line) in shown.enumerated() {
-            screen.put("  " + line, row: inner.y + 3 + index, col: inner.x + 1, width: inner.width - 2, pen: pen)
+        for (index, line) in asked.enumerated() {
+            screen.put(line, row: inner.y + 1 + index, col: inner.x + 1, width: inner.width - 2, pen: screen.pen(.dialogTitle))
         }
-        let y = inner.y + 4 + shown.count
+        let top = inner.y + 1 + asked.count
+        screen.put("runs \(place):", row: top, col: inner.x + 1, width: inner.width - 2, pen: pen)
+        for (index, line) in shown.enumerated() {
+            screen.put("  " + line, row: top + 1 + index, col: inner.x + 1, width: inner.width - 2, pen: pen)
+        }
+        let y = top + 2 + shown.count
         screen.put("y", row: y, col: inner.x + 1, width: 1, pen: screen.pen(.dialogKey))
         screen.put(" run   any other key: cancel", row: y, col: inner.x + 2, width: inner.width - 3, pen: pen)
+    }
+
+    /// `text` broken at spaces into at most `lines` lines of `width` columns.
+    static func wrap(_ text: String, width: Int, lines: Int) -> [String] {
+        var out: [String] = []
+        var current = ""
+        for word in text.split(separator: " ") {
+            if !current.isEmpty, Screen.width(of: current) + 1 + Screen.width(of: String(word)) > width {
+                out.append(current)
+                current = ""
+            }
+            current += (current.isEmpty ? "" : " ") + word
+        }
+        if !current.isEmpty { out.append(current) }
+        return Array(out.prefix(max(1, lines)))
     }
 }
