@@ -105,7 +105,8 @@ final class ConsoleTransferTests: XCTestCase {
               - key: X
                 description: Make a marker
                 confirm: Create \(marker)?
-                command: touch \(marker)
+                command: echo marked > \(marker)
+                download: \(marker)
             """)
         self.console = console
         let tmux = console.tmux
@@ -155,5 +156,8 @@ final class ConsoleTransferTests: XCTestCase {
         try tmux.press("y")
         try tmux.waitFor("⚡ Make a marker · exited 0", timeout: 30)
         XCTAssertEqual(try console.exec(id, "test -e \(marker) && echo present || echo absent"), "present\n")
+        // The pane's command ended with 0: its download: file was fetched.
+        XCTAssertTrue(try waitForResult("porthole-marker-\(token)").contains("done: 7 B"))
+        XCTAssertEqual(try String(contentsOf: console.work.appendingPathComponent("porthole-marker-\(token)"), encoding: .utf8), "marked\n")
     }
 }

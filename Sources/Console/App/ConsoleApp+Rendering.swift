@@ -45,7 +45,10 @@ extension ConsoleApp {
             let sessions = workspace.openSessionCount
             let rect = OverlayFrame.centred(width: 56, height: 5, in: whole)
             OverlayFrame.draw(on: screen, rect, title: "Quit porthole?")
-            screen.put("\(sessions) session\(sessions == 1 ? " is" : "s are") open and will be closed.",
+            let transfers = jobs.running.count
+            let what = transfers == 0 ? "\(sessions) session\(sessions == 1 ? " is" : "s are") open and will be closed."
+                : "\(sessions) session\(sessions == 1 ? "" : "s") and \(transfers) transfer\(transfers == 1 ? "" : "s") will be stopped."
+            screen.put(what,
                        row: rect.y + 1, col: rect.x + 2, width: rect.width - 4, pen: screen.pen(.dialog))
             screen.put("y", row: rect.y + 3, col: rect.x + 2, width: 1, pen: screen.pen(.dialogKey))
             screen.put(" quit   any other key: stay", row: rect.y + 3, col: rect.x + 3, width: rect.width - 5, pen: screen.pen(.dialog))
