@@ -38,7 +38,11 @@ final class ConsoleTransferTests: XCTestCase {
         try tmux.waitFor("Download file…")
         try tmux.press("D")
         try tmux.waitFor("download from \(id), path in the instance: /tmp/")
-        try tmux.typeLine("porthole-dl-\(token).bin")
+        // Tab completes from the instance's listing: the token is unique there.
+        try tmux.type("porthole-dl-\(token.prefix(4))")
+        try tmux.press("Tab")
+        try tmux.waitFor("path in the instance: /tmp/porthole-dl-\(token).bin")
+        try tmux.press("Enter")
         try tmux.waitFor("(current directory; editable): \(console.work.path)/")
         try tmux.press("Enter")
         var result = try waitForResult("porthole-dl-\(token).bin")

@@ -6,6 +6,10 @@ extension ConsoleApp {
             cycleChoice(request)
             return
         }
+        if press.key == .tab, case .transfer(let prompt) = purpose, prompt.isRemote {
+            listRemotePaths(prompt)
+            return
+        }
         switch press.key {
         case .escape:
             commandBar.close(submitted: false)

@@ -1,3 +1,4 @@
+import ExecCore
 import FileTransfer
 import Foundation
 import Platform
@@ -26,6 +27,7 @@ extension ConsoleApp {
             return
         }
         var next = prompt
+        next.hint = nil
         switch prompt.step {
         case .downloadSource:
             next.step = .downloadDestination(remotePath: text)
@@ -141,5 +143,49 @@ extension ConsoleApp {
             }
             if jobs.hasRunning { usleep(20_000) }
         }
+    }
+}
+
+/// Tab at a prompt for a path in the instance: completion from the instance's own listing.
+extension ConsoleApp {
+    /// Lists, in the background, the names in the instance that start with what is typed.
+    func listRemotePaths(_ prompt: TransferPrompt) {
+        let typed = commandBar.text
+        let (directory, name) = TransferPrompt.split(typed)
+        let request = ExecRequest(
+            functionName: prompt.functionName, instanceId: prompt.instanceId,
+            command: ["/bin/sh", "-c", TransferPrompt.completionScript, "sh", directory.isEmpty ? "." : directory, name],
+            stdin: false, stdout: true, stderr: false)
+        let listing = OutputTail(limit: 256 * 1024)
+        let backend = self.backend
+        let inbox = self.inbox
+        Task.detached {
+            guard let session = try? await backend.openExec(request, handlers: ExecCallbacks(onStdout: { listing.append($0) })) else {
+                inbox.post(.remoteCompletion(typed: typed, names: []))
+                return
+            }
+            _ = await session.wait()
+            inbox.post(.remoteCompletion(typed: typed, names: listing.lines))
+        }
+    }
+
+    /// The listing arrived: extend the line to what all names share, or show them in the prompt.
+    func completeRemotePath(typed: String, names: [String]) {
+        // The user moved on (typed more, or left the prompt): the answer is stale.
+        guard case .transfer(var prompt)? = commandBar.purpose, prompt.isRemote, commandBar.text == typed else { return }
+        let (directory, name) = TransferPrompt.split(typed)
+        let common = TransferPrompt.commonPrefix(names)
+        var text = typed
+        if names.isEmpty {
+            prompt.hint = "no match"
+        } else if common.count > name.count {
+            text = directory + common
+            prompt.hint = names.count == 1 ? nil : "\(names.count) matches"
+        } else {
+            let shown = names.prefix(6).joined(separator: " ")
+            prompt.hint = names.count > 6 ? "\(shown) … \(names.count) in all" : shown
+        }
+        commandBar.open(.transfer(prompt), initial: text)
+        chromeDirty = true
     }
 }

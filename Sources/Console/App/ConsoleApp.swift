@@ -293,6 +293,8 @@ public final class ConsoleApp {
         case .jobEnded(let id, let outcome):
             jobEnded(id, outcome)
             chromeDirty = true
+        case .remoteCompletion(let typed, let names):
+            completeRemotePath(typed: typed, names: names)
         case .terminate:
             running = false
         }

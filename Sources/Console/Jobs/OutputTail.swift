@@ -5,13 +5,25 @@ import Foundation
 final class OutputTail: @unchecked Sendable {
     private let lock = NSLock()
     private var bytes: [UInt8] = []
-    static let limit = 4096
+    private let limit: Int
+
+    init(limit: Int = 4096) {
+        self.limit = limit
+    }
 
     func append(_ chunk: [UInt8]) {
         lock.lock()
         defer { lock.unlock() }
         bytes.append(contentsOf: chunk)
-        if bytes.count > Self.limit { bytes.removeFirst(bytes.count - Self.limit) }
+        if bytes.count > limit { bytes.removeFirst(bytes.count - limit) }
+    }
+
+    /// Every line kept, as text.
+    var lines: [String] {
+        lock.lock()
+        let text = String(decoding: bytes, as: UTF8.self)
+        lock.unlock()
+        return text.split(separator: "\n").map(String.init)
     }
 
     /// The last non-empty line, control characters removed, at most 200 characters.
