@@ -34,9 +34,3 @@ struct QuickActionInput: Equatable {
         text.range(of: "^-?[0-9]+(\\.[0-9]+)?$", options: .regularExpression) != nil
     }
 }
-
-/// Why a typed input value was refused, for the status line.
-struct QuickActionInputRefusal: Error, Equatable, CustomStringConvertible {
-    let description: String
-    init(_ description: String) { self.description = description }
-}
