@@ -100,6 +100,12 @@ final class ConsoleTransferTests: XCTestCase {
                 output: background
                 command: printf 'made in %s of %s\\n' "$PORTHOLE_INSTANCE" "$PORTHOLE_FUNCTION" > \(report)
                 download: \(report)
+              - key: E
+                description: Note the function here
+                scope: function
+                local: true
+                output: background
+                command: printf '%s|%s|%s\\n' "$PORTHOLE_FUNCTION" "$PORTHOLE_INSTANCE" "$PORTHOLE_CONTEXT" > noted.txt
               - key: I
                 description: Say a word
                 inputs:
@@ -131,6 +137,12 @@ final class ConsoleTransferTests: XCTestCase {
         XCTAssertTrue(result.contains("done: 37 B, SHA-256 verified"), result)
         let fetched = console.work.appendingPathComponent("porthole-report-\(token).txt")
         XCTAssertEqual(try String(contentsOf: fetched, encoding: .utf8), "made in \(id) of cpu-burner\n")
+
+        // E runs on this machine, in the console's directory, with the function in its environment.
+        try tmux.press("E")
+        try tmux.waitFor("Note the function here in cpu-burner (local): done", timeout: 30)
+        let noted = try String(contentsOf: console.work.appendingPathComponent("noted.txt"), encoding: .utf8)
+        XCTAssertTrue(noted.hasPrefix("cpu-burner||local 127.0.0.1:"), noted)
 
         // I asks for its inputs; a bad number is refused in the prompt; the word arrives as text.
         let word = "it's \"$HOME\" $(touch \(pwned))"
