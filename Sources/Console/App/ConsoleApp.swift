@@ -150,6 +150,7 @@ public final class ConsoleApp {
                 handle(event)
             }
             let now = Date()
+            tickPanes(now: now)
             if statusLine.expire(now: now) { chromeDirty = true }
             if store.prune(now: now) {
                 reloadTable()
