@@ -57,6 +57,8 @@ final class InstanceTableLogicTests: XCTestCase {
         XCTAssertNil(IdleClock(timeout: nil, rule: .dataOnly(keepalive: true), now: start))
         var clock = try XCTUnwrap(IdleClock(timeout: 600, rule: .dataOnly(keepalive: true), now: start))
         XCTAssertEqual(clock.titleText(now: start), "idle 10m left")
+        XCTAssertEqual(clock.titleText(now: start + 1), "idle 10m left", "rounded up: never less than is left")
+        XCTAssertEqual(clock.titleText(now: start + 420), "idle 3m left")
         XCTAssertEqual(clock.titleText(now: start + 500), "idle 100s left")
         XCTAssertFalse(clock.isWarning(now: start + 539))
         XCTAssertTrue(clock.isWarning(now: start + 540), "a minute before")

@@ -41,6 +41,8 @@ struct IdleClock {
         let left = remaining(now: now)
         let seconds = Int(left.rounded(.up))
         if isWarning(now: now) { return "⚠ idle: closes in \(seconds)s" }
-        return "idle \(left >= 120 ? Format.duration(left) : "\(seconds)s") left"
+        // Whole minutes rounded up, so 599 s left reads 10m, never less than is left.
+        let shown = left >= 3600 ? Format.duration(left) : left >= 120 ? "\(Int((left / 60).rounded(.up)))m" : "\(seconds)s"
+        return "idle \(shown) left"
     }
 }
