@@ -7,12 +7,15 @@ extension ConsoleApp {
     /// Once a loop pass: redraws titles whose countdown changed, warns once per
     /// idle stretch, and hands programs' clipboard requests to the policy.
     func tickPanes(now: Date) {
+        for pane in workspace.panes.values where !pane.clipboardRequests.isEmpty {
+            let requests = pane.clipboardRequests
+            pane.clipboardRequests = []
+            for request in requests { programClipboard(request, from: pane) }
+        }
+        // Clocks move in seconds: a few looks a second, not one per pass of a flooding loop.
+        guard now.timeIntervalSince(lastIdleTick) >= 0.25 else { return }
+        lastIdleTick = now
         for pane in workspace.panes.values {
-            if !pane.clipboardRequests.isEmpty {
-                let requests = pane.clipboardRequests
-                pane.clipboardRequests = []
-                for request in requests { programClipboard(request, from: pane) }
-            }
             guard pane.state.isOpen, var clock = pane.idleClock else { continue }
             let text = clock.titleText(now: now)
             if text != clock.shownText {
