@@ -111,5 +111,9 @@ final class ConsoleClipboardTests: ConsoleTestCase {
         let copied = try tmux.waitForBuffer("the program's text") { $0.contains("secret") }
         XCTAssertEqual(copied, "secret-from-pane")
         try tmux.waitFor("(clipboard: allow)")
+        // Reading the clipboard back is never allowed, even so: no reply reaches the program.
+        try tmux.typeLine("printf '\\033]52;c;?\\007'; read -t 2 -r reply; echo \"reply=[$reply]-$((2+3))\"")
+        try tmux.waitFor("asked to read your clipboard: never allowed")
+        try tmux.waitFor("reply=[]-5")
     }
 }

@@ -31,29 +31,31 @@ extension ConsoleApp {
     /// otherwise dropped, and the status line says so once per pane.
     func programClipboard(_ request: ClipboardRequest, from pane: Pane) {
         let source = "a program in \(pane.instanceId)"
+        chromeDirty = true
+        if case .query = request {
+            if pane.clipboardNotices.insert("query").inserted {
+                statusLine.show("\(source) asked to read your clipboard: never allowed", seconds: 10)
+            }
+            return
+        }
+        guard options.allowProgramClipboard else {
+            if pane.clipboardNotices.insert("blocked").inserted {
+                statusLine.show("\(source) asked to set your clipboard: blocked (add `clipboard: allow` to \(ContextConfig.defaultFile().path) to let programs do it)", seconds: 10)
+            }
+            return
+        }
         switch request {
         case .set(let selections, let text):
-            guard options.allowProgramClipboard else {
-                if !pane.clipboardBlockNoticeShown {
-                    pane.clipboardBlockNoticeShown = true
-                    statusLine.show("\(source) asked to set your clipboard: blocked (add `clipboard: allow` to \(ContextConfig.defaultFile().path) to let programs do it)", seconds: 10)
-                }
-                return
-            }
             // Only the selections terminals know; anything else means the clipboard.
             let known = selections.filter { "cps01234567".contains($0) }
             let lines = text.split(separator: "\n", omittingEmptySubsequences: false).count
             copyToClipboard(text, selections: known.isEmpty ? "c" : known, what: "\(lines) line\(lines == 1 ? "" : "s") from \(source) (clipboard: allow)")
-        case .query:
-            if !pane.clipboardBlockNoticeShown {
-                pane.clipboardBlockNoticeShown = true
-                statusLine.show("\(source) asked to read your clipboard: never allowed", seconds: 10)
-            }
         case .tooLong:
             statusLine.show("\(source) asked to set your clipboard to more than \(Self.clipboardLimitText): not copied", error: true)
         case .malformed:
             statusLine.show("\(source) wrote a malformed clipboard request (OSC 52): ignored", error: true)
+        case .query:
+            break
         }
-        chromeDirty = true
     }
 }

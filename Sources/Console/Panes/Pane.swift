@@ -27,8 +27,9 @@ final class Pane {
     /// Programs' OSC 52 requests (set or read the clipboard) not yet looked at:
     /// the console decides, whichever way the pane was opened.
     var clipboardRequests: [ClipboardRequest] = []
-    /// The status line said that a program here was refused the clipboard.
-    var clipboardBlockNoticeShown = false
+    /// What the status line already said about this pane's programs and the
+    /// clipboard ("blocked", "query"): each is said once.
+    var clipboardNotices: Set<String> = []
     /// The session's idle clock (nil: no idle timeout to count down).
     var idleClock: IdleClock?
 
