@@ -24,13 +24,13 @@ final class ConsoleIdleTests: ConsoleTestCase {
             self.title(screen, id).map { $0.contains("s left") } ?? false
         }
         XCTAssertFalse(title(screen, id)!.contains("⚠"), title(screen, id)!)
-        // Warned half-way through a timeout shorter than two minutes: at 4 s, not before 3.
+        // Warned half-way through a timeout shorter than two minutes: at 4 s (bounds allow a slow capture).
         screen = try tmux.waitUntil("the idle warning", timeout: 15) { screen in
             self.title(screen, id).map { $0.contains("⚠ idle: closes in") } ?? false
         }
         let warnedAfter = Date().timeIntervalSince(quiet)
-        XCTAssertGreaterThan(warnedAfter, 3, "warned too early")
-        XCTAssertLessThan(warnedAfter, 4 + 3, "warned too late")
+        XCTAssertGreaterThan(warnedAfter, 2, "warned too early")
+        XCTAssertLessThan(warnedAfter, 4 + 4, "warned too late")
         XCTAssertTrue(ScreenReading.contains(screen, "\(id): the session closes in"), screen.joined(separator: "\n"))
         XCTAssertTrue(ScreenReading.contains(screen, "C-a k keeps it open"))
 
@@ -42,7 +42,6 @@ final class ConsoleIdleTests: ConsoleTestCase {
         }
         let kept = Date()
         XCTAssertLessThan(kept.timeIntervalSince(quiet), 8, "the keepalive went before the first deadline")
-        // Instance table: the session holds the instance (EXEC 1, here marked only if on-demand).
         // Silence from now: the server closes it after 8 s, well after the first deadline.
         screen = try tmux.waitUntil("the session closed for idleness", timeout: 30) { screen in
             ScreenReading.contains(screen, "idle timeout")
