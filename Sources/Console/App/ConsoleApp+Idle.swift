@@ -56,7 +56,7 @@ extension ConsoleApp {
             pane.idleClock?.touch()
             pane.chromeDirty = true
             if let clock = pane.idleClock {
-                statusLine.show("keepalive sent: \(pane.instanceId) stays open \(Format.duration(clock.timeout)) from now without data")
+                statusLine.show("keepalive sent: \(pane.instanceId) stays open \(IdleClock.text(clock.timeout)) from now without data")
             } else {
                 statusLine.show("keepalive sent (this session has no idle timeout: session-idle-timeout in the config sets one)")
             }

@@ -36,13 +36,19 @@ struct IdleClock {
 
     func isWarning(now: Date) -> Bool { remaining(now: now) <= warningLead }
 
+    /// Seconds under two minutes, else whole minutes rounded up (599 s reads
+    /// 10m, never less than is left), hours past one.
+    static func text(_ seconds: TimeInterval) -> String {
+        if seconds >= 3600 { return Format.duration(seconds) }
+        if seconds >= 120 { return "\(Int((seconds / 60).rounded(.up)))m" }
+        return "\(Int(seconds.rounded(.up)))s"
+    }
+
     /// "idle 9m left", then seconds in the last two minutes, "⚠ idle: closes in 42s" in the warning.
     func titleText(now: Date) -> String {
         let left = remaining(now: now)
         let seconds = Int(left.rounded(.up))
         if isWarning(now: now) { return "⚠ idle: closes in \(seconds)s" }
-        // Whole minutes rounded up, so 599 s left reads 10m, never less than is left.
-        let shown = left >= 3600 ? Format.duration(left) : left >= 120 ? "\(Int((left / 60).rounded(.up)))m" : "\(seconds)s"
-        return "idle \(shown) left"
+        return "idle \(Self.text(left)) left"
     }
 }
