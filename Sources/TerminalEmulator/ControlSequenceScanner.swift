@@ -292,7 +292,7 @@ struct ControlSequenceScanner {
                 tooManyParams = false
             case 0x5D:  // ]
                 state = .osc
-                // A big clipboard write's buffer is not kept for every later title.
+                // Nor the buffer of a big one that was cancelled.
                 osc.removeAll(keepingCapacity: osc.capacity <= Self.oscLimit)
                 oscOverflow = false
             case 0x50, 0x58, 0x5E, 0x5F:  // P X ^ _: DCS, SOS, PM, APC
@@ -476,7 +476,10 @@ struct ControlSequenceScanner {
         switch finished {
         case .osc:
             if osc.starts(with: Self.clipboardCommand) {
-                return .clipboard(ClipboardRequest(oscPayload: osc.dropFirst(Self.clipboardCommand.count), overflowed: oscOverflow))
+                let request = ClipboardRequest(oscPayload: osc.dropFirst(Self.clipboardCommand.count), overflowed: oscOverflow)
+                // A big clipboard write's buffer is not kept for the pane's lifetime.
+                if osc.capacity > Self.oscLimit { osc = [] }
+                return .clipboard(request)
             }
             return titleFromOSC()
         case .withheldString:

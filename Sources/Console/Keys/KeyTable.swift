@@ -127,7 +127,7 @@ extension KeyTable {
               description: "select lines from the cursor line (↑↓ j k extend; again to drop)", footer: "select"),
             B(context: .scrollback, keys: [c("y"), k(.enter, false)], action: .copySelection,
               description: "copy the selected lines to your clipboard (OSC 52, up to 100 KiB) and leave", footer: "copy"),
-            B(context: .scrollback, keys: [c("q"), k(.escape, false)], action: .leave, description: "leave the scrollback view", footer: "leave"),
+            B(context: .scrollback, keys: [c("q"), k(.escape, false)], action: .leave, description: "drop the selection, else leave the scrollback view", footer: "leave"),
 
             B(context: .anywhere, keys: [], action: .closeOverlay, description: "close a menu, a dialog or the command bar", shownKeys: "Esc"),
             B(context: .anywhere, keys: [], action: .mouse,
