@@ -64,6 +64,8 @@ public final class ConsoleApp {
     var receivedFirstSnapshot = false
     /// A pane got output right after a key was typed in it: draw without waiting for the frame tick.
     var echoPending = false
+    /// When the panes' idle clocks were last looked at (`tickPanes`).
+    var lastIdleTick = Date.distantPast
 
     /// Frames are at most this often while output streams in; a key press draws at once.
     static let framePeriodNanos: UInt64 = 16_000_000
@@ -171,6 +173,7 @@ public final class ConsoleApp {
                 handle(event)
             }
             let now = Date()
+            tickPanes(now: now)
             if statusLine.expire(now: now) { chromeDirty = true }
             // Running transfers redraw their progress a few times a second.
             if jobs.hasRunning, now.timeIntervalSince(lastJobTick) >= Self.jobTick {

@@ -22,6 +22,9 @@ public struct ConsoleOptions: Sendable {
     public var keys: [ContextConfig.KeyEntry]
     /// The quick actions file; nil for `$XDG_CONFIG_HOME/porthole/actions.yaml` (or `~/.config/…`).
     public var actionsFile: URL? = nil
+    /// `clipboard: allow`: programs in panes may set the user's clipboard with OSC 52.
+    /// Off by default: an instance writing the operator's clipboard is a risk.
+    public var allowProgramClipboard = false
 
     public init(
         themeName: String = "dark", refreshInterval: TimeInterval = 2, prefixKey: String = "C-a",
