@@ -64,29 +64,49 @@ final class ConsoleTransferTests: XCTestCase {
         XCTAssertTrue(result.contains("up-\(token).bin done: 1.9 MiB, SHA-256"), result)
         XCTAssertEqual(String(try console.exec(id, "sha256sum /tmp/porthole-up-\(token).bin").prefix(64)), localHash)
 
-        // A 2 GiB (sparse) download, cancelled from the transfers overlay: nothing stays behind.
+        // Two 2 GiB (sparse) downloads at once, each cancelled from the transfers overlay: nothing stays behind.
         try console.exec(id, "truncate -s 2G \(sparse)")
-        try tmux.press("D")
-        try tmux.waitFor("path in the instance: /tmp/")
-        try tmux.typeLine("porthole-sparse-\(token).bin")
-        try tmux.waitFor("(current directory; editable)")
-        try tmux.press("Enter")
-        // The status line's summary while it runs: name, percent, rate.
-        try tmux.waitUntil("the running transfer's summary", timeout: 30) { screen in
-            screen.last.map { $0.contains("↓ porthole-sparse-\(self.token).bin") && $0.contains("%") && $0.contains("/s") } == true
+        let second = console.work.appendingPathComponent("second")
+        try FileManager.default.createDirectory(at: second, withIntermediateDirectories: true)
+        for destination in [nil, second.path] {
+            try tmux.press("D")
+            try tmux.waitFor("path in the instance: /tmp/")
+            try tmux.typeLine("porthole-sparse-\(token).bin")
+            try tmux.waitFor("(current directory; editable)")
+            if let destination {
+                try tmux.press("C-u")
+                try tmux.type(destination)
+            }
+            try tmux.press("Enter")
+            // The status line's summary while it runs: name, percent, rate; then both together.
+            try tmux.waitUntil("the running transfers' summary", timeout: 30) { screen in
+                screen.last.map { destination == nil
+                    ? $0.contains("↓ porthole-sparse-\(self.token).bin") && $0.contains("%") && $0.contains("/s")
+                    : $0.contains("2 transfers") && $0.contains("/s") } == true
+            }
         }
         try tmux.press("T")
-        try tmux.waitUntil("the transfer listed as running", timeout: 10) { screen in
-            screen.contains { $0.contains("porthole-sparse-\(self.token).bin") && $0.contains("/ 2.0 GiB") && $0.contains("running") }
+        try tmux.waitUntil("both transfers listed as running", timeout: 10) { screen in
+            screen.filter { $0.contains("porthole-sparse-\(self.token).bin") && $0.contains("/ 2.0 GiB") && $0.contains("running") }.count == 2
         }
+        // x cancels the selected one (the newest), ↑ selects the other.
         try tmux.press("x")
-        let screen = try tmux.waitFor("no partial file was left", timeout: 30)
-        XCTAssertTrue(screen.contains { $0.contains("porthole-sparse-\(token).bin") && $0.contains("cancelled") }, screen.joined(separator: "\n"))
+        try tmux.waitUntil("one cancelled, one still running", timeout: 30) { screen in
+            let rows = screen.filter { $0.contains("porthole-sparse-\(self.token).bin") && $0.contains("/ 2.0 GiB") }
+            return rows.count == 2 && rows[1].contains("cancelled") && rows[0].contains("running")
+        }
+        try tmux.press("Up")
+        try tmux.press("x")
+        let screen = try tmux.waitUntil("both cancelled", timeout: 30) { screen in
+            screen.filter { $0.contains("porthole-sparse-\(self.token).bin") && $0.contains("/ 2.0 GiB") && $0.contains("cancelled") }.count == 2
+        }
+        XCTAssertTrue(ScreenReading.contains(screen, "no partial file was left"), screen.joined(separator: "\n"))
         // The earlier two are listed as done.
         XCTAssertTrue(screen.contains { $0.contains("↓ \(id):\(remote) → ./") && $0.contains("done") }, screen.joined(separator: "\n"))
         XCTAssertTrue(screen.contains { $0.contains("↑ ./up-\(token).bin → \(id):/tmp/") && $0.contains("done") }, screen.joined(separator: "\n"))
         let left = try FileManager.default.contentsOfDirectory(atPath: console.work.path)
-        XCTAssertEqual(left.sorted(), ["porthole-dl-\(token).bin", "up-\(token).bin"], "a cancelled download left \(left)")
+        XCTAssertEqual(left.sorted(), ["porthole-dl-\(token).bin", "second", "up-\(token).bin"], "a cancelled download left \(left)")
+        XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: second.path), [], "a cancelled download left a file")
     }
 
     func testQuickActionsFetchAFileTakeInputsAndStopAtTheConfirm() throws {
