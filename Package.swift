@@ -116,7 +116,7 @@ let package = Package(
         .target(
             name: "Console",
             dependencies: [
-                "Platform", "ExecCore", "TerminalEmulator", "CNCursesW", "CShims",
+                "Platform", "ExecCore", "TerminalEmulator", "CNCursesW", "CShims", "FileTransfer",
                 .product(name: "Yams", package: "Yams"),
             ]),
         .executableTarget(

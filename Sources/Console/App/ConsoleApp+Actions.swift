@@ -47,7 +47,7 @@ extension ConsoleApp {
             return
         }
         let place = anchor ?? (areas.instances.x + 4, selectedRowY ?? areas.instances.y + 2)
-        overlay = .menu(ActionMenu(functionName: record.instance.functionName, instanceId: record.id, anchor: place))
+        overlay = .menu(ActionMenu(functionName: record.instance.functionName, instanceId: record.id, anchor: place, quickActions: quickActions))
     }
 
     var selectedRowY: Int? {
@@ -76,6 +76,20 @@ extension ConsoleApp {
         case .details:
             if let record = store.record(id: menu.instanceId) { showDetail(record) }
         case .copyID: copySelectedID(menu.instanceId)
+        case .download, .upload:
+            promptTransfer(download: action == .download, functionName: menu.functionName, instanceId: menu.instanceId)
+        }
+    }
+
+    func handleMenuOutcome(_ outcome: ActionMenu.Outcome, in menu: ActionMenu) {
+        switch outcome {
+        case .stay: break
+        case .close: closeOverlay()
+        case .choose(let action): choose(action, in: menu)
+        case .quick(let action):
+            closeOverlay()
+            instanceTable.select(id: menu.instanceId)
+            beginQuickAction(action, functionName: menu.functionName, instanceId: menu.instanceId)
         }
     }
 
@@ -94,11 +108,11 @@ extension ConsoleApp {
             default: closeOverlay()
             }
         case .menu(let menu):
-            switch menu.handle(press) {
-            case .stay: break
-            case .close: closeOverlay()
-            case .choose(let action): choose(action, in: menu)
-            }
+            handleMenuOutcome(menu.handle(press), in: menu)
+        case .transfers(let view):
+            handleTransfersKey(press, view)
+        case .confirmAction(let request):
+            handleConfirmActionKey(press, request)
         case .detail(let view):
             switch press.key {
             case .up, .character("k"): view.scroll(by: -1)
@@ -123,7 +137,7 @@ extension ConsoleApp {
     }
 
     func requestQuit() {
-        if workspace.panes.values.contains(where: { !$0.state.isFinished }) {
+        if workspace.panes.values.contains(where: { !$0.state.isFinished }) || jobs.hasRunning {
             overlay = .confirmQuit
         } else {
             running = false

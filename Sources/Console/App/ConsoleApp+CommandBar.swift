@@ -2,6 +2,14 @@
 extension ConsoleApp {
     func handleCommandBarKey(_ press: KeyPress) {
         guard let purpose = commandBar.purpose else { return }
+        if press.key == .tab, case .actionInput(let request) = purpose {
+            cycleChoice(request)
+            return
+        }
+        if press.key == .tab, case .transfer(let prompt) = purpose, prompt.isRemote {
+            listRemotePaths(prompt)
+            return
+        }
         switch press.key {
         case .escape:
             commandBar.close(submitted: false)
@@ -44,6 +52,10 @@ extension ConsoleApp {
             view.searchTerm = text
             pane.scrollback = view
             pane.needsFullRedraw = true
+        case .transfer(let prompt):
+            submitTransferPath(text, prompt)
+        case .actionInput(let request):
+            submitActionInput(text, request)
         case .command:
             guard !text.isEmpty else { return }
             do {

@@ -46,7 +46,10 @@ extension ConsoleApp {
     }
 
     func handleTableKey(_ press: KeyPress) {
-        guard let action = keyTable.action(for: press, in: .table) else { return }
+        guard let action = keyTable.action(for: press, in: .table) else {
+            if let quick = quickAction(for: press) { beginQuickAction(quick) }
+            return
+        }
         let onFunctions = workspace.focus == .functions
         switch action {
         case .up: move(by: -1, onFunctions: onFunctions)
@@ -74,6 +77,13 @@ extension ConsoleApp {
         case .filter: commandBar.open(.filter, initial: instanceTable.query.filter)
         case .command: commandBar.open(.command)
         case .help: overlay = .help(HelpView())
+        case .download, .upload:
+            if let record = instanceTable.selected {
+                promptTransfer(download: action == .download, functionName: record.instance.functionName, instanceId: record.id)
+            } else {
+                statusLine.show("no instance selected", error: true)
+            }
+        case .transfers: openTransfers()
         case .sortPrevious:
             instanceTable.query.shiftSort(by: -1)
             reloadTable()

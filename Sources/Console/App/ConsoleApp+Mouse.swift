@@ -4,7 +4,7 @@ extension ConsoleApp {
         let whole = Rect(x: 0, y: 1, width: screen?.cols ?? 0, height: max(0, (screen?.rows ?? 2) - 2))
         if case .menu(let menu)? = overlay {
             if mouse.action == .press, menu.rect(in: whole).contains(column: mouse.column, row: mouse.row) {
-                if let action = menu.action(atRow: mouse.row, in: whole) { choose(action, in: menu) }
+                if let outcome = menu.action(atRow: mouse.row, in: whole) { handleMenuOutcome(outcome, in: menu) }
             } else if mouse.action == .press || mouse.action == .rightPress {
                 closeOverlay()
             }

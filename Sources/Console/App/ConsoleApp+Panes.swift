@@ -74,6 +74,11 @@ extension ConsoleApp {
             if let current { openPane(functionName: current.functionName, instanceId: current.instanceId, purpose: .login, axis: .below) }
         case .command: commandBar.open(.command)
         case .help: overlay = .help(HelpView())
+        case .download, .upload:
+            if let target = transferTarget() {
+                promptTransfer(download: action == .download, functionName: target.functionName, instanceId: target.instanceId)
+            }
+        case .transfers: openTransfers()
         default: break
         }
     }
@@ -115,10 +120,11 @@ extension ConsoleApp {
         statusLine.show("layout \(preset.rawValue)")
     }
 
-    func openPane(functionName: String, instanceId: String, purpose: PanePurpose, axis: SplitAxis = .beside) {
+    @discardableResult
+    func openPane(functionName: String, instanceId: String, purpose: PanePurpose, axis: SplitAxis = .beside) -> PaneID? {
         if let record = store.record(id: instanceId), record.isGone || !record.instance.status.isLive {
             statusLine.show("instance \(instanceId) is \(record.instance.status.rawValue.lowercased()): exec needs a live instance", error: true)
-            return
+            return nil
         }
         let id = workspace.makePaneID()
         let pane = Pane(id: id, functionName: functionName, instanceId: instanceId, purpose: purpose)
@@ -129,6 +135,7 @@ extension ConsoleApp {
         relayout()
         pane.connect(backend: backend, inbox: inbox, idleTimeout: options.sessionIdleTimeout)
         refresher.refreshSoon()
+        return id
     }
 
     func reconnect(_ pane: Pane) {

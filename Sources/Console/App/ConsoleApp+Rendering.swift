@@ -37,7 +37,7 @@ extension ConsoleApp {
         var cursor: (Int, Int)?
         let whole = Rect(x: 0, y: 1, width: screen.cols, height: max(0, screen.rows - 2))
         switch overlay {
-        case .help(let view): view.draw(on: screen, in: whole, prefix: prefix.name, table: keyTable)
+        case .help(let view): view.draw(on: screen, in: whole, prefix: prefix.name, table: keyTable, actions: quickActions)
         case .menu(let menu): menu.draw(on: screen, in: whole)
         case .detail(let view):
             view.draw(on: screen, in: whole, record: store.record(id: view.instanceId))
@@ -45,10 +45,15 @@ extension ConsoleApp {
             let sessions = workspace.openSessionCount
             let rect = OverlayFrame.centred(width: 56, height: 5, in: whole)
             OverlayFrame.draw(on: screen, rect, title: "Quit porthole?")
-            screen.put("\(sessions) session\(sessions == 1 ? " is" : "s are") open and will be closed.",
+            let transfers = jobs.running.count
+            let what = transfers == 0 ? "\(sessions) session\(sessions == 1 ? " is" : "s are") open and will be closed."
+                : "\(sessions) session\(sessions == 1 ? "" : "s") and \(transfers) transfer\(transfers == 1 ? "" : "s") will be stopped."
+            screen.put(what,
                        row: rect.y + 1, col: rect.x + 2, width: rect.width - 4, pen: screen.pen(.dialog))
             screen.put("y", row: rect.y + 3, col: rect.x + 2, width: 1, pen: screen.pen(.dialogKey))
             screen.put(" quit   any other key: stay", row: rect.y + 3, col: rect.x + 3, width: rect.width - 5, pen: screen.pen(.dialog))
+        case .transfers(let view): view.draw(on: screen, in: whole, jobs: jobs.jobs)
+        case .confirmAction(let request): drawConfirmAction(request, on: screen, in: whole)
         case nil: break
         }
         if commandBar.isOpen {
@@ -83,6 +88,7 @@ extension ConsoleApp {
 
     var statusRight: String {
         var parts: [String] = []
+        if let summary = jobs.summary { parts.append(summary) }
         if workspace.awaitingPrefix { parts.append("[\(prefix.name)]") }
         if workspace.synchronized { parts.append("SYNC") }
         if workspace.zoomed { parts.append("ZOOM") }

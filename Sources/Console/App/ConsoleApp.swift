@@ -43,6 +43,17 @@ public final class ConsoleApp {
     /// The panes, their layout, focus, zoom and synchronized input.
     var workspace = Workspace()
 
+    /// Downloads, uploads and background actions (the transfers overlay).
+    let jobs = JobList()
+    /// The user's actions.yaml, checked at start.
+    let quickActions: [QuickAction]
+    /// Quick actions whose file is fetched when their pane's command ends.
+    var paneDownloads: [PaneID: QuickActionRequest] = [:]
+    /// Quick actions whose file is fetched when their background job ends.
+    var jobDownloads: [Int: QuickActionRequest] = [:]
+    /// When running jobs last redrew their progress.
+    var lastJobTick = Date.distantPast
+
     var running = false
     var fullRedraw = true
     var chromeDirty = true
@@ -58,6 +69,8 @@ public final class ConsoleApp {
 
     /// Frames are at most this often while output streams in; a key press draws at once.
     static let framePeriodNanos: UInt64 = 16_000_000
+    /// Seconds between progress redraws while transfers run.
+    static let jobTick: TimeInterval = 0.25
 
     /// Checks the options (theme file, prefix key, rebound keys) without touching the terminal,
     /// so a bad theme is reported as a plain error before curses starts.
@@ -73,6 +86,13 @@ public final class ConsoleApp {
             keyTable = try KeyTable.standard.rebinding(options.keys, prefix: prefix)
         } catch {
             throw ConsoleError.keys("\(error)")
+        }
+        do {
+            quickActions = try QuickActionLoader.load(
+                file: options.actionsFile ?? QuickActionLoader.defaultFile(),
+                reserved: QuickActionLoader.reservedKeys(table: keyTable, prefix: prefix))
+        } catch {
+            throw ConsoleError.actions("\(error)")
         }
         catalog = ThemeCatalog.standard()
         do {
@@ -106,6 +126,7 @@ public final class ConsoleApp {
         for source in signalSources { source.cancel() }
         signalSources = []
         refresher.stop()
+        stopJobs()
         for pane in workspace.panes.values { pane.close() }
         screen?.end()
         screen = nil
@@ -154,6 +175,11 @@ public final class ConsoleApp {
             let now = Date()
             tickPanes(now: now)
             if statusLine.expire(now: now) { chromeDirty = true }
+            // Running transfers redraw their progress a few times a second.
+            if jobs.hasRunning, now.timeIntervalSince(lastJobTick) >= Self.jobTick {
+                lastJobTick = now
+                chromeDirty = true
+            }
             if store.prune(now: now) {
                 reloadTable()
                 chromeDirty = true
@@ -192,6 +218,7 @@ public final class ConsoleApp {
         var deadline = Date().addingTimeInterval(1)
         if let d = statusLine.deadline, d < deadline { deadline = d }
         if let d = store.nextFadeDeadline, d < deadline { deadline = d }
+        if jobs.hasRunning { deadline = min(deadline, lastJobTick.addingTimeInterval(Self.jobTick)) }
         return Int32(max(0, min(1000, deadline.timeIntervalSinceNow * 1000)) + 1)
     }
 
@@ -247,6 +274,7 @@ public final class ConsoleApp {
             chromeDirty = true
             panesDirty = true
         case .sessionEnded(let id, let end):
+            actionPaneEnded(id, end)
             if let pane = workspace.panes[id] {
                 let live = store.record(id: pane.instanceId).map { !$0.isGone && $0.instance.status.isLive } ?? false
                 if case .instanceReleased = end {
@@ -265,6 +293,11 @@ public final class ConsoleApp {
             statusLine.show(text, error: error)
             refresher.refreshSoon()
             chromeDirty = true
+        case .jobEnded(let id, let outcome):
+            jobEnded(id, outcome)
+            chromeDirty = true
+        case .remoteCompletion(let typed, let names):
+            completeRemotePath(typed: typed, names: names)
         case .terminate:
             running = false
         }

@@ -5,6 +5,8 @@ public enum ConsoleError: Error, CustomStringConvertible {
     case theme(String)
     /// `keys:` in config.yaml names an unknown action, a key that is none, or a clash.
     case keys(String)
+    /// actions.yaml could not be loaded (file:line: field: problem).
+    case actions(String)
     case system(String)
 
     public var description: String {
@@ -15,6 +17,7 @@ public enum ConsoleError: Error, CustomStringConvertible {
             return "curses could not start (\(call) failed); check that TERM names a terminal this system knows"
         case .theme(let message): return message
         case .keys(let message): return message
+        case .actions(let message): return message
         case .system(let message): return message
         }
     }

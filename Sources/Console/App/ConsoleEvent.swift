@@ -19,6 +19,10 @@ enum ConsoleEvent: Sendable {
     case detail(String, Result<InstanceDetail, PlatformFailure>)
     /// A message for the status line from background work.
     case notice(String, error: Bool)
+    /// A download, upload or background action ended.
+    case jobEnded(Int, JobOutcome)
+    /// Names in an instance that start with what was typed at a transfer prompt (Tab).
+    case remoteCompletion(typed: String, names: [String])
     /// A signal asked the console to stop (SIGTERM, SIGHUP, SIGINT).
     case terminate(Int32)
 }

@@ -20,6 +20,8 @@ public struct ConsoleOptions: Sendable {
     public var noColor: Bool
     /// Rebound keys from `config.yaml`'s `keys:` (checked when the console is made).
     public var keys: [ContextConfig.KeyEntry]
+    /// The quick actions file; nil for `$XDG_CONFIG_HOME/porthole/actions.yaml` (or `~/.config/…`).
+    public var actionsFile: URL? = nil
     /// `clipboard: allow`: programs in panes may set the user's clipboard with OSC 52.
     /// Off by default: an instance writing the operator's clipboard is a risk.
     public var allowProgramClipboard = false

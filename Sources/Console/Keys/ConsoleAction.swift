@@ -26,6 +26,10 @@ enum ConsoleAction: String, CaseIterable {
     case sortPrevious = "sort-previous"
     case sortNext = "sort-next"
     case reverseSort = "reverse-sort"
+    /// Files in and out of an instance (the table, and a pane after the prefix key).
+    case download
+    case upload
+    case transfers
 
     // Anywhere the console has the keys.
     case command

@@ -6,6 +6,10 @@ final class CommandBar {
         case filter
         case run(functionName: String, instanceId: String)
         case search(PaneID)
+        /// A path for "Download file…" or "Upload file…".
+        case transfer(TransferPrompt)
+        /// An input of a quick action.
+        case actionInput(QuickActionRequest)
 
         var historyKey: String {
             switch self {
@@ -13,6 +17,8 @@ final class CommandBar {
             case .filter: return "filter"
             case .run: return "run"
             case .search: return "search"
+            case .transfer(let prompt): return prompt.historyKey
+            case .actionInput(let request): return "input-\(request.action.location)-\(request.nextInput?.name ?? "")"
             }
         }
     }
@@ -58,6 +64,14 @@ final class CommandBar {
         case .filter: return "/"
         case .run(_, let id): return "run in \(id) $ "
         case .search: return "search scrollback: "
+        case .transfer(let prompt): return prompt.prompt
+        case .actionInput(let request):
+            guard let input = request.nextInput else { return "" }
+            var text = "\(request.action.description) · \(input.name)"
+            if input.kind == .choice { text += " (\(input.choices.joined(separator: "/")))" }
+            if let value = input.defaultValue { text += " [\(value)]" }
+            if let refusal = request.refusal { text += " — \(refusal)" }
+            return text + ": "
         case nil: return ""
         }
     }

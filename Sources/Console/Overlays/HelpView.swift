@@ -8,13 +8,22 @@ final class HelpView {
     func reset() { scrollTop = 0 }
 
     /// The help text as lines of (keys, action); a nil key marks a group heading.
-    static func lines(prefix: String, table: KeyTable = .standard) -> [(keys: String?, text: String)] {
+    static func lines(prefix: String, table: KeyTable = .standard, actions: [QuickAction] = []) -> [(keys: String?, text: String)] {
         var lines: [(String?, String)] = []
         for context in KeyBinding.Context.allCases {
             if !lines.isEmpty { lines.append((nil, "")) }
             lines.append((nil, context.rawValue))
             for binding in table.bindings where binding.context == context {
                 lines.append((binding.keysText.replacingPrefix(with: prefix), binding.description))
+            }
+        }
+        if !actions.isEmpty {
+            lines.append((nil, ""))
+            lines.append((nil, "Quick actions (actions.yaml; also in the m menu)"))
+            for action in actions {
+                let place = action.local ? "runs here" : (action.output == .pane ? "in a pane" : "in the background")
+                let fetch = action.download.map { ", downloads \($0)" } ?? ""
+                lines.append((action.key.name, "\(action.description) (\(action.scope.rawValue), \(place)\(fetch))"))
             }
         }
         lines.append((nil, ""))
@@ -36,8 +45,8 @@ final class HelpView {
         "EXEC 1*: an open session keeps this on-demand instance from idle release.",
     ]
 
-    func draw(on screen: Screen, in area: Rect, prefix: String, table: KeyTable) {
-        let lines = Self.lines(prefix: prefix, table: table)
+    func draw(on screen: Screen, in area: Rect, prefix: String, table: KeyTable, actions: [QuickAction] = []) {
+        let lines = Self.lines(prefix: prefix, table: table, actions: actions)
         let rect = OverlayFrame.centred(width: 96, height: lines.count + 4, in: area)
         OverlayFrame.draw(on: screen, rect, title: "Help · keys (↑↓ scroll, any other key closes)")
         let inner = rect.inset(by: 1)

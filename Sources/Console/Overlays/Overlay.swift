@@ -5,4 +5,8 @@ enum Overlay {
     case detail(InstanceDetailView)
     /// "Quit and close N sessions? y/n".
     case confirmQuit
+    /// Downloads, uploads and background actions.
+    case transfers(TransfersView)
+    /// A quick action's `confirm:` question: y runs it.
+    case confirmAction(QuickActionRequest)
 }

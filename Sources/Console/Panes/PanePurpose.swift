@@ -6,6 +6,8 @@ enum PanePurpose: Equatable, Sendable {
     case login
     /// One command line, run by `sh -c`, whose output and exit code stay on show.
     case command(String)
+    /// A quick action's command line (from actions.yaml), titled by its description.
+    case action(label: String, line: String)
 
     // The exec request has no environment: TERM is set here so full-screen
     // programs know what the pane's emulator speaks (an xterm).
@@ -16,7 +18,7 @@ enum PanePurpose: Equatable, Sendable {
         switch self {
         case .login:
             return ["/bin/sh", "-c", Self.environment + ExecRequest.loginShellScript]
-        case .command(let line):
+        case .command(let line), .action(_, let line):
             return ["/bin/sh", "-c", Self.environment + line]
         }
     }
@@ -26,6 +28,7 @@ enum PanePurpose: Equatable, Sendable {
         switch self {
         case .login: return "shell"
         case .command(let line): return "$ " + line
+        case .action(let label, _): return "⚡ " + label
         }
     }
 }
