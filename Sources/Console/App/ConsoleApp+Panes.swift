@@ -54,11 +54,14 @@ extension ConsoleApp {
         case .mark:
             guard let current else { return }
             current.marked.toggle()
+            if current.marked { current.joinedLate = false }
             workspace.marksAreAutomatic = false
             current.chromeDirty = true
             statusLine.show(current.marked ? "pane marked for synchronized input" : "pane unmarked")
         case .synchronize:
             toggleSynchronized()
+        case .record:
+            if let current { toggleRecording(current) } else { statusLine.show("focus a pane to record it", error: true) }
         case .scrollback:
             guard let current else { return }
             current.scrollback = ScrollbackView()
@@ -135,8 +138,10 @@ extension ConsoleApp {
             statusLine.show("instance \(pane.instanceId) is gone: it cannot be reconnected; \(prefix.name) x closes the pane", error: true)
             return
         }
+        let recording = startRecordingWithSession(pane)
         pane.connect(backend: backend, inbox: inbox, idleTimeout: options.sessionIdleTimeout)
-        statusLine.show("reconnecting to \(pane.instanceId)…")
+        statusLine.show("reconnecting to \(pane.instanceId)…" + (recording.map { " recording to \($0) (the audit log names it)" } ?? ""),
+                        seconds: recording == nil ? 5 : 10)
     }
 
     func closePane(_ id: PaneID) {

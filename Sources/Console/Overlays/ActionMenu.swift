@@ -2,7 +2,7 @@
 /// Enter or the key choose; Esc closes.
 final class ActionMenu {
     enum Action: CaseIterable, Equatable {
-        case login, run, details, copyID
+        case login, run, details, copyID, everyInstance
 
         var label: String {
             switch self {
@@ -10,6 +10,7 @@ final class ActionMenu {
             case .run: return "Run command…"
             case .details: return "Details"
             case .copyID: return "Copy id"
+            case .everyInstance: return "Login to all"
             }
         }
 
@@ -19,6 +20,7 @@ final class ActionMenu {
             case .run: return "x"
             case .details: return "d"
             case .copyID: return "c"
+            case .everyInstance: return "L"
             }
         }
     }

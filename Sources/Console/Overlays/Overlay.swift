@@ -5,4 +5,6 @@ enum Overlay {
     case detail(InstanceDetailView)
     /// "Quit and close N sessions? y/n".
     case confirmQuit
+    /// "Open N panes, one per live instance of FUNCTION? y/n" (past the threshold).
+    case confirmEveryInstance(function: String, count: Int)
 }
