@@ -140,7 +140,7 @@ extension ConsoleApp {
         }
         let recording = startRecordingWithSession(pane)
         pane.connect(backend: backend, inbox: inbox, idleTimeout: options.sessionIdleTimeout)
-        statusLine.show("reconnecting to \(pane.instanceId)…" + (recording.map { " recording to \($0) (the audit log names it)" } ?? ""),
+        statusLine.show("reconnecting to \(pane.instanceId)…" + (recording.map { " recorded from the start, so the audit log names it: \($0)" } ?? ""),
                         seconds: recording == nil ? 5 : 10)
     }
 

@@ -26,7 +26,7 @@ extension ConsoleApp {
             statusLine.show("the session in \(pane.instanceId) is still connecting: \(keyName(.record, .prefix)) again once it is open", error: true)
         } else if let path = startRecording(pane) {
             // The session already told the server what it is; only a recording that starts with it is in its audit line.
-            statusLine.show("recording to \(path) · started mid-session, so the server's audit line cannot name it · \(keyName(.record, .prefix)) stops",
+            statusLine.show("recording to \(path) · mid-session: not in the server's audit line · \(keyName(.record, .prefix)) stops",
                             seconds: 10)
         }
         pane.chromeDirty = true

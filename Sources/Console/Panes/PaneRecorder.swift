@@ -69,14 +69,14 @@ final class PaneRecorder: @unchecked Sendable {
         return try AsciicastWriter(path: url.path, header: header)
     }
 
-    /// `FUNCTION_INSTANCE_YYYYMMDD-HHMMSS[-N].cast`, with anything but letters,
+    /// `FUNCTION_INSTANCE_YYYYMMDD-HHMMSS[_N].cast`, with anything but letters,
     /// digits, `.`, `-` and `_` in the names made `_` (a Kubernetes function is `namespace/name`).
     static func fileName(functionName: String, instanceId: String, date: Date, number: Int? = nil) -> String {
         let formatter = DateFormatter()
         formatter.locale = Locale(identifier: "en_US_POSIX")
         formatter.dateFormat = "yyyyMMdd-HHmmss"
         var name = "\(safe(functionName))_\(safe(instanceId))_\(formatter.string(from: date))"
-        if let number { name += "-\(number)" }
+        if let number { name += "_\(number)" }  // "_" sorts after ".": a second file lists after the first
         return name + ".cast"
     }
 
