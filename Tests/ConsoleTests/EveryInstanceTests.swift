@@ -60,3 +60,57 @@ final class EveryInstanceTests: ConsoleTestCase {
         XCTAssertEqual(Self.lineStarts(try tmux.capture(), "late-16"), 2, "the new pane does not get synchronized keys")
     }
 }
+
+/// Past 16 live instances "log into every instance" asks first: 17 small
+/// instances (a perl loop that only listens) of a function of their own.
+final class EveryInstanceConfirmationTests: XCTestCase {
+    var console: ConsoleLaunch!
+
+    override func setUpWithError() throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("porthole-many-\(getpid())-\(UUID().uuidString.prefix(6))")
+        try FileManager.default.createDirectory(at: directory.appendingPathComponent("code"), withIntermediateDirectories: true)
+        addTeardownBlock { try? FileManager.default.removeItem(at: directory) }
+        let listen = #"my $s = IO::Socket::INET->new(LocalAddr => "127.0.0.1", LocalPort => $ENV{FC_SERVER_PORT}, Listen => 5, ReuseAddr => 1) or die "listen: $!"; sleep"#
+        let spec = """
+            functions:
+              - functionName: many
+                runtime: custom
+                code: ./code
+                customRuntimeConfig:
+                  command: [perl, -MIO::Socket::INET, -e, '\(listen)']
+                  port: 9000
+                provisioned: 17
+                maxInstances: 20
+                idleTimeout: 600
+            """
+        let file = directory.appendingPathComponent("spec.yaml")
+        try spec.write(to: file, atomically: true, encoding: .utf8)
+        console = try ConsoleLaunch(arguments: ["--config", file.path])
+    }
+
+    override func tearDown() {
+        console?.stop()
+        console = nil
+    }
+
+    func testSeventeenInstancesAskBeforeOpeningAPaneEach() throws {
+        let tmux = console.tmux
+        try tmux.waitUntil("17 running instances of many", timeout: 90) { screen in
+            screen.filter { ($0.contains("│▶c-") || $0.contains("│ c-")) && $0.contains("Running") }.count == 17
+        }
+        try tmux.press("L")
+        try tmux.waitFor("Log into every instance of many?")
+        try tmux.waitFor("This opens 17 panes")
+        try tmux.press("n")
+        try tmux.waitFor("no panes opened")
+        XCTAssertFalse(ScreenReading.contains(try tmux.capture(), "many / c-"), "no pane opened")
+
+        try tmux.press("L")
+        try tmux.waitFor("This opens 17 panes")
+        try tmux.press("y")
+        try tmux.waitUntil("17 synchronized panes", timeout: 60) { screen in
+            screen.map { $0.components(separatedBy: "⇶ sync · many / c-").count - 1 }.reduce(0, +) == 17
+        }
+        try tmux.waitFor("logged into 17 instances of many")
+    }
+}
