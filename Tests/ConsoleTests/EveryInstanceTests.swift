@@ -45,7 +45,7 @@ final class EveryInstanceTests: ConsoleTestCase {
         try tmux.press("C-a", ":")
         try tmux.typeLine("scale hello 2")
         try tmux.waitUntil("a pane titled gone", timeout: 30) { screen in
-            screen.contains { $0.contains("· shell · gone · instance released") }
+            screen.contains { $0.contains("· shell · instance released · gone") }
         }
         // One appears: it opens in its own pane marked new, outside synchronized input.
         try tmux.press("C-a", ":")

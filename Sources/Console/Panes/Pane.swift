@@ -69,10 +69,10 @@ final class Pane {
     var title: String {
         var parts = "\(functionName) / \(instanceId) · \(purpose.label)"
         if joinedLate { parts = "new · " + parts }
-        if instanceGone { parts += " · gone" }
         let programTitle = terminal.title
         if !programTitle.isEmpty && !state.isFinished { parts += " · " + programTitle }
         if !state.isOpen { parts += " · " + state.summary }
+        if instanceGone { parts += " · gone" }
         if scrollback != nil { parts += " · scrollback" }
         if recorder.isRecording {
             parts = "● REC · " + parts
