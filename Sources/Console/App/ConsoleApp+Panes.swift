@@ -147,7 +147,9 @@ extension ConsoleApp {
     func closePane(_ id: PaneID) {
         let (pane, next) = workspace.remove(id)
         guard let pane else { return }
+        let recording = pane.recorder.path
         pane.close()
+        if let recording { statusLine.show("pane closed; recording saved: \(recording)", seconds: 10) }
         if let next { focusPane(next) }
         relayout()
     }

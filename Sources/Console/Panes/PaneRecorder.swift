@@ -5,6 +5,9 @@ import SessionRecording
 /// is typed), switched on and off on the UI thread while the session's output
 /// arrives on network threads. Output is recorded as it arrives, before the pane
 /// shows it, as `porthole exec --record` does.
+///
+/// `@unchecked Sendable`: its one mutable field, `writer`, is read and written
+/// only under `lock`, and `AsciicastWriter` is itself safe from any thread.
 final class PaneRecorder: @unchecked Sendable {
     private let lock = NSLock()
     // Guarded by `lock`.
