@@ -18,6 +18,8 @@ final class ConsoleRecordingTests: ConsoleTestCase {
 
     func testRecordingAPaneWritesAnAsciicastThatAsciinemaReads() throws {
         let id = try loginSelected()
+        try tmux.typeLine("echo before-$((5*5))")
+        try tmux.waitFor("before-25")
         try tmux.press("C-a", "R")
         try tmux.waitFor("● REC · cpu-burner / \(id) · shell")
         try tmux.waitFor("recording to \(recordings.path)")
@@ -45,6 +47,10 @@ final class ConsoleRecordingTests: ConsoleTestCase {
         XCTAssertEqual(recording.header.height, started.rows)
         XCTAssertEqual(recording.header.title, "porthole console: cpu-burner / \(id) · shell")
         XCTAssertEqual(recording.header.env["TERM"], "xterm-256color")
+        // Started mid-session: the file opens with the screen as it was (an "o" event), then the new output.
+        XCTAssertEqual(recording.events.first?.kind.code, "o")
+        let opening = try XCTUnwrap(recording.events.first?.kind.data)
+        XCTAssertTrue(opening.contains("before-25") && !opening.contains("rec-42"), opening)
         XCTAssertTrue(recording.output.contains("rec-42"), recording.output)
         XCTAssertTrue(recording.output.contains("after-49"), recording.output)
         XCTAssertTrue(recording.events.contains { $0.kind == .resize(cols: resized.cols, rows: resized.rows) },

@@ -24,7 +24,7 @@ extension ConsoleApp {
                 : "the next session in \(pane.instanceId) is not recorded")
         } else if !pane.state.isOpen {
             statusLine.show("the session in \(pane.instanceId) is still connecting: \(keyName(.record, .prefix)) again once it is open", error: true)
-        } else if let path = startRecording(pane) {
+        } else if let path = startRecording(pane, midSession: true) {
             // The session already told the server what it is; only a recording that starts with it is in its audit line.
             statusLine.show("recording to \(path) · mid-session: not in the server's audit line · \(keyName(.record, .prefix)) stops",
                             seconds: 10)
@@ -34,14 +34,20 @@ extension ConsoleApp {
     }
 
     /// Opens a recording file for the pane at its current size; nil (and an error
-    /// on the status line) when the file cannot be made.
+    /// on the status line) when the file cannot be made. Mid-session, the file
+    /// opens with the pane's screen as it is now (every byte received fed first).
     @discardableResult
-    func startRecording(_ pane: Pane) -> String? {
+    func startRecording(_ pane: Pane, midSession: Bool = false) -> String? {
         do {
             let writer = try PaneRecorder.makeWriter(
                 functionName: pane.functionName, instanceId: pane.instanceId, purpose: pane.purpose,
                 cols: pane.terminal.cols, rows: pane.terminal.rows, directory: recordingsDirectory)
-            pane.recorder.start(writer)
+            pane.recorder.start(writer) {
+                guard midSession else { return [] }
+                while pane.drainOutput() {}
+                return ScreenSnapshot.bytes(of: pane.terminal)
+            }
+            panesDirty = true
             pane.chromeDirty = true
             return writer.path
         } catch {

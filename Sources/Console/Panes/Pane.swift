@@ -113,8 +113,9 @@ final class Pane {
         let recorder = self.recorder
         let id = self.id
         let deliver: @Sendable ([UInt8]) -> Void = { bytes in
-            recorder.output(bytes)
-            if output.append(bytes) { inbox.post(.paneOutput(id)) }
+            recorder.output(bytes) {
+                if output.append(bytes) { inbox.post(.paneOutput(id)) }
+            }
         }
         let handlers = ExecCallbacks(
             onStdout: deliver, onStderr: deliver,

@@ -18,14 +18,26 @@ final class PaneRecorder: @unchecked Sendable {
 
     var isRecording: Bool { path != nil }
 
-    /// Starts recording into `writer` (its header already written).
-    func start(_ writer: AsciicastWriter) {
-        lock.withLock { self.writer = writer }
+    /// Starts recording into `writer` (its header already written), beginning
+    /// with the output `opening` returns (the screen so far). Both happen under
+    /// the lock: output arriving meanwhile waits in `output(_:then:)`, so every
+    /// byte is in the opening or recorded after it, once.
+    func start(_ writer: AsciicastWriter, opening: () -> [UInt8] = { [] }) {
+        lock.withLock {
+            let bytes = opening()
+            if !bytes.isEmpty { writer.output(bytes) }
+            self.writer = writer
+        }
     }
 
-    /// Bytes the session produced.
-    func output(_ bytes: [UInt8]) {
-        lock.withLock { writer }?.output(bytes)
+    /// Bytes the session produced: recorded, then handed on by `deliver` (to the
+    /// pane's output queue) under the same lock, so a recording that starts
+    /// meanwhile sees them either on the screen it opens with or as output.
+    func output(_ bytes: [UInt8], then deliver: () -> Void) {
+        lock.withLock {
+            writer?.output(bytes)
+            deliver()
+        }
     }
 
     /// The pane's terminal has a new size.
