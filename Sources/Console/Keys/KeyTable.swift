@@ -103,7 +103,7 @@ extension KeyTable {
             B(context: .prefix, keys: [c("m")], action: .mark, description: "mark/unmark the pane for synchronized input", footer: "mark"),
             B(context: .prefix, keys: [c("s")], action: .synchronize, description: "synchronized input to marked panes on/off", footer: "sync"),
             B(context: .prefix, keys: [c("R")], action: .record,
-              description: "record the pane to an asciicast v2 file on/off (in ~/.local/state/porthole/recordings)"),
+              description: "record the pane to an asciicast v2 file on/off (in porthole/recordings under the XDG state dir; the status line says where)"),
             B(context: .prefix, keys: [c("[")], action: .scrollback, description: "scrollback view with search", footer: "scrollback"),
             B(context: .prefix, keys: [c("r")], action: .reconnect, description: "reconnect an ended session"),
             B(context: .prefix, keys: [k(.tab, false)], action: .table, description: "back to the instance table", footer: "table", inPaneFooter: true),
