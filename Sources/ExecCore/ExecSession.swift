@@ -150,6 +150,13 @@ public final class ExecSession: Sendable {
 
     // MARK: Input
 
+    /// Sends an empty stdin message: no byte reaches the program, but a
+    /// `porthole serve` counts it as activity for the session's idleTimeout
+    /// (WebSocket pings do not count; docs/PROTOCOL.md §1).
+    public func keepalive() {
+        channel.writeAndFlush(frame(.stdin([])), promise: nil)
+    }
+
     /// Sends bytes to the process's stdin without waiting (keystrokes).
     public func send(_ bytes: [UInt8]) {
         guard !bytes.isEmpty else { return }

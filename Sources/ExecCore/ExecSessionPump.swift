@@ -240,7 +240,12 @@ public final class ExecSessionPump: ChannelInboundHandler {
     /// Writes client bytes to the process's stdin; while the process's input is
     /// full the socket is not read (backpressure), so nothing piles up here.
     private func writeStdin(_ bytes: ByteBuffer) {
-        guard !finished, bytes.readableBytes > 0 else { return }
+        guard !finished else { return }
+        guard bytes.readableBytes > 0 else {
+            // An empty stdin message is a client's keepalive: activity, no data.
+            touch()
+            return
+        }
         guard let process else {
             pendingInput.append(.stdin(Array(bytes.readableBytesView)))
             return

@@ -10,6 +10,10 @@ import Platform
 /// instances from its REST API (ACS3-HMAC-SHA256), exec over its WebSocket
 /// dialect (FC signature), invocations and provisioned counts.
 public final class FunctionComputeBackend: PlatformBackend {
+    /// Function Compute closes an exec after its idleTimeout with no data; what
+    /// else it counts is not documented, so only typing keeps a session open.
+    public var execIdleRule: ExecIdleRule { .dataOnly(keepalive: false) }
+
     /// Where to reach Function Compute.
     public struct Configuration: Sendable, Equatable {
         public var region: String

@@ -23,6 +23,8 @@ import Yams
 ///     keys:                         # console action -> key(s), tmux notation
 ///       help: F1
 ///       up: k Up
+///     clipboard: allow              # programs in panes may set the clipboard (OSC 52); default: deny
+///     session-idle-timeout: 600     # console sessions close after this long with no data
 public struct ContextConfig: Sendable, Equatable {
     /// One line of `keys:`: an action name and the keys it gets. The console
     /// checks the names and clashes; `location` (`file:line`) lets it say where.
@@ -60,6 +62,10 @@ public struct ContextConfig: Sendable, Equatable {
     public var prefixKey: String?
     /// The `keys:` map in file order.
     public var keys: [KeyEntry] = []
+    /// `clipboard: allow`: programs in console panes may set the clipboard (OSC 52).
+    public var allowProgramClipboard = false
+    /// `session-idle-timeout`: seconds without data before a console session is closed.
+    public var sessionIdleTimeout: Int?
     public var contexts: [Context] = []
 
     public init() {}
@@ -95,6 +101,17 @@ public struct ContextConfig: Sendable, Equatable {
                 guard let seconds = value.float, seconds > 0 else { throw fail("refresh", "expected seconds, like 2", value) }
                 config.refreshSeconds = seconds
             case "prefix": config.prefixKey = value.string
+            case "clipboard":
+                switch value.string {
+                case "allow": config.allowProgramClipboard = true
+                case "deny": config.allowProgramClipboard = false
+                default: throw fail("clipboard", "expected allow or deny (whether programs in panes may set your clipboard)", value)
+                }
+            case "session-idle-timeout":
+                guard let seconds = value.int, seconds >= 0 else {
+                    throw fail("session-idle-timeout", "expected whole seconds, like 600 (0: never)", value)
+                }
+                config.sessionIdleTimeout = seconds
             case "keys":
                 guard let entries = value.mapping else {
                     throw fail("keys", "expected a mapping of action names to keys, like `help: F1`", value)
@@ -135,7 +152,7 @@ public struct ContextConfig: Sendable, Equatable {
                     config.contexts.append(entry)
                 }
             default:
-                throw fail(key.string ?? "?", "unknown key; known: current-context, theme, refresh, prefix, keys, contexts", key)
+                throw fail(key.string ?? "?", "unknown key; known: current-context, theme, refresh, prefix, keys, clipboard, session-idle-timeout, contexts", key)
             }
         }
         return config

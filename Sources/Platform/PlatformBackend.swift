@@ -27,6 +27,9 @@ public protocol PlatformBackend: AnyObject, Sendable {
 
     /// Sets how many provisioned instances a function keeps.
     func setProvisioned(function: String, target: Int) async throws
+
+    /// How the platform times out an idle exec session (default: it does not).
+    var execIdleRule: ExecIdleRule { get }
 }
 
 /// The answer to one invocation.
@@ -43,6 +46,8 @@ public struct Invocation: Sendable, Equatable {
 }
 
 extension PlatformBackend {
+    public var execIdleRule: ExecIdleRule { .none }
+
     /// Finds the instance with this id among all functions, so a user can name an
     /// instance alone (`porthole exec c-1234`).
     public func findInstance(id: String) async throws -> Instance {

@@ -12,6 +12,9 @@ public final class PortholeServerBackend: PlatformBackend {
     public let port: Int
     public let token: AccessToken?
     public let displayName: String
+    /// `porthole serve` closes a session after its idleTimeout with no data and
+    /// counts an empty stdin message (`ExecSession.keepalive()`) as activity.
+    public var execIdleRule: ExecIdleRule { .dataOnly(keepalive: true) }
     /// How long a REST call may take in all. A frozen server accepts the
     /// connection and never answers; callers must hear so in seconds.
     public let requestTimeout: TimeAmount

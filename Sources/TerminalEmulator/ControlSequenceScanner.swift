@@ -20,6 +20,8 @@ import Darwin
 /// - RIS (`ESC c`): libvterm's reset leaves the alternate screen without
 ///   saying so and keeps reverse video and mouse reporting on;
 /// - APC, PM and SOS strings, whose contents libvterm 0.1 prints as text;
+/// - OSC 52 (set the clipboard), which libvterm ignores: the owner decides
+///   whether a program may write the user's clipboard;
 /// - DCS strings: libvterm 0.1 crashes answering a DECRQSS it does not know
 ///   (a bad printf format), so only the requests it answers are passed on;
 /// - REP (`ESC [ Ps b`), on which libvterm 0.1 loops forever when the last
@@ -36,6 +38,8 @@ struct ControlSequenceScanner {
     /// Something found in the stream; it takes effect at the returned offset.
     enum Event: Equatable {
         case title(String)
+        /// OSC 52: a program asked to set (or read) the clipboard.
+        case clipboard(ClipboardRequest)
         case faintOn
         case eraseScrollback
         /// DECSET / DECRST 47.
@@ -72,6 +76,10 @@ struct ControlSequenceScanner {
 
     /// Longest OSC payload kept (libvterm's own string buffer is similar).
     static let oscLimit = 4096
+    /// Longest OSC 52 payload kept: the base64 of `ClipboardRequest.textLimit`
+    /// bytes plus the selection letters. Longer ones are reported as too long,
+    /// never cut short and passed on.
+    static let clipboardOSCLimit = 16 + (ClipboardRequest.textLimit + 2) / 3 * 4
 
     private var state = State.ground
     /// In a string state, the last byte was ESC (ST may follow).
@@ -106,6 +114,8 @@ struct ControlSequenceScanner {
     var isGround: Bool { state == .ground && !withholding }
     // OSC or DCS payload being read.
     private var osc: [UInt8] = []
+    /// The OSC being read had more bytes than could be kept.
+    private var oscOverflow = false
     private var dcs: [UInt8] = []
     private var isDCS = false
 
@@ -241,7 +251,7 @@ struct ControlSequenceScanner {
             if byte < 0x20, state == .osc { modes.control(byte) }
             if byte >= 0x20 {
                 if state == .osc {
-                    if osc.count < Self.oscLimit { osc.append(byte) }
+                    if osc.count < oscCapacity { osc.append(byte) } else { oscOverflow = true }
                 } else if isDCS, dcs.count <= Self.dcsLimit {
                     dcs.append(byte)
                 }
@@ -282,7 +292,9 @@ struct ControlSequenceScanner {
                 tooManyParams = false
             case 0x5D:  // ]
                 state = .osc
-                osc.removeAll(keepingCapacity: true)
+                // Nor the buffer of a big one that was cancelled.
+                osc.removeAll(keepingCapacity: osc.capacity <= Self.oscLimit)
+                oscOverflow = false
             case 0x50, 0x58, 0x5E, 0x5F:  // P X ^ _: DCS, SOS, PM, APC
                 state = .withheldString
                 isDCS = byte == 0x50
@@ -462,7 +474,14 @@ struct ControlSequenceScanner {
         let finished = state
         state = .ground
         switch finished {
-        case .osc: return titleFromOSC()
+        case .osc:
+            if osc.starts(with: Self.clipboardCommand) {
+                let request = ClipboardRequest(oscPayload: osc.dropFirst(Self.clipboardCommand.count), overflowed: oscOverflow)
+                // A big clipboard write's buffer is not kept for the pane's lifetime.
+                if osc.capacity > Self.oscLimit { osc = [] }
+                return .clipboard(request)
+            }
+            return titleFromOSC()
         case .withheldString:
             withholding = false
             guard isDCS, Self.answeredStatusRequests.contains(dcs) else {
@@ -471,6 +490,13 @@ struct ControlSequenceScanner {
             return .withholdEnd(escapePending: false, replacement: [0x1B, 0x50] + dcs + [0x1B, 0x5C])
         default: return nil
         }
+    }
+
+    private static let clipboardCommand: [UInt8] = Array("52;".utf8)
+
+    /// How many OSC bytes are kept: more for a clipboard write (`52;`).
+    private var oscCapacity: Int {
+        osc.count >= 3 && osc[0] == 0x35 && osc[1] == 0x32 && osc[2] == 0x3B ? Self.clipboardOSCLimit : Self.oscLimit
     }
 
     private func titleFromOSC() -> Event? {

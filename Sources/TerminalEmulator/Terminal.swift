@@ -15,7 +15,7 @@ import CVTerm
 /// `Terminal+FastPath.swift`): its parser alone is too slow for a flood.
 ///
 /// Not thread-safe: one thread owns a `Terminal` (in the console, the thread
-/// that owns curses). Callbacks (`send`, `onTitleChange`, `onBell`) run on
+/// that owns curses). Callbacks (`send`, `onTitleChange`, `onBell`, `onClipboard`) run on
 /// that thread at the end of the call that caused them, once the terminal is
 /// done with the bytes, so they may call back into it (even `feed`).
 public final class Terminal {
@@ -29,6 +29,9 @@ public final class Terminal {
     public var onTitleChange: ((String) -> Void)?
     /// Called for every BEL the program rings.
     public var onBell: (() -> Void)?
+    /// Called for every OSC 52 the program writes (set or read the clipboard),
+    /// in order; nothing reaches any clipboard unless the owner passes it on.
+    public var onClipboard: ((ClipboardRequest) -> Void)?
 
     /// The window title last set by the program, "" if none.
     public internal(set) var title = ""
@@ -72,6 +75,7 @@ public final class Terminal {
     /// Title change and bells waiting for the end of the current call.
     private var titleChanged = false
     var bellsRung = 0
+    private var clipboardRequests: [ClipboardRequest] = []
 
     /// Narrowest screen: a wide character must fit on a line (libvterm
     /// misplaces the cursor on a one-column screen).
@@ -279,6 +283,8 @@ public final class Terminal {
             guard newTitle != title else { return }
             title = newTitle
             titleChanged = true
+        case .clipboard(let request):
+            clipboardRequests.append(request)
         case .faintOn:
             live.pointee.pen.set(.dim, true)
         case .eraseScrollback:
@@ -322,7 +328,7 @@ public final class Terminal {
         send?(bytes)
     }
 
-    /// Tells the owner about a new title and bells, after the bytes are done.
+    /// Tells the owner about a new title, bells and clipboard requests, after the bytes are done.
     private func notify() {
         if titleChanged {
             titleChanged = false
@@ -331,6 +337,11 @@ public final class Terminal {
         while bellsRung > 0 {
             bellsRung -= 1
             onBell?()
+        }
+        if !clipboardRequests.isEmpty {
+            let requests = clipboardRequests
+            clipboardRequests.removeAll()
+            for request in requests { onClipboard?(request) }
         }
     }
 

@@ -36,6 +36,7 @@ struct ConsoleCommand: AsyncParsableCommand {
     @Option(help: "Seconds between instance table refreshes.") var refresh: Double?
     @Option(help: "Prefix key that reaches the console from a pane, tmux notation (C-a, C-b…).") var prefix: String?
     @Option(help: "Embedded platform isolation: auto, namespaces or process.") var isolation: IsolationChoice = .auto
+    @Option(help: "Close a pane's session after this many seconds with no data (0: never; config: session-idle-timeout).") var idleTimeout: Int?
     @OptionGroup var kubernetes: KubernetesOptions
 
     @OptionGroup var functionCompute: FunctionComputeOptions
@@ -47,6 +48,9 @@ struct ConsoleCommand: AsyncParsableCommand {
                 themeName: theme ?? settings.theme ?? "dark", refreshInterval: refresh ?? settings.refreshSeconds ?? 2,
                 prefixKey: prefix ?? settings.prefixKey ?? "C-a", keys: settings.keys)
             options.noColor = ProcessInfo.processInfo.environment["NO_COLOR"].map { !$0.isEmpty } ?? false
+            options.allowProgramClipboard = settings.allowProgramClipboard
+            let idle = idleTimeout ?? settings.sessionIdleTimeout ?? 0
+            options.sessionIdleTimeout = idle > 0 ? idle : nil
             if let cluster = kubernetes.settings {
                 let backend = try KubernetesBackend(settings: cluster)
                 try await runOnUIThread(ConsoleApp(backend: backend, options: options))

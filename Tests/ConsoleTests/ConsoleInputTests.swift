@@ -76,6 +76,9 @@ final class ConsoleInputTests: XCTestCase {
         for context in KeyBinding.Context.allCases {
             XCTAssertTrue(lines.contains { $0.keys == nil && $0.text == context.rawValue })
         }
+        // The clipboard's risk is said where the keys are.
+        XCTAssertTrue(lines.contains { $0.text.contains("`clipboard: allow`") })
+        XCTAssertTrue(lines.contains { $0.text.contains("plant a command") })
     }
 
     func testScrollbackSearchFindsOlderLines() {

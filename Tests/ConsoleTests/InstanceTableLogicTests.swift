@@ -34,6 +34,43 @@ final class InstanceTableLogicTests: XCTestCase {
         XCTAssertEqual(InstanceColumn.idle.text(known), Format.duration(90))
     }
 
+    func testKeptAliveMarksOnDemandInstancesHeldBySessions() {
+        var held = record("c-ond")
+        held.instance.metrics?.idleSeconds = 0
+        held.instance.metrics?.execSessions = 1
+        XCTAssertTrue(InstanceTable.keptAlive(held, here: false), "an open session holds an on-demand instance")
+        var quiet = held
+        quiet.instance.metrics?.execSessions = 0
+        XCTAssertFalse(InstanceTable.keptAlive(quiet, here: false))
+        XCTAssertTrue(InstanceTable.keptAlive(quiet, here: true), "a session just opened here, before the next refresh")
+        var provisioned = held
+        provisioned.instance.metrics?.provisioned = true
+        XCTAssertFalse(InstanceTable.keptAlive(provisioned, here: true), "provisioned instances are never released as idle")
+        var pod = record("c-pod")
+        pod.instance.metrics?.execSessions = 1
+        XCTAssertFalse(InstanceTable.keptAlive(pod, here: true), "no idle rule (no idle time reported): nothing to keep alive")
+    }
+
+    func testIdleClockCountsDownWarnsAndRestarts() throws {
+        let start = Date(timeIntervalSince1970: 1_000_000)
+        XCTAssertNil(IdleClock(timeout: 600, rule: .none, now: start), "a platform without the rule gets no countdown")
+        XCTAssertNil(IdleClock(timeout: nil, rule: .dataOnly(keepalive: true), now: start))
+        var clock = try XCTUnwrap(IdleClock(timeout: 600, rule: .dataOnly(keepalive: true), now: start))
+        XCTAssertEqual(clock.titleText(now: start), "idle 10m left")
+        XCTAssertEqual(clock.titleText(now: start + 1), "idle 10m left", "rounded up: never less than is left")
+        XCTAssertEqual(clock.titleText(now: start + 420), "idle 3m left")
+        XCTAssertEqual(clock.titleText(now: start + 500), "idle 100s left")
+        XCTAssertFalse(clock.isWarning(now: start + 539))
+        XCTAssertTrue(clock.isWarning(now: start + 540), "a minute before")
+        XCTAssertEqual(clock.titleText(now: start + 558), "⚠ idle: closes in 42s")
+        clock.warned = true
+        clock.touch(now: start + 570)
+        XCTAssertFalse(clock.warned, "a new idle stretch warns again")
+        XCTAssertEqual(clock.titleText(now: start + 570), "idle 10m left")
+        let short = try XCTUnwrap(IdleClock(timeout: 8, rule: .dataOnly(keepalive: false), now: start))
+        XCTAssertEqual(short.warningLead, 4, "half of a timeout shorter than two minutes")
+    }
+
     func testAgeSortsNewestFirstAscending() {
         let rows = [record("c-old", created: 1_000), record("c-new", created: 9_000)]
         XCTAssertEqual(InstanceQuery().apply(rows).map(\.id), ["c-new", "c-old"])

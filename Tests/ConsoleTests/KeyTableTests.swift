@@ -35,7 +35,7 @@ final class KeyTableTests: XCTestCase {
                        ["Enter login", "m menu", "x run", "d detail", "/ filter", "<> sort", "Tab focus", "? help", "q quit"])
         XCTAssertEqual(table.footer(.prefix).first.map { "\($0.key) \($0.label)" }, "←↑→↓ focus")
         XCTAssertEqual(table.footer(.scrollback).map { "\($0.key) \($0.label)" },
-                       ["↑↓ PgUp PgDn scroll", "/ search", "n N next/prev", "q leave"])
+                       ["↑↓ PgUp PgDn scroll", "/ search", "n N next/prev", "v select", "y copy", "q leave"])
         XCTAssertEqual(table.paneFooter(prefix: "C-b").first.map { "\($0.key) \($0.label)" }, "C-b prefix")
         XCTAssertTrue(table.paneFooter(prefix: "C-b").contains { $0.key == "C-b z" && $0.label == "zoom" })
     }

@@ -13,15 +13,16 @@ final class PortholeServer {
 
     let port: Int
 
-    /// Starts a server; `port` nil picks a free one. A token file already in `directory` is reused.
-    init(directory: URL, port: Int? = nil) throws {
+    /// Starts a server (`arguments` go to `porthole serve`); `port` nil picks a free one.
+    /// A token file already in `directory` is reused.
+    init(directory: URL, port: Int? = nil, arguments: [String] = []) throws {
         guard let port = port ?? LoopbackPort.free() else { throw StartFailure(output: "no free loopback port: cannot make a socket") }
         self.port = port
         stateDirectory = directory.appendingPathComponent("serve-state")
         tokenFile = directory.appendingPathComponent("token")
         try FileManager.default.createDirectory(at: stateDirectory, withIntermediateDirectories: true)
         server = try PortholeServe(
-            binary: TmuxConsole.portholeBinary, port: port, tokenFile: tokenFile,
+            binary: TmuxConsole.portholeBinary, port: port, tokenFile: tokenFile, arguments: arguments,
             environment: ["PORTHOLE_STATE_DIR": stateDirectory.path])
         address = server.address
     }

@@ -84,6 +84,36 @@ final class TmuxConsole {
         try tmux(["send-keys", "-t", name, "-H"] + bytes)
     }
 
+    /// Makes tmux take OSC 52 from the console into a paste buffer, as a
+    /// terminal with clipboard access would (`set-clipboard on`).
+    func acceptClipboard() throws {
+        try tmux(["set-option", "-g", "set-clipboard", "on"])
+        try? tmux(["delete-buffer", "-b", "test-paste"])
+    }
+
+    /// The newest paste buffer's text (what OSC 52 last put there), nil if none.
+    func newestBuffer() -> String? {
+        guard let names = try? tmux(["list-buffers", "-F", "#{buffer_name}"]) else { return nil }
+        guard let newest = names.split(separator: "\n").first.map(String.init), !newest.isEmpty else { return nil }
+        return try? tmux(["show-buffer", "-b", newest])
+    }
+
+    /// Polls until the newest buffer satisfies `condition` (at most `timeout` s); fails showing the screen.
+    @discardableResult
+    func waitForBuffer(_ what: String, timeout: TimeInterval = 20, file: StaticString = #filePath, line: UInt = #line,
+                       _ condition: (String) -> Bool) throws -> String {
+        let deadline = Date().addingTimeInterval(timeout)
+        var last: String?
+        repeat {
+            last = newestBuffer()
+            if let last, condition(last) { return last }
+            usleep(50_000)
+        } while Date() < deadline
+        XCTFail("timed out after \(timeout)s waiting for a clipboard buffer with \(what); newest: \(last.map { String($0.prefix(200)) } ?? "none"); screen:\n\(screenText)",
+                file: file, line: line)
+        throw TimeoutError(what: what)
+    }
+
     /// Where tmux's cursor is (the console puts it in the focused pane).
     func cursor() throws -> (column: Int, row: Int) {
         let text = try tmux(["display-message", "-p", "-t", name, "#{cursor_x} #{cursor_y} #{cursor_flag}"])

@@ -136,6 +136,17 @@ final class ExecSessionPumpTests: XCTestCase {
         XCTAssertEqual(s.summaries.values.first?.status.reason, ExecStatus.Reason.idleTimeout)
     }
 
+    func testAnEmptyStdinMessageIsAKeepaliveForTheIdleTimeout() throws {
+        let s = try makeSession(idleTimeout: 2)
+        s.loop.advanceTime(by: .milliseconds(1500))
+        try s.socket.writeInbound(clientFrame([0]))                      // stdin, no bytes
+        XCTAssertNil(try s.process.stdout.readOutbound(as: ByteBuffer.self), "no byte reaches the program")
+        s.loop.advanceTime(by: .milliseconds(1999))
+        XCTAssertTrue(s.summaries.values.isEmpty, "the keepalive at 1.5 s moved the deadline to 3.5 s")
+        s.loop.advanceTime(by: .milliseconds(1))
+        XCTAssertEqual(s.summaries.values.first?.status.reason, ExecStatus.Reason.idleTimeout)
+    }
+
     func testKeepalivePingsAndASilentClientIsDroppedAfterThePeerTimeout() throws {
         let s = try makeSession(keepalive: .seconds(5), peerTimeout: .seconds(15))
         _ = try sent(s)

@@ -183,6 +183,27 @@ final class ExecTests: XCTestCase {
         XCTAssertLessThan(Date().timeIntervalSince(started), 10)
     }
 
+    /// The console's keepalive key: empty stdin messages keep a silent session
+    /// past its idleTimeout on a real server; when they stop, it closes.
+    func testKeepaliveHoldsASilentSessionOpenPastItsIdleTimeout() async throws {
+        XCTAssertEqual(platform.backend.execIdleRule, .dataOnly(keepalive: true))
+        let ended = NIOLockedValueBox<ExecEnd?>(nil)
+        let session = try await platform.backend.openExec(
+            ExecRequest(functionName: instance.functionName, instanceId: instance.instanceId, command: ["sleep", "60"],
+                        stdin: true, stdout: true, stderr: true, tty: false, idleTimeout: 2),
+            handlers: ExecCallbacks(onStdout: { _ in }, onEnd: { end in ended.withLockedValue { $0 = end } }))
+        let started = Date()
+        while Date().timeIntervalSince(started) < 4 {
+            session.keepalive()
+            try await Task.sleep(nanoseconds: 500_000_000)
+        }
+        XCTAssertNil(ended.withLockedValue { $0 }, "4 s of keepalives held a 2 s idleTimeout open")
+        // Silent from now: the server ends it within the timeout (generous bound for a loaded machine).
+        let end = await session.wait()
+        guard case .idleTimeout = end else { return XCTFail("\(end)") }
+        XCTAssertLessThan(Date().timeIntervalSince(started), 4 + 10)
+    }
+
     func testUnknownInstanceIs404WithAHint() async throws {
         do {
             _ = try await platform.exec(Instance(instanceId: "c-000000000000", functionName: "fn", status: .running, createdTimeMs: 0), ["true"])

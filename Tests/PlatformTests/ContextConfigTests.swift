@@ -30,6 +30,20 @@ final class ContextConfigTests: XCTestCase {
         XCTAssertEqual(config.contexts, [.init(name: "staging", backend: "local", server: "http://127.0.0.1:7000", tokenFile: "/tmp/staging.token")])
     }
 
+    func testClipboardAndSessionIdleTimeout() throws {
+        XCTAssertFalse(ContextConfig().allowProgramClipboard, "programs may not set the clipboard unless allowed")
+        let config = try ContextConfig.load(file: try write("clipboard: allow\nsession-idle-timeout: 600\n"))
+        XCTAssertTrue(config.allowProgramClipboard)
+        XCTAssertEqual(config.sessionIdleTimeout, 600)
+        XCTAssertFalse(try ContextConfig.load(file: try write("clipboard: deny\n")).allowProgramClipboard)
+        XCTAssertThrowsError(try ContextConfig.load(file: try write("theme: dark\nclipboard: yes\n"))) {
+            XCTAssertTrue("\($0)".contains(":2: clipboard: expected allow or deny"), "\($0)")
+        }
+        XCTAssertThrowsError(try ContextConfig.load(file: try write("session-idle-timeout: soon\n"))) {
+            XCTAssertTrue("\($0)".contains("session-idle-timeout: expected whole seconds"), "\($0)")
+        }
+    }
+
     func testMissingFileIsEmpty() throws {
         XCTAssertEqual(try ContextConfig.load(file: URL(fileURLWithPath: "/nonexistent/config.yaml")), ContextConfig())
     }

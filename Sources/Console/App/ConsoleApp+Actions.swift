@@ -63,10 +63,7 @@ extension ConsoleApp {
             statusLine.show("no instance selected", error: true)
             return
         }
-        // OSC 52 puts text on the clipboard of the terminal (and of tmux with set-clipboard on).
-        let encoded = Data(id.utf8).base64EncodedString()
-        screen?.writeControl("\u{1B}]52;c;\(encoded)\u{7}")
-        statusLine.show("copied \(id) to the clipboard")
+        copyToClipboard(id, what: id)
     }
 
     func choose(_ action: ActionMenu.Action, in menu: ActionMenu) {

@@ -22,7 +22,9 @@ extension ConsoleApp {
             // border still focuses and scrolls.
             if pane.scrollback == nil, pane.sendMouse(mouse) { return }
             switch mouse.action {
-            case .press, .rightPress:
+            case .press:
+                pane.dragStart = lineUnder(mouse, in: pane).map { ($0, mouse.column, mouse.row) }
+            case .rightPress:
                 break  // focused above
             case .wheelUp, .wheelDown:
                 let up = mouse.action == .wheelUp
@@ -36,7 +38,9 @@ extension ConsoleApp {
                     pane.needsFullRedraw = true
                     pane.chromeDirty = true
                 }
-            case .release, .rightRelease:
+            case .release:
+                finishDrag(mouse, in: pane)
+            case .rightRelease:
                 break
             }
             return
@@ -65,5 +69,32 @@ extension ConsoleApp {
             case .release, .rightRelease: break
             }
         }
+    }
+
+    /// The line (numbered as in `ScrollbackView`) under a mouse position in a pane's content.
+    func lineUnder(_ mouse: MouseInput, in pane: Pane) -> Int? {
+        let content = pane.contentRect
+        guard content.contains(column: mouse.column, row: mouse.row) else { return nil }
+        let view = pane.scrollback ?? ScrollbackView()
+        let line = view.topLine(pane.terminal) + mouse.row - content.y
+        return line < ScrollbackView.lineCount(pane.terminal) ? line : nil
+    }
+
+    /// A drag (press here, release elsewhere) over a pane whose program did not
+    /// claim the mouse copies the lines it spans, as tmux's copy mode does.
+    func finishDrag(_ mouse: MouseInput, in pane: Pane) {
+        guard let start = pane.dragStart else { return }
+        pane.dragStart = nil
+        guard start.column != mouse.column || start.row != mouse.row else { return }  // a click
+        let content = pane.contentRect
+        let row = max(content.y, min(content.maxY - 1, mouse.row))
+        let column = max(content.x, min(content.maxX - 1, mouse.column))
+        let end = lineUnder(MouseInput(action: .release, column: column, row: row), in: pane)
+            ?? ScrollbackView.lineCount(pane.terminal) - 1
+        let lines = min(start.line, end)...max(start.line, end)
+        copyLines(lines, of: pane)
+        pane.needsFullRedraw = true
+        pane.chromeDirty = true
+        panesDirty = true
     }
 }

@@ -69,6 +69,8 @@ extension ConsoleApp {
             current.chromeDirty = true
         case .reconnect:
             if let current { reconnect(current) }
+        case .keepalive:
+            if let current { sendKeepalive(current) }
         case .splitBeside:
             if let current { openPane(functionName: current.functionName, instanceId: current.instanceId, purpose: .login, axis: .beside) }
         case .splitBelow:
@@ -154,11 +156,34 @@ extension ConsoleApp {
         relayout()
     }
 
+    /// Copies lines of a pane (numbered as in `ScrollbackView`) to the clipboard.
+    @discardableResult
+    func copyLines(_ lines: ClosedRange<Int>, of pane: Pane) -> Bool {
+        let text = ScrollbackView.text(pane.terminal, lines: lines)
+        return copyToClipboard(text, what: "\(lines.count) line\(lines.count == 1 ? "" : "s")")
+    }
+
     func handleScrollbackKey(_ press: KeyPress, _ pane: Pane) {
         guard var view = pane.scrollback else { return }
         let terminal = pane.terminal
         let action = keyTable.action(for: press, in: .scrollback)
+        let selecting = view.selection != nil
         switch action {
+        case .up where selecting: view.extendSelection(by: -1, terminal)
+        case .down where selecting: view.extendSelection(by: 1, terminal)
+        case .pageUp where selecting: view.extendSelection(by: -(terminal.rows - 1), terminal)
+        case .pageDown where selecting: view.extendSelection(by: terminal.rows - 1, terminal)
+        case .first where selecting: view.extendSelection(by: -ScrollbackView.lineCount(terminal), terminal)
+        case .last where selecting: view.extendSelection(by: ScrollbackView.lineCount(terminal), terminal)
+        case .leave where selecting: view.selection = nil
+        case .selectLines:
+            if selecting { view.selection = nil } else { view.startSelection(terminal) }
+        case .copySelection:
+            guard let lines = view.selectedLines else {
+                statusLine.show("nothing selected: \(keyName(.selectLines, .scrollback)) starts a selection", error: true)
+                break
+            }
+            if copyLines(lines, of: pane) { pane.scrollback = nil }
         case .up: view.scroll(by: 1, terminal)
         case .down: view.scroll(by: -1, terminal)
         case .pageUp: view.scroll(by: terminal.rows - 1, terminal)

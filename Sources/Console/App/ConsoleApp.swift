@@ -54,6 +54,8 @@ public final class ConsoleApp {
     var receivedFirstSnapshot = false
     /// A pane got output right after a key was typed in it: draw without waiting for the frame tick.
     var echoPending = false
+    /// When the panes' idle clocks were last looked at (`tickPanes`).
+    var lastIdleTick = Date.distantPast
 
     /// Frames are at most this often while output streams in; a key press draws at once.
     static let framePeriodNanos: UInt64 = 16_000_000
@@ -151,6 +153,7 @@ public final class ConsoleApp {
                 handle(event)
             }
             let now = Date()
+            tickPanes(now: now)
             if statusLine.expire(now: now) { chromeDirty = true }
             if store.prune(now: now) {
                 reloadTable()

@@ -20,6 +20,9 @@ public struct ConsoleOptions: Sendable {
     public var noColor: Bool
     /// Rebound keys from `config.yaml`'s `keys:` (checked when the console is made).
     public var keys: [ContextConfig.KeyEntry]
+    /// `clipboard: allow`: programs in panes may set the user's clipboard with OSC 52.
+    /// Off by default: an instance writing the operator's clipboard is a risk.
+    public var allowProgramClipboard = false
 
     public init(
         themeName: String = "dark", refreshInterval: TimeInterval = 2, prefixKey: String = "C-a",

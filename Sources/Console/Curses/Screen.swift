@@ -78,8 +78,25 @@ final class Screen {
     /// Writes an escape sequence straight to the terminal (things curses has no call for).
     func writeControl(_ text: String) {
         fflush(nil)  // every stdio stream (reading the `stdout` global is not concurrency-safe)
-        var bytes = Array(text.utf8)
-        _ = bytes.withUnsafeMutableBytes { write(STDOUT_FILENO, $0.baseAddress, $0.count) }
+        let bytes = Array(text.utf8)
+        // A clipboard write can be 130 KiB: write until all of it is out.
+        var written = 0
+        var waits = 0
+        while written < bytes.count {
+            let n = bytes.withUnsafeBytes { write(STDOUT_FILENO, $0.baseAddress! + written, $0.count - written) }
+            if n > 0 {
+                written += n
+            } else if n < 0 && errno == EINTR {
+                continue
+            } else if n < 0 && errno == EAGAIN && waits < 50 {
+                // A terminal that stops reading for 5 s gets the rest dropped, not a hung console.
+                waits += 1
+                var out = pollfd(fd: STDOUT_FILENO, events: Int16(POLLOUT), revents: 0)
+                _ = poll(&out, 1, 100)
+            } else {
+                break
+            }
+        }
     }
 
     /// Follows a terminal resize: curses has resized its own screen; ours follows.

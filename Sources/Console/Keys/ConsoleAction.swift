@@ -51,6 +51,8 @@ enum ConsoleAction: String, CaseIterable {
     case scrollback
     case reconnect
     case table
+    /// Tells the platform the session is in use (its idle clock restarts).
+    case keepalive
     /// The prefix key twice sends it to the pane (the key is the prefix key, set by `--prefix`).
     case sendPrefix = "send-prefix"
 
@@ -64,6 +66,10 @@ enum ConsoleAction: String, CaseIterable {
     case searchOlder = "search-older"
     case searchNewer = "search-newer"
     case leave
+    /// Starts (or drops) a selection of lines at the cursor line.
+    case selectLines = "select-lines"
+    /// Copies the selected lines to the clipboard (OSC 52) and leaves the view.
+    case copySelection = "copy-selection"
 
     // Overlays and the mouse, handled by the overlay or the mouse code.
     case closeOverlay = "close-overlay"

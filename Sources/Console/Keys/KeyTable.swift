@@ -106,6 +106,8 @@ extension KeyTable {
               description: "record the pane to an asciicast v2 file on/off (in porthole/recordings under the XDG state dir; the status line says where)"),
             B(context: .prefix, keys: [c("[")], action: .scrollback, description: "scrollback view with search", footer: "scrollback"),
             B(context: .prefix, keys: [c("r")], action: .reconnect, description: "reconnect an ended session"),
+            B(context: .prefix, keys: [c("k")], action: .keepalive,
+              description: "keepalive: restart the session's idle clock (title: time left; where the platform counts only data, says so)"),
             B(context: .prefix, keys: [k(.tab, false)], action: .table, description: "back to the instance table", footer: "table", inPaneFooter: true),
             B(context: .prefix, keys: [c(":")], action: .command, description: "command bar"),
             B(context: .prefix, keys: [c("?")], action: .help, description: "this help", footer: "help", inPaneFooter: true),
@@ -125,11 +127,15 @@ extension KeyTable {
             B(context: .scrollback, keys: [c("/"), c("?")], action: .search, description: "search older lines", footer: "search"),
             B(context: .scrollback, keys: [c("n")], action: .searchOlder, description: "next older match", footer: "next/prev"),
             B(context: .scrollback, keys: [c("N")], action: .searchNewer, description: "next newer match", footer: "next/prev"),
-            B(context: .scrollback, keys: [c("q"), k(.escape, false)], action: .leave, description: "leave the scrollback view", footer: "leave"),
+            B(context: .scrollback, keys: [c("v"), c("V")], action: .selectLines,
+              description: "select lines from the cursor line (↑↓ j k extend; again to drop)", footer: "select"),
+            B(context: .scrollback, keys: [c("y"), k(.enter, false)], action: .copySelection,
+              description: "copy the selected lines to your clipboard (OSC 52, up to 100 KiB) and leave", footer: "copy"),
+            B(context: .scrollback, keys: [c("q"), k(.escape, false)], action: .leave, description: "drop the selection, else leave the scrollback view", footer: "leave"),
 
             B(context: .anywhere, keys: [], action: .closeOverlay, description: "close a menu, a dialog or the command bar", shownKeys: "Esc"),
             B(context: .anywhere, keys: [], action: .mouse,
-              description: "click focuses or selects; wheel scrolls; a program may claim both", shownKeys: "mouse"),
+              description: "click focuses or selects; wheel scrolls; a program may claim both; in scrollback, drag copies lines", shownKeys: "mouse"),
         ])
     }()
 }

@@ -17,8 +17,24 @@ final class HelpView {
                 lines.append((binding.keysText.replacingPrefix(with: prefix), binding.description))
             }
         }
+        lines.append((nil, ""))
+        lines.append((nil, "notes"))
+        for note in notes { lines.append((nil, "  " + note)) }
         return lines
     }
+
+    /// What keys alone do not say: the clipboard's risk, the idle countdown, the table's marker.
+    static let notes = [
+        "Copies reach your terminal's clipboard by OSC 52 (tmux: set-clipboard on); cap 100 KiB.",
+        "Programs in panes may NOT set your clipboard unless config.yaml has `clipboard: allow`:",
+        "  an instance writing your clipboard can plant a command you later paste in a shell.",
+        "  Blocked requests are named on the status line; reading it is never allowed.",
+        "Titles count down to the session's idle timeout (--idle-timeout, session-idle-timeout)",
+        "  and warn a minute before (half the time when shorter); only data is activity.",
+        "  The keepalive key sends an empty stdin message, which porthole serve counts; where",
+        "  a platform counts only data (Function Compute) it says so and sends nothing.",
+        "EXEC 1*: an open session keeps this on-demand instance from idle release.",
+    ]
 
     func draw(on screen: Screen, in area: Rect, prefix: String, table: KeyTable) {
         let lines = Self.lines(prefix: prefix, table: table)

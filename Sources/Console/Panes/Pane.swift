@@ -34,6 +34,14 @@ final class Pane {
     var needsFullRedraw = true
     /// The border or title must be drawn at the next frame.
     var chromeDirty = true
+    /// Programs' OSC 52 requests (set or read the clipboard) not yet looked at:
+    /// the console decides, whichever way the pane was opened.
+    var clipboardRequests: [ClipboardRequest] = []
+    /// What the status line already said about this pane's programs and the
+    /// clipboard ("blocked", "query"): each is said once.
+    var clipboardNotices: Set<String> = []
+    /// The session's idle clock (nil: no idle timeout to count down).
+    var idleClock: IdleClock?
 
     var session: ExecSession? {
         if case .open(let session) = state { return session }
@@ -48,7 +56,9 @@ final class Pane {
 
     private func deliver(_ bytes: [UInt8]) {
         switch state {
-        case .open(let session): session.send(bytes)
+        case .open(let session):
+            session.send(bytes)
+            idleClock?.touch()
         case .connecting: pendingInput.append(contentsOf: bytes)
         case .ended, .failed: break
         }
@@ -62,6 +72,7 @@ final class Pane {
         terminal = Terminal(cols: 80, rows: 24, scrollbackLimit: scrollbackLimit)
         terminal.send = { [weak self] bytes in self?.deliver(bytes) }
         terminal.onTitleChange = { [weak self] _ in self?.chromeDirty = true }
+        terminal.onClipboard = { [weak self] request in self?.clipboardRequests.append(request) }
     }
 
     /// The title drawn in the border: function, instance, what runs, the program's
@@ -73,13 +84,26 @@ final class Pane {
         if !programTitle.isEmpty && !state.isFinished { parts += " · " + programTitle }
         if !state.isOpen { parts += " · " + state.summary }
         if instanceGone { parts += " · gone" }
-        if scrollback != nil { parts += " · scrollback" }
+        if let view = scrollback {
+            parts += " · scrollback"
+            if let lines = view.selectedLines { parts += " · \(lines.count) line\(lines.count == 1 ? "" : "s") selected" }
+        }
+        if let idle = idleTitle { parts += " · " + idle }
         if recorder.isRecording {
             parts = "● REC · " + parts
         } else if recordsNextSession, state.isFinished {
             parts = "○ REC on reconnect · " + parts
         }
         return parts
+    }
+
+    /// Where a mouse drag started: a line (numbered as in `ScrollbackView`) and the cell.
+    var dragStart: (line: Int, column: Int, row: Int)?
+
+    /// The idle countdown in the title, while the session is open.
+    var idleTitle: String? {
+        guard state.isOpen, let idleClock else { return nil }
+        return idleClock.titleText(now: Date())
     }
 
     /// Moves the pane; a new content size resizes the emulator and tells the
@@ -104,6 +128,7 @@ final class Pane {
         state = .connecting
         pendingInput = []
         chromeDirty = true
+        idleClock = IdleClock(timeout: idleTimeout, rule: backend.execIdleRule)
         // A recording started before the session names itself to the server's audit log.
         let request = ExecRequest(
             functionName: functionName, instanceId: instanceId, command: purpose.argv,
@@ -138,6 +163,7 @@ final class Pane {
             return
         }
         state = .open(session)
+        idleClock?.touch()
         output.setFlowControl { receiving in session.setReceiving(receiving) }
         chromeDirty = true
         session.resize(cols: terminal.cols, rows: terminal.rows)
@@ -152,7 +178,10 @@ final class Pane {
     /// whether more is waiting.
     func drainOutput(limit: Int = Pane.drainSlice) -> Bool {
         let (bytes, more) = output.take(upTo: limit)
-        if !bytes.isEmpty { terminal.feed(bytes) }
+        if !bytes.isEmpty {
+            terminal.feed(bytes)
+            idleClock?.touch()
+        }
         return more
     }
 

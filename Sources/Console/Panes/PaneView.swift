@@ -1,3 +1,4 @@
+import Foundation
 import TerminalEmulator
 
 /// Draws a pane: its border and title, then the emulator's rows — all of them
@@ -10,8 +11,9 @@ enum PaneView {
             let borderRole: StyleRole = synchronized && pane.marked ? .borderSynchronized : (focused ? .borderFocused : .border)
             var title = pane.title
             if pane.marked { title = (synchronized ? "⇶ sync · " : "● marked · ") + title }
+            let titleRole: StyleRole = synchronized && pane.marked ? .borderSynchronized : (focused ? .titleFocused : .title)
             screen.frame(frame, border: screen.pen(borderRole), title: title,
-                         titlePen: screen.pen(synchronized && pane.marked ? .borderSynchronized : (focused ? .titleFocused : .title)))
+                         titlePen: screen.pen(idleWarningRole(pane) ?? titleRole))
             if pane.state.isFinished {
                 let badge = " " + pane.state.summary + " "
                 let width = Screen.width(of: badge)
@@ -38,6 +40,12 @@ enum PaneView {
         pane.needsFullRedraw = false
     }
 
+    /// The title turns to the error style in the last stretch before the idle timeout.
+    private static func idleWarningRole(_ pane: Pane) -> StyleRole? {
+        guard pane.state.isOpen, let clock = pane.idleClock, clock.isWarning(now: Date()) else { return nil }
+        return .statusLineError
+    }
+
     private static func drawScrollback(_ view: ScrollbackView, terminal: Terminal, on screen: Screen, in content: Rect, paneStyle: ThemeStyle) {
         let top = view.topLine(terminal)
         let count = ScrollbackView.lineCount(terminal)
@@ -45,11 +53,16 @@ enum PaneView {
             let line = top + row
             let cells = line < count ? ScrollbackView.cells(terminal, line: line) : []
             var highlight: Range<Int>?
+            var highlightRole = StyleRole.searchMatch
             if let match = view.match, match.line == line, let term = view.searchTerm {
                 highlight = match.column..<(match.column + Screen.width(of: term))
             }
+            if let selected = view.selectedLines, selected.contains(line) {
+                highlight = 0..<content.width
+                highlightRole = .menuSelected
+            }
             drawRow(cells, on: screen, row: content.y + row, x: content.x, width: content.width,
-                    paneStyle: paneStyle, highlight: highlight)
+                    paneStyle: paneStyle, highlight: highlight, highlightRole: highlightRole)
         }
         // Where we are, in the top-right corner of the content like tmux's copy mode.
         let position = "[\(view.offset)/\(terminal.scrollbackCount)]"
@@ -61,7 +74,7 @@ enum PaneView {
 
     /// Draws one row of cells, padding with blanks; default colours become the theme's pane colours.
     static func drawRow(_ cells: [TerminalCell], on screen: Screen, row: Int, x: Int, width: Int,
-                        paneStyle: ThemeStyle, highlight: Range<Int>?) {
+                        paneStyle: ThemeStyle, highlight: Range<Int>?, highlightRole: StyleRole = .searchMatch) {
         var col = 0
         let blankPen = screen.pen(foreground: paneStyle.foreground, background: paneStyle.background, attributes: [])
         for cell in cells {
@@ -75,7 +88,7 @@ enum PaneView {
             }
             var pen: CursesPen
             if let highlight, highlight.contains(col) {
-                pen = screen.pen(.searchMatch)
+                pen = screen.pen(highlightRole)
             } else if cell.foreground == .default, cell.background == .default, cell.attributes.isEmpty {
                 pen = blankPen
             } else {
@@ -87,8 +100,10 @@ enum PaneView {
             screen.putCell(row: row, col: x + col, scalars: cell.text.unicodeScalars, pen: pen)
             col += max(1, cell.width)
         }
+        let highlightPen = screen.pen(highlightRole)
         while col < width {
-            screen.putCell(row: row, col: x + col, scalars: " ".unicodeScalars, pen: blankPen)
+            screen.putCell(row: row, col: x + col, scalars: " ".unicodeScalars,
+                           pen: highlight?.contains(col) == true ? highlightPen : blankPen)
             col += 1
         }
     }

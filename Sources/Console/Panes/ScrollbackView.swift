@@ -11,8 +11,54 @@ struct ScrollbackView: Equatable {
     /// The line and column of the current match.
     var match: (line: Int, column: Int)?
 
+    /// The line selecting started on and the line it reaches now (either order), while selecting.
+    var selection: (anchor: Int, cursor: Int)?
+
     static func == (a: ScrollbackView, b: ScrollbackView) -> Bool {
         a.offset == b.offset && a.searchTerm == b.searchTerm && a.match?.line == b.match?.line && a.match?.column == b.match?.column
+            && a.selection?.anchor == b.selection?.anchor && a.selection?.cursor == b.selection?.cursor
+    }
+
+    /// The selected lines, oldest first.
+    var selectedLines: ClosedRange<Int>? {
+        guard let selection else { return nil }
+        return min(selection.anchor, selection.cursor)...max(selection.anchor, selection.cursor)
+    }
+
+    /// Starts selecting at the current match, else at the lowest line in view
+    /// with text on it (tmux's copy mode starts at its cursor).
+    mutating func startSelection(_ terminal: Terminal) {
+        let count = Self.lineCount(terminal)
+        var line = min(count - 1, topLine(terminal) + terminal.rows - 1)
+        if let match {
+            line = match.line
+        } else {
+            while line > topLine(terminal), Self.text(terminal, line: line).allSatisfy(\.isWhitespace) { line -= 1 }
+        }
+        selection = (line, line)
+    }
+
+    /// Moves the selecting end by `lines` (negative: older) and keeps it in view.
+    mutating func extendSelection(by lines: Int, _ terminal: Terminal) {
+        guard let current = selection else { return }
+        let cursor = max(0, min(Self.lineCount(terminal) - 1, current.cursor + lines))
+        selection = (current.anchor, cursor)
+        let top = topLine(terminal)
+        if cursor < top {
+            scroll(by: top - cursor, terminal)
+        } else if cursor >= top + terminal.rows {
+            scroll(by: -(cursor - top - terminal.rows + 1), terminal)
+        }
+    }
+
+    /// The text of lines `range`, one line each, trailing blanks dropped.
+    static func text(_ terminal: Terminal, lines range: ClosedRange<Int>) -> String {
+        let count = lineCount(terminal)
+        return range.clamped(to: 0...max(0, count - 1)).map { line in
+            var text = Self.text(terminal, line: line)
+            while text.last == " " { text.removeLast() }
+            return text
+        }.joined(separator: "\n")
     }
 
     static func lineCount(_ terminal: Terminal) -> Int { terminal.scrollbackCount + terminal.rows }

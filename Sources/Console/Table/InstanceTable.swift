@@ -15,6 +15,8 @@ final class InstanceTable {
     private var drawnLines: [RowImage?] = []
     /// How many lines the last `draw` drew (for tests and the benchmark).
     private(set) var linesDrawnLastFrame = 0
+    /// Instances this console has an open session in (their EXEC is marked).
+    var heldHere: Set<String> = []
 
     var selected: InstanceRecord? { rows.first { $0.id == selectedId } }
 
@@ -174,7 +176,8 @@ final class InstanceTable {
             }
             let width = min(column.width, inner.maxX - col)
             // A stale status is a guess: show that it is unknown rather than "Running".
-            let text = stale && column == .status && !record.isGone ? "unknown" : column.text(record)
+            var text = stale && column == .status && !record.isGone ? "unknown" : column.text(record)
+            if column == .exec, Self.keptAlive(record, here: heldHere.contains(record.id)) { text += "*" }
             cells.append((Format.fit(text, width, alignRight: column.alignRight), role, col, width))
             col += column.width + 1
         }
@@ -187,6 +190,14 @@ final class InstanceTable {
         for cell in image.cells {
             screen.put(cell.text, row: row, col: cell.col, width: cell.width, pen: screen.pen(cell.role))
         }
+    }
+
+    /// An on-demand live instance on a platform with an idle rule (it reports
+    /// idle time) that an open exec session keeps from being released as idle.
+    static func keptAlive(_ record: InstanceRecord, here: Bool) -> Bool {
+        guard let metrics = record.instance.metrics, !record.isGone, record.instance.status.isLive,
+              !metrics.provisioned, metrics.idleSeconds != nil else { return false }
+        return metrics.execSessions > 0 || here
     }
 
     static func statusRole(_ status: InstanceStatus) -> StyleRole {
