@@ -56,3 +56,16 @@ final class InstanceGroupTests: XCTestCase {
                        "_.._c-1_20260304-050607.cast", "never a hidden or parent name")
     }
 }
+
+extension InstanceGroupTests {
+    func testARecordingDirectoryThatCannotBeMadeIsAnErrorNamingIt() {
+        let blocker = FileManager.default.temporaryDirectory.appendingPathComponent("porthole-not-a-dir-\(getpid())")
+        FileManager.default.createFile(atPath: blocker.path, contents: Data("a file".utf8))
+        defer { try? FileManager.default.removeItem(at: blocker) }
+        let directory = blocker.appendingPathComponent("recordings")
+        XCTAssertThrowsError(try PaneRecorder.makeWriter(
+            functionName: "hello", instanceId: "c-1", purpose: .login, cols: 80, rows: 24, directory: directory)) { error in
+            XCTAssertEqual("\(error)", "cannot create the recording \(directory.path)/: Not a directory")
+        }
+    }
+}

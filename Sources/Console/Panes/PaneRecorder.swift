@@ -65,8 +65,16 @@ final class PaneRecorder: @unchecked Sendable {
         functionName: String, instanceId: String, purpose: PanePurpose, cols: Int, rows: Int,
         directory: URL, now: Date = Date()
     ) throws -> AsciicastWriter {
-        try FileManager.default.createDirectory(
-            at: directory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+        do {
+            try FileManager.default.createDirectory(
+                at: directory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+        } catch {
+            // Foundation wraps the errno; its text is what a user can act on.
+            let underlying = (error as NSError).userInfo[NSUnderlyingErrorKey] as? any Error
+            let text = underlying.map { ($0 as NSError).localizedDescription } ?? error.localizedDescription
+            let reason = text.replacingOccurrences(of: "The operation could not be completed. ", with: "")
+            throw AsciicastError.cannotCreate(path: directory.path + "/", reason: reason)
+        }
         var url = directory.appendingPathComponent(fileName(functionName: functionName, instanceId: instanceId, date: now))
         // Two recordings of one instance within a second get their own files.
         var number = 2
