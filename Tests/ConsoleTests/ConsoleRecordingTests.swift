@@ -104,4 +104,22 @@ final class ConsoleRecordingTests: ConsoleTestCase {
         let midSession = try XCTUnwrap(entries.first { $0["exitCode"] as? Int == 4 }, "\(entries)")
         XCTAssertNil(midSession["recording"], "a recording started mid-session cannot be named")
     }
+
+    func testAReleasedInstanceEndsTheRecordingWithTheReason() throws {
+        try tmux.press("Right")  // env-printer keeps one provisioned instance
+        try tmux.waitFor("Instances · env-printer")
+        let id = try loginSelected()
+        try tmux.press("C-a", "R")
+        try tmux.waitFor("● REC · env-printer / \(id)")
+        try tmux.press("C-a", ":")
+        try tmux.typeLine("scale env-printer 0")
+        try tmux.waitFor("/ \(id) · shell · instance released")
+        // The recording ended with the session; nothing to reconnect to, so no next session is set to record.
+        try tmux.waitUntil("the REC mark gone") { !ScreenReading.contains($0, "REC") }
+        let file = try XCTUnwrap(recordingFiles().first)
+        guard case .reason(let why)? = try Asciicast.read(path: file.path).end else {
+            return XCTFail("no end marker with a reason in \(file.path)")
+        }
+        XCTAssertTrue(why.hasPrefix("instance released"), why)
+    }
 }

@@ -63,10 +63,11 @@ extension ConsoleApp {
         return startRecording(pane)
     }
 
-    /// The session ended: its end is the recording's last marker; the next session records too.
-    func finishRecording(_ pane: Pane, end: RecordedEnd) {
+    /// The session ended: its end is the recording's last marker; the pane's next
+    /// session records too when there can be one (`canReconnect`: the instance is live).
+    func finishRecording(_ pane: Pane, end: RecordedEnd, canReconnect: Bool) {
         guard let saved = pane.recorder.finish(end) else { return }
-        pane.recordsNextSession = true
+        pane.recordsNextSession = canReconnect
         reportSaved(saved, prefix: "session ended; recording saved")
     }
 

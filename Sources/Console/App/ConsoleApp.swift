@@ -258,7 +258,7 @@ public final class ConsoleApp {
                 } else {
                     pane.ended(end, instanceLive: live)
                 }
-                finishRecording(pane, end: RecordedEnd(end))
+                finishRecording(pane, end: RecordedEnd(end), canReconnect: live && !pane.instanceGone)
             }
             refresher.refreshSoon()
             chromeDirty = true
