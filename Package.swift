@@ -116,7 +116,7 @@ let package = Package(
         .target(
             name: "Console",
             dependencies: [
-                "Platform", "ExecCore", "TerminalEmulator", "CNCursesW", "CShims", "FileTransfer",
+                "Platform", "ExecCore", "TerminalEmulator", "CNCursesW", "CShims", "FileTransfer", "SessionRecording",
                 .product(name: "Yams", package: "Yams"),
             ]),
         .executableTarget(
@@ -179,7 +179,7 @@ let package = Package(
             ]),
         .testTarget(name: "TerminalEmulatorTests", dependencies: ["TerminalEmulator", "TestSupport"]),
         .testTarget(
-            name: "ConsoleTests", dependencies: ["Console", "KubernetesFake", "LocalRuntime", "ProcessHarness"]),
+            name: "ConsoleTests", dependencies: ["Console", "KubernetesFake", "LocalRuntime", "ProcessHarness", "SessionRecording"]),
         // Runs the built `porthole` binary against a real `porthole serve`.
         .testTarget(name: "PortholeCLITests", dependencies: ["ProcessHarness"]),
         .testTarget(

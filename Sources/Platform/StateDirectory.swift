@@ -29,6 +29,8 @@ public struct StateDirectory: Sendable {
     public var serverRecordFile: URL { url.appendingPathComponent("server.json") }
     public var auditLog: URL { url.appendingPathComponent("audit.log") }
     public var logsDirectory: URL { url.appendingPathComponent("logs") }
+    /// Where the console records panes (asciicast v2 files).
+    public var recordingsDirectory: URL { url.appendingPathComponent("recordings") }
 
     /// Creates the directory (mode 0700) if needed.
     public func create() throws {

@@ -41,3 +41,16 @@ public struct AsciicastHeader: Sendable, Equatable {
         return "{" + fields.joined(separator: ", ") + "}"
     }
 }
+
+extension AsciicastHeader {
+    /// An argv as a POSIX shell would need it typed, for the header's `command`.
+    public static func commandLine(_ argv: [String]) -> String {
+        argv.map(shellQuoted).joined(separator: " ")
+    }
+
+    static func shellQuoted(_ word: String) -> String {
+        let plain = Set("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_./=:,+@%")
+        if !word.isEmpty, word.allSatisfy({ plain.contains($0) }) { return word }
+        return "'" + word.replacingOccurrences(of: "'", with: "'\\''") + "'"
+    }
+}

@@ -1,3 +1,4 @@
+import Console
 import CShims
 import ExecCore
 import Foundation
@@ -17,7 +18,7 @@ struct ExecRecording {
         let environment = ProcessInfo.processInfo.environment
         let header = AsciicastHeader(
             width: size.cols, height: size.rows, timestamp: Int(Date().timeIntervalSince1970),
-            command: request.command.map(shellQuoted).joined(separator: " "),
+            command: AsciicastHeader.commandLine(request.command),
             title: "porthole exec \(request.instanceId) (\(request.functionName))",
             env: ["TERM": environment["TERM"] ?? "", "SHELL": environment["SHELL"] ?? ""].filter { !$0.value.isEmpty })
         let writer = try AsciicastWriter(path: absolute, header: header, recordInput: recordInput)
@@ -26,10 +27,7 @@ struct ExecRecording {
 
     /// Writes the end marker and closes the file; says so on stderr when the file is incomplete.
     func finish(_ end: ExecEnd) {
-        switch end {
-        case .exited(let code): writer.finish(.exitCode(code))
-        default: writer.finish(.reason("\(end.summary): \(end.description)"))
-        }
+        writer.finish(RecordedEnd(end))
         if let error = writer.error {
             FileHandle.standardError.write(Data("porthole: \(error)\n".utf8))
         }
@@ -50,12 +48,5 @@ struct ExecRecording {
             source.resume()
             SignalSources.keep(source)
         }
-    }
-
-    /// An argv element as a POSIX shell would need it typed, for the header's `command`.
-    static func shellQuoted(_ word: String) -> String {
-        let plain = Set("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_./=:,+@%")
-        if !word.isEmpty, word.allSatisfy({ plain.contains($0) }) { return word }
-        return "'" + word.replacingOccurrences(of: "'", with: "'\\''") + "'"
     }
 }

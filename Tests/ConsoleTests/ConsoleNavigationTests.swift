@@ -17,8 +17,10 @@ final class ConsoleNavigationTests: ConsoleTestCase {
     func testActionMenuOpensDetailsAndCopiesTheId() throws {
         let id = try XCTUnwrap(ScreenReading.selectedInstanceID(try tmux.capture()))
         try tmux.press("m")
-        let menu = try tmux.waitFor("Run command…")
-        for item in ["Login", "Details", "Copy id"] { XCTAssertTrue(ScreenReading.contains(menu, item)) }
+        // Waits for the whole menu: a capture can catch a frame half drawn.
+        try tmux.waitUntil("the action menu") { menu in
+            ["Login", "Run command…", "Details", "Copy id"].allSatisfy { ScreenReading.contains(menu, $0) }
+        }
         try tmux.press("Down", "Down", "Enter")
         try tmux.waitFor("Instance \(id) · Esc closes")
         // The backend's detail arrives: isolation and the lifecycle events.

@@ -76,6 +76,7 @@ extension ConsoleApp {
         case .details:
             if let record = store.record(id: menu.instanceId) { showDetail(record) }
         case .copyID: copySelectedID(menu.instanceId)
+        case .everyInstance: requestEveryInstance(menu.functionName)
         case .download, .upload:
             promptTransfer(download: action == .download, functionName: menu.functionName, instanceId: menu.instanceId)
         }
@@ -127,6 +128,13 @@ extension ConsoleApp {
                 running = false
             } else {
                 closeOverlay()
+            }
+        case .confirmEveryInstance(let function, _):
+            closeOverlay()
+            if press == .char("y") || press == .char("Y") {
+                openEveryInstance(function)
+            } else {
+                statusLine.show("no panes opened")
             }
         }
     }

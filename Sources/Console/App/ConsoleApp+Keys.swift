@@ -70,6 +70,7 @@ extension ConsoleApp {
                 reloadTable()
             }
         case .login: loginSelected()
+        case .loginEveryInstance: requestEveryInstance(everyInstanceFunction)
         case .run: runInSelected()
         case .details: showDetail()
         case .menu: openMenu(anchor: nil)

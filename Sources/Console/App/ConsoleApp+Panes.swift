@@ -54,11 +54,14 @@ extension ConsoleApp {
         case .mark:
             guard let current else { return }
             current.marked.toggle()
+            if current.marked { current.joinedLate = false }
             workspace.marksAreAutomatic = false
             current.chromeDirty = true
             statusLine.show(current.marked ? "pane marked for synchronized input" : "pane unmarked")
         case .synchronize:
             toggleSynchronized()
+        case .record:
+            if let current { toggleRecording(current) } else { statusLine.show("focus a pane to record it", error: true) }
         case .scrollback:
             guard let current else { return }
             current.scrollback = ScrollbackView()
@@ -144,14 +147,18 @@ extension ConsoleApp {
             statusLine.show("instance \(pane.instanceId) is gone: it cannot be reconnected; \(prefix.name) x closes the pane", error: true)
             return
         }
+        let recording = startRecordingWithSession(pane)
         pane.connect(backend: backend, inbox: inbox, idleTimeout: options.sessionIdleTimeout)
-        statusLine.show("reconnecting to \(pane.instanceId)…")
+        statusLine.show("reconnecting to \(pane.instanceId)…" + (recording.map { " recorded from the start, so the audit log names it: \($0)" } ?? ""),
+                        seconds: recording == nil ? 5 : 10)
     }
 
     func closePane(_ id: PaneID) {
         let (pane, next) = workspace.remove(id)
         guard let pane else { return }
+        let recording = pane.recorder.path
         pane.close()
+        if let recording { statusLine.show("pane closed; recording saved: \(recording)", seconds: 10) }
         if let next { focusPane(next) }
         relayout()
     }

@@ -54,6 +54,14 @@ extension ConsoleApp {
             screen.put(" quit   any other key: stay", row: rect.y + 3, col: rect.x + 3, width: rect.width - 5, pen: screen.pen(.dialog))
         case .transfers(let view): view.draw(on: screen, in: whole, jobs: jobs.jobs)
         case .confirmAction(let request): drawConfirmAction(request, on: screen, in: whole)
+        case .confirmEveryInstance(let function, let count):
+            let rect = OverlayFrame.centred(width: 64, height: 6, in: whole)
+            OverlayFrame.draw(on: screen, rect, title: "Log into every instance of \(function)?")
+            screen.put("This opens \(count) panes, one session per live instance,", row: rect.y + 1, col: rect.x + 2,
+                       width: rect.width - 4, pen: screen.pen(.dialog))
+            screen.put("tiled, with synchronized input on.", row: rect.y + 2, col: rect.x + 2, width: rect.width - 4, pen: screen.pen(.dialog))
+            screen.put("y", row: rect.y + 4, col: rect.x + 2, width: 1, pen: screen.pen(.dialogKey))
+            screen.put(" open them   any other key: cancel", row: rect.y + 4, col: rect.x + 3, width: rect.width - 5, pen: screen.pen(.dialog))
         case nil: break
         }
         if commandBar.isOpen {
@@ -93,6 +101,7 @@ extension ConsoleApp {
         if workspace.synchronized { parts.append("SYNC") }
         if workspace.zoomed { parts.append("ZOOM") }
         if let id = workspace.focus.paneID, let pane = workspace.panes[id] {
+            if pane.recorder.isRecording { parts.append("● REC") }
             parts.append("\(pane.instanceId): \(pane.state.summary)")
         } else if let selected = instanceTable.selected {
             parts.append(selected.id)

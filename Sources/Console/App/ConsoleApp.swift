@@ -2,6 +2,7 @@ import CNCursesW
 import ExecCore
 import Foundation
 import Platform
+import SessionRecording
 import TerminalEmulator
 
 /// The console: functions, their live instances, and terminal panes logged into
@@ -127,7 +128,7 @@ public final class ConsoleApp {
         signalSources = []
         refresher.stop()
         stopJobs()
-        for pane in workspace.panes.values { pane.close() }
+        for pane in workspace.panes.values { pane.close(reason: "porthole quit") }
         screen?.end()
         screen = nil
     }
@@ -243,6 +244,7 @@ public final class ConsoleApp {
             store.apply(snapshot)
             functionList.reconcile(with: store.functions)
             reloadTable()
+            trackInstances()
             if !receivedFirstSnapshot {
                 receivedFirstSnapshot = true
                 statusLine.show("\(store.functions.count) functions on \(contextName) · Enter logs into the selected instance · ? help", seconds: 4)
@@ -270,6 +272,7 @@ public final class ConsoleApp {
             chromeDirty = true
         case .sessionFailed(let id, let message):
             workspace.panes[id]?.failed(message)
+            workspace.panes[id]?.recorder.finish(.reason("not started: \(message)"))
             if workspace.panes[id] != nil { statusLine.show(message, error: true) }
             chromeDirty = true
             panesDirty = true
@@ -278,10 +281,12 @@ public final class ConsoleApp {
             if let pane = workspace.panes[id] {
                 let live = store.record(id: pane.instanceId).map { !$0.isGone && $0.instance.status.isLive } ?? false
                 if case .instanceReleased = end {
+                    pane.instanceGone = true
                     pane.ended(end, instanceLive: false)
                 } else {
                     pane.ended(end, instanceLive: live)
                 }
+                finishRecording(pane, end: RecordedEnd(end), canReconnect: live && !pane.instanceGone)
             }
             refresher.refreshSoon()
             chromeDirty = true

@@ -17,6 +17,8 @@ enum ConsoleAction: String, CaseIterable {
     // The selected instance.
     case open
     case login
+    /// A pane per live instance of the function, tiled, with synchronized input.
+    case loginEveryInstance = "login-every-instance"
     case run
     case details
     case menu
@@ -49,6 +51,7 @@ enum ConsoleAction: String, CaseIterable {
     case nextLayout = "next-layout"
     case mark
     case synchronize
+    case record
     case scrollback
     case reconnect
     case table

@@ -2,7 +2,7 @@
 /// Enter or the key choose; Esc closes.
 final class ActionMenu {
     enum Action: CaseIterable, Equatable {
-        case login, run, details, copyID, download, upload
+        case login, run, details, copyID, everyInstance, download, upload
 
         var label: String {
             switch self {
@@ -10,6 +10,7 @@ final class ActionMenu {
             case .run: return "Run command…"
             case .details: return "Details"
             case .copyID: return "Copy id"
+            case .everyInstance: return "Login to all"
             case .download: return "Download file…"
             case .upload: return "Upload file…"
             }
@@ -21,6 +22,7 @@ final class ActionMenu {
             case .run: return "x"
             case .details: return "d"
             case .copyID: return "c"
+            case .everyInstance: return "L"
             case .download: return "D"
             case .upload: return "U"
             }

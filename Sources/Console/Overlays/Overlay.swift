@@ -9,4 +9,6 @@ enum Overlay {
     case transfers(TransfersView)
     /// A quick action's `confirm:` question: y runs it.
     case confirmAction(QuickActionRequest)
+    /// "Open N panes, one per live instance of FUNCTION? y/n" (past the threshold).
+    case confirmEveryInstance(function: String, count: Int)
 }

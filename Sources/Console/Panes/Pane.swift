@@ -16,6 +16,16 @@ final class Pane {
     private(set) var state: PaneState = .connecting
     /// Marked panes receive synchronized input.
     var marked = false
+    /// The pane's recording, when one is on (`{prefix} R`).
+    let recorder = PaneRecorder()
+    /// The pane's next session is recorded from its start (the last one was
+    /// recording when it ended, or `{prefix} R` was pressed on the ended pane).
+    var recordsNextSession = false
+    /// The platform no longer lists the instance as live (released, failed, vanished).
+    var instanceGone = false
+    /// Opened for an instance that appeared while its function's "every instance"
+    /// panes were open; not in synchronized input until marked.
+    var joinedLate = false
     /// Non-nil while the scrollback view is shown.
     var scrollback: ScrollbackView?
     /// The outer rectangle, border included.
@@ -69,14 +79,21 @@ final class Pane {
     /// own title when it set one, and how the session ended.
     var title: String {
         var parts = "\(functionName) / \(instanceId) · \(purpose.label)"
+        if joinedLate { parts = "new · " + parts }
         let programTitle = terminal.title
         if !programTitle.isEmpty && !state.isFinished { parts += " · " + programTitle }
         if !state.isOpen { parts += " · " + state.summary }
+        if instanceGone { parts += " · gone" }
         if let view = scrollback {
             parts += " · scrollback"
             if let lines = view.selectedLines { parts += " · \(lines.count) line\(lines.count == 1 ? "" : "s") selected" }
         }
         if let idle = idleTitle { parts += " · " + idle }
+        if recorder.isRecording {
+            parts = "● REC · " + parts
+        } else if recordsNextSession, state.isFinished {
+            parts = "○ REC on reconnect · " + parts
+        }
         return parts
     }
 
@@ -101,6 +118,7 @@ final class Pane {
         if content.width != terminal.cols || content.height != terminal.rows {
             terminal.resize(cols: content.width, rows: content.height)
             session?.resize(cols: content.width, rows: content.height)
+            recorder.resize(cols: content.width, rows: content.height)
         }
     }
 
@@ -111,14 +129,18 @@ final class Pane {
         pendingInput = []
         chromeDirty = true
         idleClock = IdleClock(timeout: idleTimeout, rule: backend.execIdleRule)
+        // A recording started before the session names itself to the server's audit log.
         let request = ExecRequest(
             functionName: functionName, instanceId: instanceId, command: purpose.argv,
             stdin: true, stdout: true, stderr: true, tty: true, idleTimeout: idleTimeout,
-            terminalSize: TerminalSize(cols: terminal.cols, rows: terminal.rows))
+            terminalSize: TerminalSize(cols: terminal.cols, rows: terminal.rows), recording: recorder.path)
         let output = self.output
+        let recorder = self.recorder
         let id = self.id
         let deliver: @Sendable ([UInt8]) -> Void = { bytes in
-            if output.append(bytes) { inbox.post(.paneOutput(id)) }
+            recorder.output(bytes) {
+                if output.append(bytes) { inbox.post(.paneOutput(id)) }
+            }
         }
         let handlers = ExecCallbacks(
             onStdout: deliver, onStderr: deliver,
@@ -231,8 +253,9 @@ final class Pane {
         terminal.paste(text)
     }
 
-    /// Ends the session (closing the pane or quitting).
-    func close() {
+    /// Ends the session (closing the pane or quitting); a recording ends with `reason`.
+    func close(reason: String = "pane closed") {
+        recorder.finish(.reason(reason))
         session?.cancel()
         if case .connecting = state { state = .failed("closed") }
     }

@@ -11,7 +11,10 @@ enum PanePurpose: Equatable, Sendable {
 
     // The exec request has no environment: TERM is set here so full-screen
     // programs know what the pane's emulator speaks (an xterm).
-    private static let environment = "export TERM=xterm-256color COLORTERM=truecolor; "
+    private static let environment = "export TERM=\(terminalType) COLORTERM=truecolor; "
+
+    /// The TERM the pane's program is given (what its emulator speaks).
+    static let terminalType = "xterm-256color"
 
     /// The argv sent to the instance.
     var argv: [String] {

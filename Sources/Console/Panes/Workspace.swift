@@ -18,6 +18,8 @@ struct Workspace {
     var marksAreAutomatic = false
     /// The prefix key was pressed; the next key is a pane command.
     var awaitingPrefix = false
+    /// "Log into every instance" groups, by function name.
+    var groups: [String: InstanceGroup] = [:]
     private var nextPaneNumber = 1
 
     /// The pane with focus, if a pane has it.
@@ -74,6 +76,17 @@ struct Workspace {
         return panes.values.filter(\.marked).count
     }
 
+    /// Marks `ids` and turns synchronized input on, as `toggleSynchronized` does
+    /// with those panes marked by hand. Returns how many panes are marked.
+    @discardableResult
+    mutating func synchronize(_ ids: [PaneID]) -> Int {
+        for id in ids { panes[id]?.marked = true }
+        synchronized = true
+        marksAreAutomatic = false
+        for pane in panes.values { pane.chromeDirty = true }
+        return panes.values.filter(\.marked).count
+    }
+
     /// Takes `id` out; returns the pane that should get focus next when `id`
     /// had it (its neighbour in the old order), nil when another part keeps focus.
     mutating func remove(_ id: PaneID) -> (pane: Pane?, nextFocus: PaneID?) {
@@ -82,6 +95,10 @@ struct Workspace {
         panes[id] = nil
         layout.remove(id)
         if lastPaneFocus == id { lastPaneFocus = nil }
+        for (name, var group) in groups where group.paneIDs.contains(id) {
+            group.paneIDs.removeAll { $0 == id }
+            groups[name] = group.paneIDs.isEmpty ? nil : group
+        }
         var next: PaneID?
         if focus == .pane(id) {
             let index = order.firstIndex(of: id) ?? 0
