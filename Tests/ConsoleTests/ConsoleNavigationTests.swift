@@ -7,9 +7,12 @@ final class ConsoleNavigationTests: ConsoleTestCase {
     func testHelpListsTheKeysAndAnyKeyClosesIt() throws {
         try tmux.press("?")
         let screen = try tmux.waitFor("Help · keys")
-        for text in ["C-a Space", "synchronized input", "scrollback view with search", "action menu"] {
+        for text in ["C-a Space", "synchronized input", "action menu"] {
             XCTAssertTrue(ScreenReading.contains(screen, text), "help lacks \(text)")
         }
+        // Help is longer than 48 rows: the arrows scroll it to the pane keys further down.
+        for _ in 0..<40 { try tmux.press("Down") }
+        try tmux.waitFor("scrollback view with search")
         try tmux.press("Escape")
         try tmux.waitUntil("help closed") { !ScreenReading.contains($0, "Help · keys") }
     }
