@@ -118,6 +118,14 @@ extension FileTransfer {
         let end = await withTaskCancellationHandler { await session.wait() } onCancel: { session.cancel() }
         // Every chunk was handed over: the thread ends on its own once they are hashed.
         let localSHA256 = digest.finish()
+        if sendError != nil || Task.isCancelled {
+            // A cancelled session ends the script with SIGKILL on some backends, before its
+            // trap removes the staging name: a second exec does (in a task of its own, so a
+            // Ctrl-C does not cancel the clean-up too).
+            let abort = argv("abort")
+            let container = options.container
+            await Task { await runStep(abort, instance: instance, backend: backend, container: container) }.value
+        }
         if let sendError { throw sendError }
         if Task.isCancelled { throw TransferError.interrupted(arrived: sent, kept: nil) }
         if let gone = goneReason(end) {
