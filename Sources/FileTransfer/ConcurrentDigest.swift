@@ -1,53 +1,69 @@
 import Crypto
 import Foundation
 
-/// A SHA-256 computed on a thread of its own from the chunks handed to it,
-/// so the thread that receives (or sends) the bytes does not also hash them:
-/// the hash runs beside the copy instead of in its path. Chunks are kept,
-/// not copied (an `ArraySlice` shares its array's storage), and the thread
-/// is woken once per `batch` bytes, not per chunk, so the hand-over costs a
-/// few hundred context switches per GiB. At most `limit` bytes wait; past
-/// that `add` blocks until the thread catches up, so a slow hash slows the
-/// copy down instead of filling memory.
+/// A SHA-256 computed on a thread of its own, so the thread that receives
+/// (or sends) the bytes does not also hash them: the hash runs beside the
+/// copy instead of in its path. Bytes are copied into a ring the thread owns
+/// (a memcpy costs a tenth of the hash; keeping the callers' arrays alive
+/// instead made the allocator hand back and fault in fresh pages), and the
+/// thread is woken once per `batch` bytes, not per chunk. When the ring is
+/// full `add` waits for the thread, so a slow hash slows the copy down
+/// instead of filling memory.
 final class ConcurrentDigest: @unchecked Sendable {
     /// The SHA-256 of no bytes.
     static let emptySHA256 = "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"
 
     private let condition = NSCondition()
-    private var waiting: [ArraySlice<UInt8>] = []
-    private var waitingBytes = 0
+    private let ring: UnsafeMutableRawBufferPointer
+    /// Bytes ever added and ever hashed; the ring holds `added - hashed` of them.
+    private var added = 0
+    private var hashed = 0
     private var closed = false
+    private var cancelled = false
     private var hasherIdle = false
     private var producerBlocked = false
     private var hex: String?
     private let batch: Int
-    private let limit: Int
 
-    init(batch: Int = 256 << 10, limit: Int = 2 << 20) {
-        self.batch = batch
-        self.limit = max(limit, batch)
+    init(batch: Int = 256 << 10, capacity: Int = 2 << 20) {
+        self.batch = min(batch, capacity)
+        ring = UnsafeMutableRawBufferPointer.allocate(byteCount: capacity, alignment: 64)
         let thread = Thread { [self] in self.run() }
         thread.name = "porthole sha256"
         thread.start()
     }
 
-    /// Hands `chunk` to the hashing thread; blocks while `limit` bytes already wait.
-    func add(_ chunk: ArraySlice<UInt8>) {
-        guard !chunk.isEmpty else { return }
+    deinit { ring.deallocate() }
+
+    /// Copies `bytes` in for hashing; waits while the ring is full.
+    func add(_ bytes: UnsafeRawBufferPointer) {
+        var offset = 0
         condition.lock()
         defer { condition.unlock() }
-        while waitingBytes >= limit && !closed {
-            producerBlocked = true
-            condition.wait()
+        while offset < bytes.count {
+            while added - hashed == ring.count && !closed {
+                producerBlocked = true
+                condition.wait()
+            }
+            producerBlocked = false
+            guard !closed else { return }
+            // Only [added, hashed + capacity) is free; the thread reads the rest, so copy outside the lock.
+            let start = added % ring.count
+            let count = min(bytes.count - offset, ring.count - start, ring.count - (added - hashed))
+            condition.unlock()
+            (ring.baseAddress! + start).copyMemory(from: bytes.baseAddress! + offset, byteCount: count)
+            condition.lock()
+            added += count
+            offset += count
+            if hasherIdle && added - hashed >= batch { condition.broadcast() }
         }
-        producerBlocked = false
-        guard !closed else { return }
-        waiting.append(chunk)
-        waitingBytes += chunk.count
-        if hasherIdle && waitingBytes >= batch { condition.broadcast() }
     }
 
-    /// Waits for every chunk handed over to be hashed; returns the digest in lower-case hex.
+    func add(_ bytes: [UInt8]) {
+        bytes.withUnsafeBytes { add($0) }
+    }
+
+    /// Waits for every byte added to be hashed; returns the digest in lower-case hex.
     func finish() -> String {
         condition.lock()
         defer { condition.unlock() }
@@ -57,40 +73,35 @@ final class ConcurrentDigest: @unchecked Sendable {
         return hex ?? ""
     }
 
-    /// Ends the thread without hashing the chunks still waiting (a failed copy).
+    /// Ends the thread without hashing what is still waiting (a failed copy).
     func cancel() {
         condition.lock()
         closed = true
-        waiting.removeAll()
+        cancelled = true
         condition.broadcast()
         condition.unlock()
     }
 
     private func run() {
         var hasher = SHA256()
+        condition.lock()
         while true {
-            condition.lock()
-            while waitingBytes < batch && !closed {
+            while added - hashed < batch && !closed {
                 hasherIdle = true
                 condition.wait()
             }
             hasherIdle = false
-            // The whole queue at once: one lock round per batch, not per chunk.
-            let taken = waiting
-            waiting.removeAll(keepingCapacity: true)
-            let done = closed && taken.isEmpty
+            if cancelled || (closed && added == hashed) { break }
+            // Hash up to the ring's end or what was added, without the lock: the producer writes elsewhere.
+            let start = hashed % ring.count
+            let count = min(added - hashed, ring.count - start)
             condition.unlock()
-            if done { break }
-            var hashed = 0
-            for chunk in taken {
-                chunk.withUnsafeBytes { hasher.update(bufferPointer: $0) }
-                hashed += chunk.count
-            }
+            hasher.update(bufferPointer: UnsafeRawBufferPointer(rebasing: ring[start..<(start + count)]))
             condition.lock()
-            waitingBytes -= hashed
+            hashed += count
             if producerBlocked { condition.broadcast() }
-            condition.unlock()
         }
+        condition.unlock()
         let digest = hasher.finalize().map { String($0, radix: 16).leftPadded(2) }.joined()
         condition.lock()
         hex = digest

@@ -81,10 +81,10 @@ final class DownloadReceiver: @unchecked Sendable {
                 try begin(parsed)
             }
             guard start < bytes.count else { return }
-            // First, so the hashing thread works while this one writes.
-            digest?.add(bytes[start...])
             try bytes.withUnsafeBytes { raw in
                 let data = UnsafeRawBufferPointer(rebasing: raw[start...])
+                // First, so the hashing thread works while this one writes.
+                digest?.add(data)
                 received += Int64(data.count)
                 if let reader {
                     try reader.feed(data)

@@ -89,7 +89,7 @@ extension FileTransfer {
         var files = 0
         var sendError: Error?
         let send: ([UInt8]) async throws -> Void = { chunk in
-            digest.add(chunk[...])
+            digest.add(chunk)
             sent += Int64(chunk.count)
             try Task.checkCancellation()
             try await session.write(chunk)
