@@ -7,7 +7,8 @@ import XCTest
 /// A real embedded platform with three functions for copy tests: `full` (the
 /// host's PATH: tar, sha256sum, tee…), `bare`, whose PATH holds only
 /// sh, cat and sha256sum, so the copy script must take its no-tar path, and
-/// `notar`, which adds mv and rm (a staged upload without tar).
+/// `notar`, which adds mv, rm and tee (a staged upload without tar, hashed
+/// as it is written).
 final class TransferTestPlatform {
     let embedded: EmbeddedPlatform
     let backend: PortholeServerBackend
@@ -37,7 +38,7 @@ final class TransferTestPlatform {
         }
         let notar = directory.appendingPathComponent("notar-bin")
         try FileManager.default.createDirectory(at: notar, withIntermediateDirectories: true)
-        for tool in ["sh", "cat", "sha256sum", "mv", "rm", "rmdir"] {
+        for tool in ["sh", "cat", "sha256sum", "mv", "rm", "rmdir", "tee"] {
             let found = try XCTUnwrap(Self.which(tool), "\(tool) is needed on this machine")
             try FileManager.default.createSymbolicLink(atPath: notar.appendingPathComponent(tool).path, withDestinationPath: found)
         }
