@@ -6,8 +6,9 @@ import XCTest
 /// The errors a user of `porthole cp` meets, each against real parts: a
 /// missing path either way, permission denied either way, a full disk here
 /// and in the instance (a real 1 MiB tmpfs, mounted when the tests may
-/// mount, as root in CI does), and that each says what to do and leaves
-/// nothing behind. (An instance killed mid-transfer: `CopyRoundTripTests`.)
+/// mount, as root in CI does), the instance released by the platform
+/// mid-transfer, and that each says what to do and leaves nothing behind.
+/// (An instance killed mid-transfer: `CopyRoundTripTests`.)
 final class CopyErrorTests: XCTestCase {
     var platform: TransferTestPlatform!
     /// tmpfs mounts to undo, also when a test fails.
@@ -189,6 +190,41 @@ final class CopyErrorTests: XCTestCase {
         }
     }
 
+    // MARK: Released
+
+    /// The platform releases the instance (provisioned 1 → 0) while a download
+    /// runs: the copy says the instance went away, how much arrived, and keeps nothing.
+    func testInstanceReleasedMidTransfer() async throws {
+        let instance = try await platform.instance("full")
+        let remote = try platform.scratch("remote")
+        let local = try platform.scratch("local")
+        let big = try file(in: remote, name: "big.bin", size: 16 << 20)
+        let backend = platform.backend
+        let release = ReleaseOnce(after: 2 << 20) {
+            Task { try? await backend.setProvisioned(function: "full", target: 0) }
+        }
+        // A slow reader (the progress callback runs on the receiving thread), so the release lands mid-stream.
+        var options = TransferOptions(progress: TransferProgress { snapshot, _ in
+            release.check(snapshot.totalBytes)
+            usleep(2000)
+        })
+        options.onNote = { _ in }
+        do {
+            _ = try await FileTransfer.copy(
+                from: .remote(instance: instance.instanceId, path: big.path), to: .local(local.path),
+                backend: backend, options: options)
+            XCTFail("the copy succeeded although the instance was released")
+        } catch let error as TransferError {
+            XCTAssertTrue(release.fired)
+            guard case .instanceGone(let id, _, let arrived, nil) = error else { return XCTFail("\(error)") }
+            XCTAssertEqual(id, instance.instanceId)
+            XCTAssertGreaterThan(arrived, 0)
+            XCTAssertLessThan(arrived, 16 << 20)
+            XCTAssertTrue(error.description.contains("porthole instances"), error.description)
+        }
+        XCTAssertEqual(try entries(local), [], "nothing left behind")
+    }
+
     // MARK: Disk full
 
     func testLocalDiskFull() async throws {
@@ -222,4 +258,27 @@ final class CopyErrorTests: XCTestCase {
             XCTAssertEqual(try entries(full), [], "\(function): the instance keeps nothing")
         }
     }
+}
+
+/// Runs an action the first time a count passes a threshold.
+final class ReleaseOnce: @unchecked Sendable {
+    private let lock = NSLock()
+    private let threshold: Int64
+    private let action: @Sendable () -> Void
+    private var done = false
+
+    init(after threshold: Int64, _ action: @escaping @Sendable () -> Void) {
+        self.threshold = threshold
+        self.action = action
+    }
+
+    func check(_ count: Int64) {
+        lock.lock()
+        let now = !done && count >= threshold
+        if now { done = true }
+        lock.unlock()
+        if now { action() }
+    }
+
+    var fired: Bool { lock.lock(); defer { lock.unlock() }; return done }
 }
