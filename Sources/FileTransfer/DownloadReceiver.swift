@@ -1,4 +1,3 @@
-import Crypto
 import ExecCore
 import Foundation
 
@@ -9,10 +8,11 @@ import Darwin
 #endif
 
 /// The local end of a download: takes the session's stdout on the network
-/// thread, reads the script's header line, then hashes every byte and writes
-/// it (through a `TarReader` or straight) into the staging directory or to
-/// stdout. Writing on the network thread is the backpressure: while the disk
-/// is busy, NIO reads nothing more from the socket.
+/// thread, reads the script's header line, then writes every byte (through a
+/// `TarReader` or straight) into the staging directory or to stdout, and
+/// hands it to a `ConcurrentDigest`, which hashes on a thread of its own.
+/// Writing on the network thread is the backpressure: while the disk (or the
+/// hash) is behind, NIO reads nothing more from the socket.
 final class DownloadReceiver: @unchecked Sendable {
     /// Where the bytes go.
     enum Target {
@@ -28,7 +28,8 @@ final class DownloadReceiver: @unchecked Sendable {
     private let remoteName: String
     private var headerBytes: [UInt8] = []
     private(set) var header: ScriptHeader?
-    private var hasher = SHA256()
+    /// Created with the header, so only a download that starts has a hashing thread to end.
+    private var digest: ConcurrentDigest?
     private(set) var received: Int64 = 0
     private(set) var failure: Error?
     private var session: ExecSession?
@@ -82,7 +83,8 @@ final class DownloadReceiver: @unchecked Sendable {
             guard start < bytes.count else { return }
             try bytes.withUnsafeBytes { raw in
                 let data = UnsafeRawBufferPointer(rebasing: raw[start...])
-                hasher.update(bufferPointer: data)
+                // First, so the hashing thread works while this one writes.
+                digest?.add(data)
                 received += Int64(data.count)
                 if let reader {
                     try reader.feed(data)
@@ -108,6 +110,7 @@ final class DownloadReceiver: @unchecked Sendable {
 
     private func begin(_ header: ScriptHeader) throws {
         guard case .download(let mode, let isDirectory, let size, _, let permissions, let fellBack) = header else { return }
+        digest = ConcurrentDigest()
         // Said as soon as it is known, before the bytes flow.
         if fellBack { onNote("the instance has no tar: copying the single file with sh and cat") }
         self.permissions = permissions
@@ -146,9 +149,9 @@ final class DownloadReceiver: @unchecked Sendable {
         } else {
             progress?.endFile()
         }
-        let digest = hasher.finalize().map { String($0, radix: 16).leftPadded(2) }.joined()
+        let sha256 = digest?.finish() ?? ConcurrentDigest.emptySHA256
         let files = extractor?.files ?? contentSink?.files ?? 1
-        return (digest, files)
+        return (sha256, files)
     }
 
     /// Releases descriptors after a failure.
@@ -156,6 +159,7 @@ final class DownloadReceiver: @unchecked Sendable {
         lock.lock()
         defer { lock.unlock() }
         extractor?.abandon()
+        digest?.cancel()
         closeOutput()
     }
 

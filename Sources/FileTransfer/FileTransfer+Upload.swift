@@ -1,4 +1,3 @@
-import Crypto
 import ExecCore
 import Foundation
 import Platform
@@ -84,12 +83,13 @@ extension FileTransfer {
         }
 
         // Stream: a tar of the file or tree, or the raw bytes.
-        var hasher = SHA256()
+        // Hashed on a thread of its own while the next chunk is read and sent.
+        let digest = ConcurrentDigest()
         var sent: Int64 = 0
         var files = 0
         var sendError: Error?
         let send: ([UInt8]) async throws -> Void = { chunk in
-            hasher.update(data: chunk)
+            digest.add(chunk)
             sent += Int64(chunk.count)
             try Task.checkCancellation()
             try await session.write(chunk)
@@ -116,6 +116,16 @@ extension FileTransfer {
             session.cancel()
         }
         let end = await withTaskCancellationHandler { await session.wait() } onCancel: { session.cancel() }
+        // Every chunk was handed over: the thread ends on its own once they are hashed.
+        let localSHA256 = digest.finish()
+        if sendError != nil || Task.isCancelled {
+            // A cancelled session ends the script with SIGKILL on some backends, before its
+            // trap removes the staging name: a second exec does (in a task of its own, so a
+            // Ctrl-C does not cancel the clean-up too).
+            let abort = argv("abort")
+            let container = options.container
+            await Task { await runStep(abort, instance: instance, backend: backend, container: container) }.value
+        }
         if let sendError { throw sendError }
         if Task.isCancelled { throw TransferError.interrupted(arrived: sent, kept: nil) }
         if let gone = goneReason(end) {
@@ -129,14 +139,13 @@ extension FileTransfer {
             throw report.failure(instance: id, path: path, exitCode: exitCode, arrived: sent, kept: nil)
         }
         for note in report.notes { options.onNote(note) }
-        let digest = hasher.finalize().map { String($0, radix: 16).leftPadded(2) }.joined()
         let verification: TransferReport.Verification
         if hashes {
-            guard report.sha256 == digest else {
+            guard report.sha256 == localSHA256 else {
                 await runStep(argv("abort"), instance: instance, backend: backend, container: options.container)
-                throw TransferError.checksumMismatch(sent: digest, received: report.sha256 ?? "nothing", kept: nil)
+                throw TransferError.checksumMismatch(sent: localSHA256, received: report.sha256 ?? "nothing", kept: nil)
             }
-            verification = .sha256(digest)
+            verification = .sha256(localSHA256)
         } else {
             options.onNote("the instance has neither sha256sum nor openssl: checked the size only")
             verification = .size

@@ -105,7 +105,7 @@ public enum FileTransfer {
 
         if let failure = receiver.failure {
             _ = discard()
-            throw failure
+            throw namedAfterDestination(failure, staging: staging, final: final)
         }
         if Task.isCancelled { throw TransferError.interrupted(arrived: receiver.received, kept: discard()) }
         guard let header = receiver.header else {
@@ -193,6 +193,15 @@ public enum FileTransfer {
         }
         // mkdtemp filled in the X's of the template itself.
         return LocalPath(template.dropLast().map { UInt8(bitPattern: $0) })
+    }
+
+    /// A local error on `staging/payload…` names `final…` instead: the staging
+    /// name is gone by the time the user reads it, the destination is what they typed.
+    static func namedAfterDestination(_ error: Error, staging: LocalPath?, final: LocalPath?) -> Error {
+        guard case .local(let path, let code, let doing) = error as? TransferError, let staging, let final else { return error }
+        let inside = staging.appending(TarExtractor.payloadName).description
+        guard path.hasPrefix(inside) else { return error }
+        return TransferError.local(path: final.description + path.dropFirst(inside.count), errno: code, doing: doing)
     }
 
     /// The phrase for an end that means the instance (or the way to it) went away.

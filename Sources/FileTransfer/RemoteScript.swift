@@ -10,6 +10,8 @@
 ///   A single regular file always goes out raw with `cat` (a tar of one file
 ///   only adds records and a `tee`), hashed from disk alongside by a
 ///   background `sha256sum`; its permissions come from `ls -ln` when there is one.
+///   An upload without tar (stdin, or no tar there) is hashed as it is written
+///   when the instance has `tee`, else read back once written.
 /// - stderr carries `porthole-cp: sha256 HEX`, `porthole-cp: exit N` and
 ///   `porthole-cp: done` lines, mixed with the tools' own error messages.
 ///
@@ -110,8 +112,12 @@ enum RemoteScript {
         else
           w=$tmp; [ $t = cat ] || { w=$f; echo "porthole-cp: note no mv in the instance: writing $f in place" >&2; }
           say ready cat $hn
-          cat >"$w"; s=$?
-          [ $s != 0 ] || [ -z "$h" ] || digest <"$w"
+          if [ -n "$te" ]; then
+            s=$( { { tee "$w"; echo $? >&5; } | digest; } 5>&1 >/dev/null ); [ -n "$s" ] || s=1
+          else
+            cat >"$w"; s=$?
+            [ $s != 0 ] || [ -z "$h" ] || digest <"$w"
+          fi
           [ -z "$m" ] || chmod "$m" "$w" 2>/dev/null
         fi
         echo "porthole-cp: exit $s" >&2

@@ -41,6 +41,10 @@ final class ScriptReport: @unchecked Sendable {
             _staged = true
         } else if rest.hasPrefix("note ") {
             _notes.append(String(rest.dropFirst(5)))
+        } else if _diagnostics.count < Self.diagnosticsLimit {
+            // The shell's own errors carry the same prefix (its $0 is porthole-cp):
+            // "porthole-cp: 1: cannot open /x: Permission denied".
+            _diagnostics.append(line)
         }
     }
 
@@ -62,7 +66,8 @@ final class ScriptReport: @unchecked Sendable {
     func failure(instance: String, path: String, exitCode: Int32, arrived: Int64, kept: String?) -> TransferError {
         let lines = diagnostics
         let text = lines.joined(separator: "; ")
-        if lines.contains(where: { $0.contains("No space left") || $0.contains("Disk quota") }) {
+        // GNU tar reports a short write as "Wrote only N of M bytes", without the errno.
+        if lines.contains(where: { $0.contains("No space left") || $0.contains("Disk quota") || $0.contains("Wrote only") }) {
             return .remoteDiskFull(instance: instance, path: path)
         }
         if let denied = lines.first(where: { $0.contains("Permission denied") }) {

@@ -86,6 +86,11 @@ final class CopyRoundTripTests: XCTestCase {
         try await bigFileRoundTrip(function: "bare", expectedMode: .cat, size: 16 << 20)
     }
 
+    /// No tar but tee: the upload is hashed as it is written, not read back.
+    func testFileBothWaysWithoutTarHashedAsWritten() async throws {
+        try await bigFileRoundTrip(function: "notar", expectedMode: .cat, size: 4 << 20)
+    }
+
     func testBigDownloadWithoutTar() async throws {
         let instance = try await platform.instance("bare")
         let remote = try platform.scratch("remote")

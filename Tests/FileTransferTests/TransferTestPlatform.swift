@@ -4,9 +4,11 @@ import LocalRuntime
 import Platform
 import XCTest
 
-/// A real embedded platform with two functions for copy tests: `full` (the
-/// host's PATH: tar, sha256sum, tee…) and `bare`, whose PATH holds only
-/// sh, cat and sha256sum, so the copy script must take its no-tar path.
+/// A real embedded platform with three functions for copy tests: `full` (the
+/// host's PATH: tar, sha256sum, tee…), `bare`, whose PATH holds only
+/// sh, cat and sha256sum, so the copy script must take its no-tar path, and
+/// `notar`, which adds mv, rm and tee (a staged upload without tar, hashed
+/// as it is written).
 final class TransferTestPlatform {
     let embedded: EmbeddedPlatform
     let backend: PortholeServerBackend
@@ -34,6 +36,12 @@ final class TransferTestPlatform {
             let found = try XCTUnwrap(Self.which(tool), "\(tool) is needed on this machine")
             try FileManager.default.createSymbolicLink(atPath: bare.appendingPathComponent(tool).path, withDestinationPath: found)
         }
+        let notar = directory.appendingPathComponent("notar-bin")
+        try FileManager.default.createDirectory(at: notar, withIntermediateDirectories: true)
+        for tool in ["sh", "cat", "sha256sum", "mv", "rm", "rmdir", "tee"] {
+            let found = try XCTUnwrap(Self.which(tool), "\(tool) is needed on this machine")
+            try FileManager.default.createSymbolicLink(atPath: notar.appendingPathComponent(tool).path, withDestinationPath: found)
+        }
         // The interpreter itself, not a shim: pyenv's shims need a PATH the bare instance does not have.
         let python = try Self.pythonExecutable()
         let specFile = directory.appendingPathComponent("functions.yaml")
@@ -47,6 +55,11 @@ final class TransferTestPlatform {
                 code: ./fn
                 customRuntimeConfig: {command: [\(python), server.py]}
                 environmentVariables: {PATH: "\(bare.path)"}
+                provisioned: 1
+              - functionName: notar
+                code: ./fn
+                customRuntimeConfig: {command: [\(python), server.py]}
+                environmentVariables: {PATH: "\(notar.path)"}
                 provisioned: 1
             """.write(to: specFile, atomically: true, encoding: .utf8)
         var options = LocalPlatform.Options(
