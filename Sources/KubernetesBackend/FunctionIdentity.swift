@@ -16,6 +16,19 @@ public struct FunctionIdentity: Hashable, Sendable {
         self.version = version
     }
 
+    /// The kind as a table column shows it: kubectl's short names where they
+    /// exist (`ksvc`, `deploy`, `sts`), else the platform's own.
+    public var shortKind: String {
+        switch kind {
+        case "Knative": return "ksvc"
+        case "Deployment": return "deploy"
+        case "StatefulSet": return "sts"
+        case "ReplicaSet": return "rs"
+        case "OpenFaaS": return "faas"
+        default: return kind.lowercased()
+        }
+    }
+
     /// The pod's function, or nil for a pod no function owns (a bare pod, a
     /// Fission warm-pool pod, a Job's pod). `replicaSetOwners` maps
     /// "namespace/replicaset" to the ReplicaSet's controller.

@@ -159,12 +159,15 @@ public final class KubernetesBackend: PlatformBackend {
         var metrics = InstanceMetrics(
             cpuPercent: reading.cpuMillicores.map { $0 / 10 }, memoryBytes: reading.memoryBytes.map { Int64($0) },
             memoryLimitBytes: reading.memoryLimit.map { Int64($0) }, instanceConcurrency: 0,
-            uptimeSeconds: max(0, Date().timeIntervalSince(created)), isolation: "pod")
+            uptimeSeconds: max(0, Date().timeIntervalSince(created)), isolation: "pod",
+            kind: function.shortKind, countsRequests: false)
         if reading.status != row.pod.status?.phase { metrics.endReason = reading.status }
         return Instance(
             instanceId: instanceId(row.pod), functionName: functionId(function), status: reading.phase,
             createdTimeMs: Int64(created.timeIntervalSince1970 * 1000), versionId: function.version ?? "0",
-            qualifier: function.version ?? "LATEST", metrics: metrics)
+            qualifier: function.version ?? "LATEST", metrics: metrics,
+            containers: reading.containers.count > 1 ? reading.containers : nil,
+            defaultContainer: try? Self.chooseContainer(pod: row.pod, requested: nil))
     }
 
     // MARK: PlatformBackend

@@ -1,4 +1,5 @@
 import Foundation
+import Platform
 import XCTest
 
 /// The `porthole` binary's commands on a cluster, flags as a kubectl user types them.
@@ -27,6 +28,21 @@ final class CommandLineTests: XCTestCase {
         XCTAssertTrue(worker.contains("—"), "no metrics for this pod: dashes, not zeros: \(worker)")
         let web = try XCTUnwrap(instances.output.split(separator: "\n").first { $0.contains("web-6b7f9d4c8-x2x9k") })
         XCTAssertTrue(web.contains("50m") && web.contains(" 20 ") && web.contains(" 10 "), String(web))  // 50m of 250m request, 500m limit
+        XCTAssertTrue(web.contains(" deploy ") && worker.contains(" sts "), "the workload's kind: \(web)\n\(worker)")
+
+        // JSON: the kind, no request counts the cluster does not keep, and the pod's containers.
+        let json = try runProcess([Self.porthole, "instances", "-o", "json", "-n", "default"], environment: env, timeout: 60)
+        XCTAssertEqual(json.status, 0, json.output)
+        struct Listing: Decodable { var instances: [Instance] }
+        let listing = try JSONDecoder().decode(Listing.self, from: Data(json.output.utf8))
+        let hello = try XCTUnwrap(listing.instances.first { $0.instanceId.hasPrefix("hello-00001") })
+        XCTAssertEqual(hello.metrics?.kind, "ksvc")
+        XCTAssertEqual(hello.metrics?.requestsText, "—")
+        XCTAssertEqual(hello.metrics?.execSessionsText, "—")
+        XCTAssertEqual(hello.containers, ["user-container", "queue-proxy"])
+        XCTAssertEqual(hello.defaultContainer, "user-container")
+        let nginx = try XCTUnwrap(listing.instances.first { $0.instanceId == "web-6b7f9d4c8-x2x9k" })
+        XCTAssertNil(nginx.containers, "one container: nothing to choose")
 
         let exec = try runProcess(
             [Self.porthole, "exec", "--kube-context", "fake", "-c", "queue-proxy", "hello-00001-deployment-7d9f8c6b5-abcde", "--",

@@ -82,6 +82,13 @@ extension ConsoleApp {
         }
     }
 
+    func choose(_ container: String, in picker: ContainerPicker) {
+        closeOverlay()
+        openPane(
+            functionName: picker.functionName, instanceId: picker.instanceId, purpose: picker.purpose, axis: picker.axis,
+            container: container)
+    }
+
     // MARK: Overlays
 
     func handleOverlayKey(_ press: KeyPress, _ current: Overlay) {
@@ -101,6 +108,12 @@ extension ConsoleApp {
             case .stay: break
             case .close: closeOverlay()
             case .choose(let action): choose(action, in: menu)
+            }
+        case .containers(let picker):
+            switch picker.handle(press) {
+            case .stay: break
+            case .close: closeOverlay()
+            case .choose(let container): choose(container, in: picker)
             }
         case .detail(let view):
             switch press.key {

@@ -113,13 +113,22 @@ extension ConsoleApp {
         statusLine.show("layout \(preset.rawValue)")
     }
 
-    func openPane(functionName: String, instanceId: String, purpose: PanePurpose, axis: SplitAxis = .beside) {
-        if let record = store.record(id: instanceId), record.isGone || !record.instance.status.isLive {
+    /// Opens a pane on an instance; one with several containers (a pod) and none
+    /// named asks which first.
+    func openPane(functionName: String, instanceId: String, purpose: PanePurpose, axis: SplitAxis = .beside, container: String? = nil) {
+        let record = store.record(id: instanceId)
+        if let record, record.isGone || !record.instance.status.isLive {
             statusLine.show("instance \(instanceId) is \(record.instance.status.rawValue.lowercased()): exec needs a live instance", error: true)
             return
         }
+        if container == nil, let instance = record?.instance, let containers = instance.containers, containers.count > 1 {
+            overlay = .containers(ContainerPicker(
+                functionName: functionName, instanceId: instanceId, containers: containers,
+                defaultContainer: instance.defaultContainer, purpose: purpose, axis: axis))
+            return
+        }
         let id = workspace.makePaneID()
-        let pane = Pane(id: id, functionName: functionName, instanceId: instanceId, purpose: purpose)
+        let pane = Pane(id: id, functionName: functionName, instanceId: instanceId, purpose: purpose, container: container)
         workspace.panes[id] = pane
         workspace.layout.insert(id, nextTo: workspace.focus.paneID ?? workspace.lastPaneFocus, axis: axis)
         workspace.zoomed = false
