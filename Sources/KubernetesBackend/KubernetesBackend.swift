@@ -144,6 +144,29 @@ public final class KubernetesBackend: PlatformBackend {
         return byPod
     }
 
+    /// The cluster's workloads (for functions scaled to zero and Knative's
+    /// concurrency), listed at most every 5 s and one listing at a time: on a
+    /// big cluster the refresh tick must not queue lists behind each other.
+    public func workloads() async -> ClusterWorkloads {
+        let fetch: Bool = workloadsState.withLockedValue { state in
+            guard !state.inFlight, Date().timeIntervalSince(state.at) >= 5 else { return false }
+            state.inFlight = true
+            return true
+        }
+        // Meanwhile the last listing serves (none yet: the pods alone, until it lands).
+        guard fetch else { return workloadsState.withLockedValue { $0.value } ?? ClusterWorkloads() }
+        let fresh = await ClusterWorkloads.fetch(client: client, namespace: namespace)
+        workloadsState.withLockedValue { $0 = WorkloadsState(value: fresh, at: Date(), inFlight: false) }
+        return fresh
+    }
+
+    private struct WorkloadsState {
+        var value: ClusterWorkloads?
+        var at = Date.distantPast
+        var inFlight = false
+    }
+    private let workloadsState = NIOLockedValueBox(WorkloadsState())
+
     func functionId(_ identity: FunctionIdentity) -> String {
         namespace == nil ? "\(identity.namespace)/\(identity.name)" : identity.name
     }
@@ -152,13 +175,14 @@ public final class KubernetesBackend: PlatformBackend {
         namespace == nil ? PodCache.key(pod) : (pod.metadata.name ?? "")
     }
 
-    func instance(_ row: PodRow) -> Instance? {
+    /// The pod as an instance; `concurrency` is its function's where the platform states one (Knative).
+    func instance(_ row: PodRow, concurrency: Int? = nil) -> Instance? {
         guard let function = row.function else { return nil }
         let reading = row.reading
         let created = reading.created ?? Date()
         var metrics = InstanceMetrics(
             cpuPercent: reading.cpuMillicores.map { $0 / 10 }, memoryBytes: reading.memoryBytes.map { Int64($0) },
-            memoryLimitBytes: reading.memoryLimit.map { Int64($0) }, instanceConcurrency: 0,
+            memoryLimitBytes: reading.memoryLimit.map { Int64($0) }, instanceConcurrency: concurrency ?? 0,
             uptimeSeconds: max(0, Date().timeIntervalSince(created)), isolation: "pod",
             kind: function.shortKind, countsRequests: false)
         if reading.status != row.pod.status?.phase { metrics.endReason = reading.status }
@@ -174,7 +198,10 @@ public final class KubernetesBackend: PlatformBackend {
 
     public func listFunctions() async throws -> [Function] {
         let rows = try await podRows()
+        let workloads = await workloads()
         var byFunction: [FunctionIdentity: [PodRow]] = [:]
+        // Workloads first: one scaled to zero is a function with no instances.
+        for function in workloads.functions.keys { byFunction[function] = [] }
         for row in rows {
             guard var function = row.function else { continue }
             function.version = nil  // one function across its revisions
@@ -184,12 +211,16 @@ public final class KubernetesBackend: PlatformBackend {
             Function(
                 functionName: functionId(function), runtime: function.kind.lowercased(),
                 description: "\(function.kind) in namespace \(function.namespace)",
+                instanceConcurrency: workloads.concurrency(of: function),
                 liveInstances: rows.filter { $0.reading.phase.isLive }.count)
         }.sorted { $0.functionName < $1.functionName }
     }
 
     public func listInstances(function: String?) async throws -> [Instance] {
-        try await podRows().compactMap(instance).filter { function == nil || $0.functionName == function }
+        let rows = try await podRows()
+        let workloads = await workloads()
+        return rows.compactMap { row in instance(row, concurrency: row.function.flatMap(workloads.concurrency)) }
+            .filter { function == nil || $0.functionName == function }
     }
 
     public func describeInstance(function: String, id: String) async throws -> InstanceDetail {
@@ -200,7 +231,9 @@ public final class KubernetesBackend: PlatformBackend {
         let metrics = await podMetrics()?[PodCache.key(pod)]
         let owners = replicaSetOwners.withLockedValue { $0.compactMapValues { $0 } }
         let row = PodRow(pod: pod, function: FunctionIdentity.of(pod, replicaSetOwners: owners), reading: PodReading(pod: pod, metrics: metrics))
-        guard let instance = instance(row) else {
+        var concurrency: Int?
+        if let function = row.function { concurrency = await workloads().concurrency(of: function) }
+        guard let instance = instance(row, concurrency: concurrency) else {
             throw KubernetesError.notFound(message: "pod \(podNamespace)/\(podName) belongs to no function porthole knows")
         }
         let r = row.reading
@@ -217,6 +250,7 @@ public final class KubernetesBackend: PlatformBackend {
         ]
         if let ip = pod.status?.podIP { facts["ip"] = ip }
         if let version = row.function?.version { facts["revision"] = version }
+        if let concurrency { facts["concurrency"] = concurrency == 0 ? "unlimited (containerConcurrency 0)" : "\(concurrency) (containerConcurrency)" }
         var events: [LifecycleEvent] = []
         if let created = r.created { events.append(LifecycleEvent(timeMs: Int64(created.timeIntervalSince1970 * 1000), message: "created")) }
         if let started = KubeTime.parse(pod.status?.startTime) {

@@ -28,6 +28,8 @@ public final class FakeKubeAPIServer: @unchecked Sendable {
         public var bookmarkInterval: Double = 1
         /// Where exec'd processes start.
         public var workDirectory: String = NSTemporaryDirectory()
+        /// false: a cluster without Knative Serving (its API group 404s and is not discovered).
+        public var knative = true
         public init() {}
     }
 

@@ -9,14 +9,14 @@ final class AuthTests: XCTestCase {
         let cluster = try await TestCluster()
         let backend = try cluster.backend()
         let names = try await backend.listFunctions().map(\.functionName)
-        XCTAssertEqual(names, ["hello", "tiny", "web", "worker"])
+        XCTAssertEqual(names, ["hello", "nightly", "sleepy", "tiny", "web", "worker"])
         await backend.shutdown()
 
         let tokenFile = cluster.directory + "/token"
         try "\(TestCluster.token)\n".write(toFile: tokenFile, atomically: true, encoding: .utf8)
         let fromFile = try cluster.backend(user: "tokenFile: \(tokenFile)")
         let viaFile = try await fromFile.listFunctions()
-        XCTAssertEqual(viaFile.count, 4)
+        XCTAssertEqual(viaFile.count, 6)
         await fromFile.shutdown()
         await cluster.stop()
     }
