@@ -107,6 +107,16 @@ public final class KubernetesBackend: PlatformBackend {
         replicaSetOwners.withLockedValue { $0.merge(learned) { _, new in new } }
     }
 
+    /// How old a metrics sample may be before a refresh fetches another.
+    /// metrics-server samples every 15 s by default (`--metric-resolution`, its
+    /// items' `window`): asking on every 2 s tick re-reads, and re-decodes for
+    /// 10,000 pods, the same sample most of the time.
+    public var metricsInterval: TimeInterval {
+        get { metricsIntervalBox.withLockedValue { $0 } }
+        set { metricsIntervalBox.withLockedValue { $0 = newValue } }
+    }
+    private let metricsIntervalBox = NIOLockedValueBox<TimeInterval>(10)
+
     /// metrics.k8s.io usage by "namespace/pod"; nil when the cluster has no
     /// metrics server (or we may not read it): figures then show `—`.
     public func podMetrics() async -> [String: PodMetrics]? {
@@ -115,7 +125,7 @@ public final class KubernetesBackend: PlatformBackend {
         // (and starve the connection pool an exec needs); meanwhile the last sample serves.
         enum Next { case cached([String: PodMetrics]?), fetch }
         let next: Next = metricsCache.withLockedValue { cache in
-            if let sample = cache, Date().timeIntervalSince(sample.at) < 1 || metricsInFlight.withLockedValue({ $0 }) {
+            if let sample = cache, Date().timeIntervalSince(sample.at) < metricsInterval || metricsInFlight.withLockedValue({ $0 }) {
                 return .cached(sample.metrics)
             }
             return .fetch
