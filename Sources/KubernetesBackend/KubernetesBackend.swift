@@ -24,6 +24,8 @@ public final class KubernetesBackend: PlatformBackend {
         self.namespace = namespace
         self.displayName = displayName
         self.pods = PodCache(client: client, namespace: namespace, pageSize: pageSize, watchSeconds: watchSeconds)
+        metrics = RefreshingValue(maxAge: 10) { await Self.fetchMetrics(client: client, namespace: namespace) }
+        workloadLists = RefreshingValue(maxAge: 5) { await ClusterWorkloads.fetch(client: client, namespace: namespace) }
     }
 
     /// Connects as `settings` say (kubeconfig, context, namespace).
@@ -54,8 +56,9 @@ public final class KubernetesBackend: PlatformBackend {
     public func podRows() async throws -> [PodRow] {
         let (all, generation) = try await pods.snapshot()
         try await learnReplicaSets(for: all)
-        let metrics = await podMetrics()
-        let metricsAt = metricsCache.withLockedValue { $0?.at }
+        let sample = try? await self.metrics.get()
+        let metrics = sample?.value ?? nil
+        let metricsAt = sample?.at
         // Same pods, same metrics sample (functions and instances on one tick): the same rows.
         if let cached = rowsCache.withLockedValue({ $0 }), cached.generation == generation, cached.metricsAt == metricsAt {
             return cached.rows
@@ -112,38 +115,21 @@ public final class KubernetesBackend: PlatformBackend {
     /// items' `window`): asking on every 2 s tick re-reads, and re-decodes for
     /// 10,000 pods, the same sample most of the time.
     public var metricsInterval: TimeInterval {
-        get { metricsIntervalBox.withLockedValue { $0 } }
-        set { metricsIntervalBox.withLockedValue { $0 = newValue } }
+        get { metrics.maxAge }
+        set { metrics.maxAge = newValue }
     }
-    private let metricsIntervalBox = NIOLockedValueBox<TimeInterval>(10)
 
     /// metrics.k8s.io usage by "namespace/pod"; nil when the cluster has no
     /// metrics server (or we may not read it): figures then show `—`.
     public func podMetrics() async -> [String: PodMetrics]? {
-        // The console asks for functions and instances on the same tick: one fetch serves both.
-        // One fetch at a time: on a big cluster a slow answer must not pile up requests
-        // (and starve the connection pool an exec needs); meanwhile the last sample serves.
-        enum Next { case cached([String: PodMetrics]?), fetch }
-        let next: Next = metricsCache.withLockedValue { cache in
-            if let sample = cache, Date().timeIntervalSince(sample.at) < metricsInterval || metricsInFlight.withLockedValue({ $0 }) {
-                return .cached(sample.metrics)
-            }
-            return .fetch
-        }
-        if case .cached(let metrics) = next { return metrics }
-        guard metricsInFlight.withLockedValue({ flight in defer { flight = true }; return !flight }) else {
-            return metricsCache.withLockedValue { $0?.metrics }
-        }
-        let fresh = await fetchMetrics()
-        metricsCache.withLockedValue { $0 = (Date(), fresh) }
-        metricsInFlight.withLockedValue { $0 = false }
-        return fresh
+        (try? await metrics.get())?.value ?? nil
     }
 
-    private let metricsCache = NIOLockedValueBox<(at: Date, metrics: [String: PodMetrics]?)?>(nil)
-    private let metricsInFlight = NIOLockedValueBox(false)
+    /// One fetch at a time, in the background: a slow answer on a big cluster must
+    /// not pile up requests (and starve the connection pool an exec needs).
+    private let metrics: RefreshingValue<[String: PodMetrics]?>
 
-    private func fetchMetrics() async -> [String: PodMetrics]? {
+    private static func fetchMetrics(client: KubeClient, namespace: String?) async -> [String: PodMetrics]? {
         let path = namespace.map { "/apis/metrics.k8s.io/v1beta1/namespaces/\(KubePath.escape($0))/pods" }
             ?? "/apis/metrics.k8s.io/v1beta1/pods"
         guard let list = try? await client.get(
@@ -155,27 +141,14 @@ public final class KubernetesBackend: PlatformBackend {
     }
 
     /// The cluster's workloads (for functions scaled to zero and Knative's
-    /// concurrency), listed at most every 5 s and one listing at a time: on a
-    /// big cluster the refresh tick must not queue lists behind each other.
+    /// concurrency), listed at most every 5 s and one listing at a time, in
+    /// the background: on a big cluster the refresh tick must not queue lists
+    /// behind each other.
     public func workloads() async -> ClusterWorkloads {
-        let fetch: Bool = workloadsState.withLockedValue { state in
-            guard !state.inFlight, Date().timeIntervalSince(state.at) >= 5 else { return false }
-            state.inFlight = true
-            return true
-        }
-        // Meanwhile the last listing serves (none yet: the pods alone, until it lands).
-        guard fetch else { return workloadsState.withLockedValue { $0.value } ?? ClusterWorkloads() }
-        let fresh = await ClusterWorkloads.fetch(client: client, namespace: namespace)
-        workloadsState.withLockedValue { $0 = WorkloadsState(value: fresh, at: Date(), inFlight: false) }
-        return fresh
+        (try? await workloadLists.get())?.value ?? ClusterWorkloads()
     }
 
-    private struct WorkloadsState {
-        var value: ClusterWorkloads?
-        var at = Date.distantPast
-        var inFlight = false
-    }
-    private let workloadsState = NIOLockedValueBox(WorkloadsState())
+    private let workloadLists: RefreshingValue<ClusterWorkloads>
 
     func functionId(_ identity: FunctionIdentity) -> String {
         namespace == nil ? "\(identity.namespace)/\(identity.name)" : identity.name
@@ -207,8 +180,9 @@ public final class KubernetesBackend: PlatformBackend {
     // MARK: PlatformBackend
 
     public func listFunctions() async throws -> [Function] {
+        async let listed = workloads()
         let rows = try await podRows()
-        let workloads = await workloads()
+        let workloads = await listed
         var byFunction: [FunctionIdentity: [PodRow]] = [:]
         // Workloads first: one scaled to zero is a function with no instances.
         for function in workloads.functions.keys { byFunction[function] = [] }
@@ -227,8 +201,9 @@ public final class KubernetesBackend: PlatformBackend {
     }
 
     public func listInstances(function: String?) async throws -> [Instance] {
+        async let listed = workloads()
         let rows = try await podRows()
-        let workloads = await workloads()
+        let workloads = await listed
         return rows.compactMap { row in instance(row, concurrency: row.function.flatMap(workloads.concurrency)) }
             .filter { function == nil || $0.functionName == function }
     }
