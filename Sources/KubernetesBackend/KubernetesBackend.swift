@@ -52,32 +52,40 @@ public final class KubernetesBackend: PlatformBackend {
         public var reading: PodReading
     }
 
-    /// Every pod in scope with its function and figures (metrics fetched now).
+    /// Every pod in scope with its function and figures, sorted by namespace
+    /// and name. Built again only when the pods or the metrics sample changed:
+    /// the console asks for functions and instances on every tick, together.
     public func podRows() async throws -> [PodRow] {
-        let (all, generation) = try await pods.snapshot()
-        try await learnReplicaSets(for: all)
         let sample = try? await self.metrics.get()
         let metrics = sample?.value ?? nil
         let metricsAt = sample?.at
-        // Same pods, same metrics sample (functions and instances on one tick): the same rows.
-        if let cached = rowsCache.withLockedValue({ $0 }), cached.generation == generation, cached.metricsAt == metricsAt {
-            return cached.rows
+        let known = rowsCache.withLockedValue { $0?.metricsAt == metricsAt ? $0?.generation : nil }
+        let (changed, generation) = try await pods.snapshot(unlessGeneration: known)
+        guard let all = changed else {
+            if let rows = rowsCache.withLockedValue({ $0?.rows }) { return rows }
+            return try await podRows()
         }
-        let rows = makeRows(all, metrics: metrics)
-        rowsCache.withLockedValue { $0 = (generation, metricsAt, rows) }
-        return rows
+        try await learnReplicaSets(for: all)
+        // One build per change: the caller that comes second waits for the first's rows.
+        return rowsCache.withLockedValue { cache in
+            if let cache, cache.generation == generation, cache.metricsAt == metricsAt { return cache.rows }
+            let rows = makeRows(all, metrics: metrics)
+            cache = (generation, metricsAt, rows)
+            return rows
+        }
     }
 
     private let rowsCache = NIOLockedValueBox<(generation: Int, metricsAt: Date?, rows: [PodRow])?>(nil)
 
     private func makeRows(_ all: [Pod], metrics: [String: PodMetrics]?) -> [PodRow] {
         let owners = replicaSetOwners.withLockedValue { $0.compactMapValues { $0 } }
-        return all.map { pod in
-            let key = PodCache.key(pod)
-            return PodRow(
+        // Sorted on a key made once per pod: comparing namespace/name tuples read out of
+        // each row costs more than building the rows.
+        return all.map { (PodCache.key($0), $0) }.sorted { $0.0 < $1.0 }.map { key, pod in
+            PodRow(
                 pod: pod, function: FunctionIdentity.of(pod, replicaSetOwners: owners),
                 reading: PodReading(pod: pod, metrics: metrics?[key]))
-        }.sorted { ($0.pod.metadata.namespace ?? "", $0.pod.metadata.name ?? "") < ($1.pod.metadata.namespace ?? "", $1.pod.metadata.name ?? "") }
+        }
     }
 
     /// Fetches the ReplicaSets of namespaces where a pod names one we have not seen.

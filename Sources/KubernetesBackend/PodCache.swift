@@ -64,10 +64,19 @@ public final class PodCache: Sendable {
     /// waits for the same list. A big cluster's first list may take longer
     /// than one refresh; started over on every tick it would never finish.
     public func snapshot() async throws -> (pods: [Pod], generation: Int) {
-        enum Step { case ready([Pod], Int), failed(Error), wait }
+        let (pods, generation) = try await snapshot(unlessGeneration: nil)
+        return (pods ?? [], generation)
+    }
+
+    /// The pods, or nil when they are still those of `known` (a reader that
+    /// kept what it built from them need not copy 10,000 pods again).
+    public func snapshot(unlessGeneration known: Int?) async throws -> (pods: [Pod]?, generation: Int) {
+        enum Step { case ready([Pod]?, Int), failed(Error), wait }
         while true {
             let step: Step = state.withLockedValue { state in
-                if state.synced { return .ready(Array(state.pods.values), state.generation) }
+                if state.synced {
+                    return .ready(state.generation == known ? nil : Array(state.pods.values), state.generation)
+                }
                 if let error = state.listError {
                     state.listError = nil
                     return .failed(error)
