@@ -70,6 +70,6 @@ final class ContainerPicker {
             let mark = name == defaultContainer ? "  (default)" : ""
             screen.put(" " + name + mark, row: y, col: r.x + 3, width: r.width - 5, pen: rowPen)
         }
-        screen.put(" Enter log in · Esc cancel", row: r.maxY - 2, col: r.x + 1, width: r.width - 2, pen: pen)
+        screen.put(" Enter choose · Esc cancel", row: r.maxY - 2, col: r.x + 1, width: r.width - 2, pen: pen)
     }
 }
