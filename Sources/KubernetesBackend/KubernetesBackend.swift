@@ -56,7 +56,10 @@ public final class KubernetesBackend: PlatformBackend {
     /// and name. Built again only when the pods or the metrics sample changed:
     /// the console asks for functions and instances on every tick, together.
     public func podRows() async throws -> [PodRow] {
-        let sample = try? await self.metrics.get()
+        // The first time, the metrics and the pod list are fetched side by side.
+        async let sampled = try? self.metrics.get()
+        try await pods.sync()
+        let sample = await sampled
         let metrics = sample?.value ?? nil
         let metricsAt = sample?.at
         let known = rowsCache.withLockedValue { $0?.metricsAt == metricsAt ? $0?.generation : nil }

@@ -71,11 +71,20 @@ public final class PodCache: Sendable {
     /// The pods, or nil when they are still those of `known` (a reader that
     /// kept what it built from them need not copy 10,000 pods again).
     public func snapshot(unlessGeneration known: Int?) async throws -> (pods: [Pod]?, generation: Int) {
+        try await wait(copyingUnless: known, copy: true)
+    }
+
+    /// Waits for the first list (starting it), without copying the pods.
+    public func sync() async throws {
+        _ = try await wait(copyingUnless: nil, copy: false)
+    }
+
+    private func wait(copyingUnless known: Int?, copy: Bool) async throws -> (pods: [Pod]?, generation: Int) {
         enum Step { case ready([Pod]?, Int), failed(Error), wait }
         while true {
             let step: Step = state.withLockedValue { state in
                 if state.synced {
-                    return .ready(state.generation == known ? nil : Array(state.pods.values), state.generation)
+                    return .ready(!copy || state.generation == known ? nil : Array(state.pods.values), state.generation)
                 }
                 if let error = state.listError {
                     state.listError = nil
