@@ -20,7 +20,7 @@ final class ConsoleCluster {
         options.workDirectory = directory
         let server = FakeKubeAPIServer(certificates: certificates, store: store, options: options)
         self.server = server
-        try blocking { try await server.start() }
+        try Self.blocking { try await server.start() }
         let kubeconfig = directory + "/kubeconfig"
         try """
             apiVersion: v1
@@ -51,21 +51,21 @@ final class ConsoleCluster {
 
     func stop() {
         let server = self.server
-        _ = try? blocking { await server.stop() }
+        _ = try? Self.blocking { await server.stop() }
         try? FileManager.default.removeItem(atPath: directory)
     }
-}
 
-/// Runs async work to completion from a synchronous test.
-func blocking<T>(_ work: @escaping @Sendable () async throws -> T) throws -> T {
-    let box = ResultBox<T>()
-    let done = DispatchSemaphore(value: 0)
-    Task {
-        do { box.result = .success(try await work()) } catch { box.result = .failure(error) }
-        done.signal()
+    /// Runs async work to completion from a synchronous test.
+    static func blocking<T>(_ work: @escaping @Sendable () async throws -> T) throws -> T {
+        let box = ResultBox<T>()
+        let done = DispatchSemaphore(value: 0)
+        Task {
+            do { box.result = .success(try await work()) } catch { box.result = .failure(error) }
+            done.signal()
+        }
+        done.wait()
+        return try box.result!.get()
     }
-    done.wait()
-    return try box.result!.get()
 }
 
 private final class ResultBox<T>: @unchecked Sendable {
