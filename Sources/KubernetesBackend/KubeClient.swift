@@ -55,8 +55,14 @@ public final class KubeClient: Sendable {
     // MARK: Credentials
 
     /// The credential to send now: the cached one while it is valid.
+    private let pluginLock = NIOLock()
+
     public func credential(refresh: Bool = false) throws -> KubeCredential {
         if let plugin = user.exec {
+            // One run at a time: requests that start together (pods, workloads and
+            // metrics on the first refresh) share one credential, as client-go's do.
+            pluginLock.lock()
+            defer { pluginLock.unlock() }
             let cached = state.withLockedValue { $0.credential }
             if !refresh, let cached, cached.expires.map({ $0.timeIntervalSinceNow > 10 }) ?? true { return cached }
             let fresh = try ExecCredentialPlugin.run(plugin, cluster: cluster, user: userName)

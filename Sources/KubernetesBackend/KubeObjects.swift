@@ -143,6 +143,11 @@ public struct Workload: Codable, Sendable, Equatable {
     public struct Spec: Codable, Sendable, Equatable {
         public var replicas: Int?
         public var selector: LabelSelector?
+        /// The pod template (its labels are the pods' labels).
+        public var template: PodTemplate?
+    }
+    public struct PodTemplate: Codable, Sendable, Equatable {
+        public var metadata: ObjectMeta?
     }
     public var metadata: ObjectMeta
     public var spec: Spec?

@@ -24,6 +24,8 @@ public final class KubernetesBackend: PlatformBackend {
         self.namespace = namespace
         self.displayName = displayName
         self.pods = PodCache(client: client, namespace: namespace, pageSize: pageSize, watchSeconds: watchSeconds)
+        metrics = RefreshingValue(maxAge: 10) { await Self.fetchMetrics(client: client, namespace: namespace) }
+        workloadLists = RefreshingValue(maxAge: 5) { await ClusterWorkloads.fetch(client: client, namespace: namespace) }
     }
 
     /// Connects as `settings` say (kubeconfig, context, namespace).
@@ -50,31 +52,43 @@ public final class KubernetesBackend: PlatformBackend {
         public var reading: PodReading
     }
 
-    /// Every pod in scope with its function and figures (metrics fetched now).
+    /// Every pod in scope with its function and figures, sorted by namespace
+    /// and name. Built again only when the pods or the metrics sample changed:
+    /// the console asks for functions and instances on every tick, together.
     public func podRows() async throws -> [PodRow] {
-        let (all, generation) = try await pods.snapshot()
-        try await learnReplicaSets(for: all)
-        let metrics = await podMetrics()
-        let metricsAt = metricsCache.withLockedValue { $0?.at }
-        // Same pods, same metrics sample (functions and instances on one tick): the same rows.
-        if let cached = rowsCache.withLockedValue({ $0 }), cached.generation == generation, cached.metricsAt == metricsAt {
-            return cached.rows
+        // The first time, the metrics and the pod list are fetched side by side.
+        async let sampled = try? self.metrics.get()
+        try await pods.sync()
+        let sample = await sampled
+        let metrics = sample?.value ?? nil
+        let metricsAt = sample?.at
+        let known = rowsCache.withLockedValue { $0?.metricsAt == metricsAt ? $0?.generation : nil }
+        let (changed, generation) = try await pods.snapshot(unlessGeneration: known)
+        guard let all = changed else {
+            if let rows = rowsCache.withLockedValue({ $0?.rows }) { return rows }
+            return try await podRows()
         }
-        let rows = makeRows(all, metrics: metrics)
-        rowsCache.withLockedValue { $0 = (generation, metricsAt, rows) }
-        return rows
+        try await learnReplicaSets(for: all)
+        // One build per change: the caller that comes second waits for the first's rows.
+        return rowsCache.withLockedValue { cache in
+            if let cache, cache.generation == generation, cache.metricsAt == metricsAt { return cache.rows }
+            let rows = makeRows(all, metrics: metrics)
+            cache = (generation, metricsAt, rows)
+            return rows
+        }
     }
 
     private let rowsCache = NIOLockedValueBox<(generation: Int, metricsAt: Date?, rows: [PodRow])?>(nil)
 
     private func makeRows(_ all: [Pod], metrics: [String: PodMetrics]?) -> [PodRow] {
         let owners = replicaSetOwners.withLockedValue { $0.compactMapValues { $0 } }
-        return all.map { pod in
-            let key = PodCache.key(pod)
-            return PodRow(
+        // Sorted on a key made once per pod: comparing namespace/name tuples read out of
+        // each row costs more than building the rows.
+        return all.map { (PodCache.key($0), $0) }.sorted { $0.0 < $1.0 }.map { key, pod in
+            PodRow(
                 pod: pod, function: FunctionIdentity.of(pod, replicaSetOwners: owners),
                 reading: PodReading(pod: pod, metrics: metrics?[key]))
-        }.sorted { ($0.pod.metadata.namespace ?? "", $0.pod.metadata.name ?? "") < ($1.pod.metadata.namespace ?? "", $1.pod.metadata.name ?? "") }
+        }
     }
 
     /// Fetches the ReplicaSets of namespaces where a pod names one we have not seen.
@@ -107,33 +121,26 @@ public final class KubernetesBackend: PlatformBackend {
         replicaSetOwners.withLockedValue { $0.merge(learned) { _, new in new } }
     }
 
+    /// How old a metrics sample may be before a refresh fetches another.
+    /// metrics-server samples every 15 s by default (`--metric-resolution`, its
+    /// items' `window`): asking on every 2 s tick re-reads, and re-decodes for
+    /// 10,000 pods, the same sample most of the time.
+    public var metricsInterval: TimeInterval {
+        get { metrics.maxAge }
+        set { metrics.maxAge = newValue }
+    }
+
     /// metrics.k8s.io usage by "namespace/pod"; nil when the cluster has no
     /// metrics server (or we may not read it): figures then show `—`.
     public func podMetrics() async -> [String: PodMetrics]? {
-        // The console asks for functions and instances on the same tick: one fetch serves both.
-        // One fetch at a time: on a big cluster a slow answer must not pile up requests
-        // (and starve the connection pool an exec needs); meanwhile the last sample serves.
-        enum Next { case cached([String: PodMetrics]?), fetch }
-        let next: Next = metricsCache.withLockedValue { cache in
-            if let sample = cache, Date().timeIntervalSince(sample.at) < 1 || metricsInFlight.withLockedValue({ $0 }) {
-                return .cached(sample.metrics)
-            }
-            return .fetch
-        }
-        if case .cached(let metrics) = next { return metrics }
-        guard metricsInFlight.withLockedValue({ flight in defer { flight = true }; return !flight }) else {
-            return metricsCache.withLockedValue { $0?.metrics }
-        }
-        let fresh = await fetchMetrics()
-        metricsCache.withLockedValue { $0 = (Date(), fresh) }
-        metricsInFlight.withLockedValue { $0 = false }
-        return fresh
+        (try? await metrics.get())?.value ?? nil
     }
 
-    private let metricsCache = NIOLockedValueBox<(at: Date, metrics: [String: PodMetrics]?)?>(nil)
-    private let metricsInFlight = NIOLockedValueBox(false)
+    /// One fetch at a time, in the background: a slow answer on a big cluster must
+    /// not pile up requests (and starve the connection pool an exec needs).
+    private let metrics: RefreshingValue<[String: PodMetrics]?>
 
-    private func fetchMetrics() async -> [String: PodMetrics]? {
+    private static func fetchMetrics(client: KubeClient, namespace: String?) async -> [String: PodMetrics]? {
         let path = namespace.map { "/apis/metrics.k8s.io/v1beta1/namespaces/\(KubePath.escape($0))/pods" }
             ?? "/apis/metrics.k8s.io/v1beta1/pods"
         guard let list = try? await client.get(
@@ -144,6 +151,16 @@ public final class KubernetesBackend: PlatformBackend {
         return byPod
     }
 
+    /// The cluster's workloads (for functions scaled to zero and Knative's
+    /// concurrency), listed at most every 5 s and one listing at a time, in
+    /// the background: on a big cluster the refresh tick must not queue lists
+    /// behind each other.
+    public func workloads() async -> ClusterWorkloads {
+        (try? await workloadLists.get())?.value ?? ClusterWorkloads()
+    }
+
+    private let workloadLists: RefreshingValue<ClusterWorkloads>
+
     func functionId(_ identity: FunctionIdentity) -> String {
         namespace == nil ? "\(identity.namespace)/\(identity.name)" : identity.name
     }
@@ -152,41 +169,54 @@ public final class KubernetesBackend: PlatformBackend {
         namespace == nil ? PodCache.key(pod) : (pod.metadata.name ?? "")
     }
 
-    func instance(_ row: PodRow) -> Instance? {
+    /// The pod as an instance; `concurrency` is its function's where the platform states one (Knative).
+    func instance(_ row: PodRow, concurrency: Int? = nil) -> Instance? {
         guard let function = row.function else { return nil }
         let reading = row.reading
         let created = reading.created ?? Date()
         var metrics = InstanceMetrics(
             cpuPercent: reading.cpuMillicores.map { $0 / 10 }, memoryBytes: reading.memoryBytes.map { Int64($0) },
-            memoryLimitBytes: reading.memoryLimit.map { Int64($0) }, instanceConcurrency: 0,
-            uptimeSeconds: max(0, Date().timeIntervalSince(created)), isolation: "pod")
+            memoryLimitBytes: reading.memoryLimit.map { Int64($0) }, instanceConcurrency: concurrency ?? 0,
+            uptimeSeconds: max(0, Date().timeIntervalSince(created)), isolation: "pod",
+            kind: function.shortKind, countsRequests: false)
         if reading.status != row.pod.status?.phase { metrics.endReason = reading.status }
         return Instance(
             instanceId: instanceId(row.pod), functionName: functionId(function), status: reading.phase,
             createdTimeMs: Int64(created.timeIntervalSince1970 * 1000), versionId: function.version ?? "0",
-            qualifier: function.version ?? "LATEST", metrics: metrics)
+            qualifier: function.version ?? "LATEST", metrics: metrics,
+            containers: reading.containers.count > 1 ? reading.containers : nil,
+            defaultContainer: try? Self.chooseContainer(pod: row.pod, requested: nil))
     }
 
     // MARK: PlatformBackend
 
     public func listFunctions() async throws -> [Function] {
+        async let listed = workloads()
         let rows = try await podRows()
-        var byFunction: [FunctionIdentity: [PodRow]] = [:]
+        let workloads = await listed
+        // Live pods per function (counted, not collected: 10,000 rows each tick).
+        var live: [FunctionIdentity: Int] = [:]
+        // Workloads first: one scaled to zero is a function with no instances.
+        for function in workloads.functions.keys { live[function] = 0 }
         for row in rows {
             guard var function = row.function else { continue }
             function.version = nil  // one function across its revisions
-            byFunction[function, default: []].append(row)
+            live[function, default: 0] += row.reading.phase.isLive ? 1 : 0
         }
-        return byFunction.map { function, rows in
+        return live.map { function, count in
             Function(
                 functionName: functionId(function), runtime: function.kind.lowercased(),
                 description: "\(function.kind) in namespace \(function.namespace)",
-                liveInstances: rows.filter { $0.reading.phase.isLive }.count)
+                instanceConcurrency: workloads.concurrency(of: function), liveInstances: count)
         }.sorted { $0.functionName < $1.functionName }
     }
 
     public func listInstances(function: String?) async throws -> [Instance] {
-        try await podRows().compactMap(instance).filter { function == nil || $0.functionName == function }
+        async let listed = workloads()
+        let rows = try await podRows()
+        let workloads = await listed
+        return rows.compactMap { row in instance(row, concurrency: row.function.flatMap(workloads.concurrency)) }
+            .filter { function == nil || $0.functionName == function }
     }
 
     public func describeInstance(function: String, id: String) async throws -> InstanceDetail {
@@ -197,7 +227,9 @@ public final class KubernetesBackend: PlatformBackend {
         let metrics = await podMetrics()?[PodCache.key(pod)]
         let owners = replicaSetOwners.withLockedValue { $0.compactMapValues { $0 } }
         let row = PodRow(pod: pod, function: FunctionIdentity.of(pod, replicaSetOwners: owners), reading: PodReading(pod: pod, metrics: metrics))
-        guard let instance = instance(row) else {
+        var concurrency: Int?
+        if let function = row.function { concurrency = await workloads().concurrency(of: function) }
+        guard let instance = instance(row, concurrency: concurrency) else {
             throw KubernetesError.notFound(message: "pod \(podNamespace)/\(podName) belongs to no function porthole knows")
         }
         let r = row.reading
@@ -214,6 +246,7 @@ public final class KubernetesBackend: PlatformBackend {
         ]
         if let ip = pod.status?.podIP { facts["ip"] = ip }
         if let version = row.function?.version { facts["revision"] = version }
+        if let concurrency { facts["concurrency"] = concurrency == 0 ? "unlimited (containerConcurrency 0)" : "\(concurrency) (containerConcurrency)" }
         var events: [LifecycleEvent] = []
         if let created = r.created { events.append(LifecycleEvent(timeMs: Int64(created.timeIntervalSince1970 * 1000), message: "created")) }
         if let started = KubeTime.parse(pod.status?.startTime) {

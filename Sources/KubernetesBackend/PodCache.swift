@@ -28,6 +28,8 @@ public final class PodCache: Sendable {
         var gone = 0
         /// Bumped on every change, so readers can tell an unchanged table.
         var generation = 0
+        /// Why the last list failed, for the next reader (who then lists again).
+        var listError: Error?
     }
     private let state = NIOLockedValueBox(State())
 
@@ -56,16 +58,60 @@ public final class PodCache: Sendable {
     }
 
     /// The current pods and the generation they belong to.
+    ///
+    /// The list runs in the cache's own task: a reader that gives up (the
+    /// console's refresh deadline) does not cut it short, and the next reader
+    /// waits for the same list. A big cluster's first list may take longer
+    /// than one refresh; started over on every tick it would never finish.
     public func snapshot() async throws -> (pods: [Pod], generation: Int) {
-        if let answer = state.withLockedValue({ $0.synced ? (Array($0.pods.values), $0.generation) : nil }) { return answer }
-        try await relist()
-        let start = state.withLockedValue { state -> Bool in
-            guard state.task == nil else { return false }
-            state.task = Task { [weak self] in await self?.watchLoop() }
-            return true
+        let (pods, generation) = try await snapshot(unlessGeneration: nil)
+        return (pods ?? [], generation)
+    }
+
+    /// The pods, or nil when they are still those of `known` (a reader that
+    /// kept what it built from them need not copy 10,000 pods again).
+    public func snapshot(unlessGeneration known: Int?) async throws -> (pods: [Pod]?, generation: Int) {
+        try await wait(copyingUnless: known, copy: true)
+    }
+
+    /// Waits for the first list (starting it), without copying the pods.
+    public func sync() async throws {
+        _ = try await wait(copyingUnless: nil, copy: false)
+    }
+
+    private func wait(copyingUnless known: Int?, copy: Bool) async throws -> (pods: [Pod]?, generation: Int) {
+        enum Step { case ready([Pod]?, Int), failed(Error), wait }
+        while true {
+            let step: Step = state.withLockedValue { state in
+                if state.synced {
+                    return .ready(!copy || state.generation == known ? nil : Array(state.pods.values), state.generation)
+                }
+                if let error = state.listError {
+                    state.listError = nil
+                    return .failed(error)
+                }
+                if state.task == nil { state.task = Task { [weak self] in await self?.listThenWatch() } }
+                return .wait
+            }
+            switch step {
+            case .ready(let pods, let generation): return (pods, generation)
+            case .failed(let error): throw error
+            case .wait: try await Task.sleep(nanoseconds: 10_000_000)
+            }
         }
-        _ = start
-        return state.withLockedValue { (Array($0.pods.values), $0.generation) }
+    }
+
+    private func listThenWatch() async {
+        do {
+            try await relist()
+        } catch {
+            state.withLockedValue { state in
+                state.listError = error
+                state.task = nil
+            }
+            return
+        }
+        await watchLoop()
     }
 
     /// Stops the watch.

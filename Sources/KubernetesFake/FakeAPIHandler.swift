@@ -113,7 +113,8 @@ final class FakeAPIHandler: ChannelInboundHandler, RemovableChannelHandler {
             }
             return respond(context, .ok, [
                 "kind": "APIGroupList", "apiVersion": "v1",
-                "groups": [group("apps", "v1"), group("metrics.k8s.io", "v1beta1")],
+                "groups": [group("apps", "v1"), group("metrics.k8s.io", "v1beta1")]
+                    + (server.options.knative ? [group("serving.knative.dev", "v1")] : []),
             ])
         } else if route("api/v1") {
             return respond(context, .ok, resourceList("v1", [
@@ -124,6 +125,13 @@ final class FakeAPIHandler: ChannelInboundHandler, RemovableChannelHandler {
         } else if route("apis/apps/v1") {
             return respond(context, .ok, resourceList("apps/v1", [
                 ("replicasets", "ReplicaSet", true, ["get", "list", "watch"], ["rs"]),
+                ("deployments", "Deployment", true, ["get", "list", "watch"], ["deploy"]),
+                ("statefulsets", "StatefulSet", true, ["get", "list", "watch"], ["sts"]),
+            ]))
+        } else if route("apis/serving.knative.dev/v1"), server.options.knative {
+            return respond(context, .ok, resourceList("serving.knative.dev/v1", [
+                ("services", "Service", true, ["get", "list", "watch"], ["kservice", "ksvc"]),
+                ("revisions", "Revision", true, ["get", "list", "watch"], ["rev"]),
             ]))
         } else if route("apis/metrics.k8s.io/v1beta1") {
             return respond(context, .ok, resourceList("metrics.k8s.io/v1beta1", [("pods", "PodMetrics", true, ["get", "list"], [])]))
@@ -152,6 +160,21 @@ final class FakeAPIHandler: ChannelInboundHandler, RemovableChannelHandler {
                 "metadata": ["resourceVersion": String(server.store.resourceVersion)],
                 "items": server.store.listReplicaSets(namespace: namespace),
             ])
+        } else if let (group, resource, kind) = Self.workloadRoute(parts), group == "apps/v1" || server.options.knative {
+            let namespace = parts.count == 6 ? parts[4] : nil
+            let stored = group == "apps/v1" ? resource : "\(resource).serving.knative.dev"
+            // Built-in list items carry no kind; custom resources' (Knative) do.
+            let items = server.store.list(stored, namespace: namespace).map { item -> JSONObject in
+                guard group != "apps/v1" else { return item }
+                var item = item
+                item["kind"] = kind
+                item["apiVersion"] = group
+                return item
+            }
+            return respond(context, .ok, [
+                "kind": "\(kind)List", "apiVersion": group,
+                "metadata": ["resourceVersion": String(server.store.resourceVersion)], "items": items,
+            ])
         } else if route("apis/metrics.k8s.io/v1beta1/pods") || route("apis/metrics.k8s.io/v1beta1/namespaces/*/pods") {
             guard server.store.hasMetrics else {
                 // No metrics-server: the aggregated API is not available.
@@ -170,6 +193,20 @@ final class FakeAPIHandler: ChannelInboundHandler, RemovableChannelHandler {
         } else {
             return respond(context, .notFound, FakeStatus.make(
                 404, reason: "NotFound", message: "the server could not find the requested resource"))
+        }
+    }
+
+    /// `apis/GROUP/VERSION[/namespaces/NS]/RESOURCE` for the workload lists the
+    /// fake serves: (group/version, resource, kind), or nil.
+    static func workloadRoute(_ parts: [String]) -> (String, String, String)? {
+        guard parts.count == 4 || (parts.count == 6 && parts[3] == "namespaces"), parts[0] == "apis" else { return nil }
+        let group = "\(parts[1])/\(parts[2])", resource = parts[parts.count - 1]
+        switch (group, resource) {
+        case ("apps/v1", "deployments"): return (group, resource, "Deployment")
+        case ("apps/v1", "statefulsets"): return (group, resource, "StatefulSet")
+        case ("serving.knative.dev/v1", "services"): return (group, resource, "Service")
+        case ("serving.knative.dev/v1", "revisions"): return (group, resource, "Revision")
+        default: return nil
         }
     }
 

@@ -10,6 +10,12 @@ public struct FakeCertificates: Sendable {
     public var serverKey: String { directory + "/server.key" }
     public var clientCertificate: String { directory + "/client.crt" }
     public var clientKey: String { directory + "/client.key" }
+    /// A server certificate from the same CA naming only `namedServerHost` (no
+    /// IP address): what tls-server-name tests need, since a client may accept
+    /// an IP SAN matching the address it dialled whatever name it checks.
+    public var namedServerCertificate: String { directory + "/named-server.crt" }
+    public var namedServerKey: String { directory + "/named-server.key" }
+    public static let namedServerHost = "api.fake-cluster.internal"
     /// A CA that signed nothing here.
     public var otherCACertificate: String { directory + "/other-ca.crt" }
     /// The user the client certificate names (its CN).
@@ -29,7 +35,12 @@ public struct FakeCertificates: Sendable {
         try "subjectAltName=IP:127.0.0.1,DNS:localhost,DNS:kubernetes.default.svc\nextendedKeyUsage=serverAuth\n"
             .write(toFile: directory + "/server.ext", atomically: true, encoding: .utf8)
         try "extendedKeyUsage=clientAuth\n".write(toFile: directory + "/client.ext", atomically: true, encoding: .utf8)
-        for (name, subject, ext) in [("server", "/CN=kube-apiserver", "server.ext"), ("client", "/O=system:masters/CN=\(clientUser)", "client.ext")] {
+        try "subjectAltName=DNS:\(namedServerHost)\nextendedKeyUsage=serverAuth\n"
+            .write(toFile: directory + "/named-server.ext", atomically: true, encoding: .utf8)
+        for (name, subject, ext) in [
+            ("server", "/CN=kube-apiserver", "server.ext"), ("client", "/O=system:masters/CN=\(clientUser)", "client.ext"),
+            ("named-server", "/CN=\(namedServerHost)", "named-server.ext"),
+        ] {
             try openssl(["req"] + ec + ["-keyout", "\(name).key", "-out", "\(name).csr", "-subj", subject], in: directory)
             try openssl(
                 ["x509", "-req", "-in", "\(name).csr", "-CA", "ca.crt", "-CAkey", "ca.key", "-CAcreateserial",

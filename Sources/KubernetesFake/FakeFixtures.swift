@@ -10,6 +10,10 @@ import Foundation
 ///   it; a StatefulSet `worker` whose pod is in CrashLoopBackOff; a `shell-only`
 ///   pod whose image has `sh` but no `bash`.
 /// - `openfaas-fn`: an OpenFaaS function `figlet`.
+/// - Workloads as the cluster lists them: the Knative Services and Revisions
+///   (`hello` at `containerConcurrency: 10`; `sleepy`, unlimited, scaled to
+///   zero), each revision's Deployment, the Deployments and StatefulSet above,
+///   and `nightly`, a Deployment at `replicas: 0` with no pods.
 public enum FakeFixtures {
     public static let created = "2026-01-01T10:00:00Z"
 
@@ -73,6 +77,102 @@ public enum FakeFixtures {
             containers: [container("figlet", "ghcr.io/openfaas/figlet:latest", requests: ("50m", "20Mi"), limits: (nil, "128Mi"))],
             phase: "Running", node: "kind-worker2", created: started))
         store.put(metrics: metrics("openfaas-fn", "figlet-5d8f7b9c4-q8w2z", [("figlet", "2500u", "16777216")]))
+        loadWorkloads(into: store)
+    }
+
+    /// The objects that own the pods above, and two workloads scaled to zero.
+    static func loadWorkloads(into store: FakeKubeStore) {
+        for (name, concurrency, replicas) in [("hello", 10, 1), ("sleepy", 0, 0)] {
+            let revision = "\(name)-00001"
+            store.put("services.serving.knative.dev", knativeService("default", name, revision: revision, containerConcurrency: concurrency))
+            store.put("revisions.serving.knative.dev", knativeRevision("default", revision, service: name, containerConcurrency: concurrency))
+            let labels = [
+                "serving.knative.dev/service": name, "serving.knative.dev/configuration": name,
+                "serving.knative.dev/revision": revision, "app": revision,
+            ]
+            store.put("deployments", workload(
+                "default", "\(revision)-deployment", labels: labels, replicas: replicas, owner: ("Revision", revision),
+                apiVersion: "serving.knative.dev/v1"))
+        }
+        store.put("deployments", workload("default", "web", labels: ["app": "web"], replicas: 2))
+        store.put("deployments", workload("default", "tiny", labels: ["app": "tiny"], replicas: 1))
+        store.put("deployments", workload("default", "nightly", labels: ["app": "nightly"], replicas: 0))
+        store.put("statefulsets", workload("default", "worker", labels: ["app": "worker"], replicas: 1))
+        store.put("deployments", workload("openfaas-fn", "figlet", labels: ["faas_function": "figlet"], replicas: 1))
+    }
+
+    /// A Deployment or StatefulSet: `labels` on itself, its selector and its pod template.
+    public static func workload(
+        _ namespace: String, _ name: String, labels: [String: String], replicas: Int, owner: (String, String)? = nil,
+        apiVersion: String = "apps/v1"
+    ) -> JSONObject {
+        var metadata: JSONObject = ["name": name, "namespace": namespace, "creationTimestamp": created, "labels": labels, "generation": 1]
+        if let owner {
+            metadata["ownerReferences"] = [[
+                "apiVersion": apiVersion, "kind": owner.0, "name": owner.1, "uid": UUID().uuidString.lowercased(),
+                "controller": true, "blockOwnerDeletion": true,
+            ] as JSONObject]
+        }
+        return [
+            "metadata": metadata,
+            "spec": [
+                "replicas": replicas, "selector": ["matchLabels": labels],
+                "template": ["metadata": ["labels": labels, "creationTimestamp": NSNull()], "spec": ["containers": [["name": name, "image": "\(name):1"]]]],
+            ],
+            "status": ["replicas": replicas, "readyReplicas": replicas, "observedGeneration": 1],
+        ]
+    }
+
+    /// A Knative Service as `kubectl get ksvc -o json` shows it (after the webhook's defaults).
+    public static func knativeService(_ namespace: String, _ name: String, revision: String, containerConcurrency: Int) -> JSONObject {
+        [
+            "metadata": [
+                "name": name, "namespace": namespace, "creationTimestamp": created, "generation": 1,
+                "annotations": ["serving.knative.dev/creator": "kubernetes-admin", "serving.knative.dev/lastModifier": "kubernetes-admin"],
+            ],
+            "spec": [
+                "template": [
+                    "metadata": ["creationTimestamp": NSNull(), "annotations": ["autoscaling.knative.dev/target": "10"]],
+                    "spec": [
+                        "containerConcurrency": containerConcurrency, "enableServiceLinks": false, "timeoutSeconds": 300,
+                        "containers": [[
+                            "name": "user-container", "image": "ghcr.io/knative/helloworld-go", "resources": JSONObject(),
+                            "ports": [["containerPort": 8080, "protocol": "TCP"]],
+                            "readinessProbe": ["successThreshold": 1, "tcpSocket": ["port": 0]],
+                        ] as JSONObject],
+                    ] as JSONObject,
+                ],
+                "traffic": [["latestRevision": true, "percent": 100]],
+            ],
+            "status": [
+                "observedGeneration": 1, "latestCreatedRevisionName": revision, "latestReadyRevisionName": revision,
+                "url": "http://\(name).\(namespace).example.com",
+                "conditions": [["type": "Ready", "status": "True", "lastTransitionTime": created]],
+            ],
+        ]
+    }
+
+    /// A Knative Revision: the Configuration owns it; its spec carries `containerConcurrency`.
+    public static func knativeRevision(_ namespace: String, _ name: String, service: String, containerConcurrency: Int) -> JSONObject {
+        [
+            "metadata": [
+                "name": name, "namespace": namespace, "creationTimestamp": created, "generation": 1,
+                "labels": [
+                    "serving.knative.dev/configuration": service, "serving.knative.dev/configurationGeneration": "1",
+                    "serving.knative.dev/routingState": "active", "serving.knative.dev/service": service,
+                ],
+                "annotations": ["autoscaling.knative.dev/target": "10"],
+                "ownerReferences": [[
+                    "apiVersion": "serving.knative.dev/v1", "kind": "Configuration", "name": service,
+                    "uid": UUID().uuidString.lowercased(), "controller": true, "blockOwnerDeletion": true,
+                ] as JSONObject],
+            ],
+            "spec": [
+                "containerConcurrency": containerConcurrency, "enableServiceLinks": false, "timeoutSeconds": 300,
+                "containers": [["name": "user-container", "image": "ghcr.io/knative/helloworld-go", "resources": JSONObject()] as JSONObject],
+            ],
+            "status": ["observedGeneration": 1, "actualReplicas": 0, "desiredReplicas": 0],
+        ]
     }
 
     public static func container(_ name: String, _ image: String, requests: (String?, String?), limits: (String?, String?)) -> JSONObject {

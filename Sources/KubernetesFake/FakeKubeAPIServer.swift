@@ -28,6 +28,10 @@ public final class FakeKubeAPIServer: @unchecked Sendable {
         public var bookmarkInterval: Double = 1
         /// Where exec'd processes start.
         public var workDirectory: String = NSTemporaryDirectory()
+        /// false: a cluster without Knative Serving (its API group 404s and is not discovered).
+        public var knative = true
+        /// true: serve the certificate naming only `FakeCertificates.namedServerHost`, no IP.
+        public var namedCertificate = false
         public init() {}
     }
 
@@ -65,9 +69,11 @@ public final class FakeKubeAPIServer: @unchecked Sendable {
     }
 
     public func start() async throws {
+        let (certificate, key) = options.namedCertificate
+            ? (certificates.namedServerCertificate, certificates.namedServerKey) : (certificates.serverCertificate, certificates.serverKey)
         var tls = TLSConfiguration.makeServerConfiguration(
-            certificateChain: try NIOSSLCertificate.fromPEMFile(certificates.serverCertificate).map { .certificate($0) },
-            privateKey: .privateKey(try NIOSSLPrivateKey(file: certificates.serverKey, format: .pem)))
+            certificateChain: try NIOSSLCertificate.fromPEMFile(certificate).map { .certificate($0) },
+            privateKey: .privateKey(try NIOSSLPrivateKey(file: key, format: .pem)))
         tls.certificateVerification = .optionalVerification
         tls.trustRoots = .certificates(try NIOSSLCertificate.fromPEMFile(certificates.caCertificate))
         let context = try NIOSSLContext(configuration: tls)

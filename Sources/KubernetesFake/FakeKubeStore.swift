@@ -19,6 +19,8 @@ public final class FakeKubeStore: @unchecked Sendable {
     private var pods: [String: JSONObject] = [:]
     private var replicaSets: [String: JSONObject] = [:]
     private var metrics: [String: JSONObject] = [:]
+    /// Other objects by resource ("deployments", "statefulsets", "services.serving.knative.dev", …), then "namespace/name".
+    private var objects: [String: [String: JSONObject]] = [:]
     private var history: [Change] = []
     /// Changes at or below this version are gone from the history.
     private var compactedThrough = 100
@@ -74,6 +76,18 @@ public final class FakeKubeStore: @unchecked Sendable {
 
     public func put(replicaSet: JSONObject) { locked { replicaSets[Self.key(replicaSet)] = replicaSet } }
     public func put(metrics: JSONObject) { locked { self.metrics[Self.key(metrics)] = metrics } }
+    /// Adds or replaces an object of another resource (no watch: porthole lists these on its refresh).
+    public func put(_ resource: String, _ object: JSONObject) {
+        var object = object
+        locked {
+            version += 1
+            var metadata = object["metadata"] as? JSONObject ?? [:]
+            metadata["resourceVersion"] = String(version)
+            if metadata["uid"] == nil { metadata["uid"] = UUID().uuidString.lowercased() }
+            object["metadata"] = metadata
+            objects[resource, default: [:]][Self.key(object)] = object
+        }
+    }
     public func removeAllMetrics() { locked { metrics = [:] } }
 
     /// Forgets the whole history, as etcd compaction does: watches from older versions get 410.
@@ -126,6 +140,14 @@ public final class FakeKubeStore: @unchecked Sendable {
 
     public func listReplicaSets(namespace: String?) -> [JSONObject] {
         locked { replicaSets.sorted { $0.key < $1.key }.map(\.value).filter { namespace == nil || Self.namespace(of: $0) == namespace } }
+    }
+
+    /// Objects of another resource in a namespace (nil: all), sorted by namespace/name.
+    public func list(_ resource: String, namespace: String?) -> [JSONObject] {
+        locked {
+            (objects[resource] ?? [:]).sorted { $0.key < $1.key }.map(\.value)
+                .filter { namespace == nil || Self.namespace(of: $0) == namespace }
+        }
     }
 
     public func listMetrics(namespace: String?) -> [JSONObject] {

@@ -9,10 +9,17 @@ public struct Instance: Codable, Sendable, Equatable {
     public var status: InstanceStatus
     public var createdTimeMs: Int64
     public var metrics: InstanceMetrics?
+    /// The containers an exec can choose between, where an instance has
+    /// several (a Kubernetes pod); nil where it has one.
+    public var containers: [String]?
+    /// The one an exec goes to when none is named (a pod's
+    /// `kubectl.kubernetes.io/default-container`, else its first).
+    public var defaultContainer: String?
 
     public init(
         instanceId: String, functionName: String, status: InstanceStatus, createdTimeMs: Int64,
-        versionId: String = "0", qualifier: String = "LATEST", metrics: InstanceMetrics? = nil
+        versionId: String = "0", qualifier: String = "LATEST", metrics: InstanceMetrics? = nil,
+        containers: [String]? = nil, defaultContainer: String? = nil
     ) {
         self.instanceId = instanceId
         self.functionName = functionName
@@ -21,5 +28,7 @@ public struct Instance: Codable, Sendable, Equatable {
         self.status = status
         self.createdTimeMs = createdTimeMs
         self.metrics = metrics
+        self.containers = containers
+        self.defaultContainer = defaultContainer
     }
 }

@@ -27,9 +27,11 @@ struct FunctionsCommand: AsyncParsableCommand {
         if output == .json { return try printJSON(["functions": functions]) }
         if backend is KubernetesBackend {
             // A cluster has no runtime, provisioning or invocation counts to show: its own columns.
-            var table = TextTable(header: ["NAME", "KIND", "INSTANCES"])
+            // Concurrency where the platform states it (Knative's containerConcurrency, 0 = unlimited).
+            var table = TextTable(header: ["NAME", "KIND", "INSTANCES", "CONCURRENCY"])
             for f in functions {
-                table.rows.append([f.functionName, f.description ?? f.runtime, String(f.liveInstances ?? 0)])
+                let concurrency = f.instanceConcurrency.map { $0 == 0 ? "unlimited" : String($0) } ?? "—"
+                table.rows.append([f.functionName, f.description ?? f.runtime, String(f.liveInstances ?? 0), concurrency])
             }
             return print(table.render(), terminator: "")
         }

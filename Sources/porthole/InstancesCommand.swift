@@ -36,14 +36,14 @@ struct InstancesCommand: AsyncParsableCommand {
             let m = i.metrics
             table.rows.append([
                 i.functionName, i.instanceId, i.status.rawValue, i.qualifier.isEmpty ? "—" : i.qualifier,
-                m.map { $0.provisioned ? "prov" : "ond" } ?? "—",
+                m?.kindText ?? "—",
                 // Platforms without metrics (Function Compute) still tell when the instance started.
                 m.map { Format.duration($0.uptimeSeconds) }
                     ?? (i.createdTimeMs > 0 ? Format.duration(Date().timeIntervalSince1970 - Double(i.createdTimeMs) / 1000) : "—"),
                 m?.idleSeconds.map(Format.duration) ?? "—",
                 m?.cpuPercent.map(Format.percent) ?? "—",
                 m.map { "\(bytes($0.memoryBytes))/\(bytes($0.memoryLimitBytes))" } ?? "—",
-                m.map { "\($0.activeRequests)/\($0.instanceConcurrency)" } ?? "—", m.map { String($0.execSessions) } ?? "—",
+                m?.requestsText ?? "—", m?.execSessionsText ?? "—",
                 m?.isolation ?? "—",
             ])
         }
@@ -66,7 +66,7 @@ extension InstancesCommand {
         }
         await cluster.shutdown()
         var table = TextTable(header: [
-            "FUNCTION", "POD", "STATUS", "RESTARTS", "AGE", "NODE", "CPU", "%CPU/R", "%CPU/L", "MEM", "%MEM/R", "%MEM/L",
+            "FUNCTION", "KIND", "POD", "STATUS", "RESTARTS", "AGE", "NODE", "CPU", "%CPU/R", "%CPU/L", "MEM", "%MEM/R", "%MEM/L",
         ])
         func percent(_ value: Double?) -> String { value.map { String(format: "%.0f", $0) } ?? "—" }
         for row in rows {
@@ -76,7 +76,7 @@ extension InstancesCommand {
             let r = row.reading
             let age = r.created.map { Format.duration(Date().timeIntervalSince($0)) } ?? "—"
             table.rows.append([
-                functionName, (cluster.namespace == nil ? "\(row.pod.metadata.namespace ?? "")/" : "") + (row.pod.metadata.name ?? ""),
+                functionName, identity.shortKind, (cluster.namespace == nil ? "\(row.pod.metadata.namespace ?? "")/" : "") + (row.pod.metadata.name ?? ""),
                 r.status, String(r.restarts), age, r.node ?? "—",
                 r.cpuMillicores.map { String(format: "%.0fm", $0) } ?? "—", percent(r.cpuPercentOfRequest), percent(r.cpuPercentOfLimit),
                 r.memoryBytes.map { Format.bytes(Int64($0)) } ?? "—", percent(r.memoryPercentOfRequest), percent(r.memoryPercentOfLimit),

@@ -106,6 +106,16 @@ final class InstanceTableLogicTests: XCTestCase {
         XCTAssertEqual(InstanceColumn.memory.text(row), "42M/100M 42%")
         XCTAssertEqual(InstanceColumn.kind.text(row), "prov")
         XCTAssertEqual(InstanceColumn.requests.text(row), "0/1")
+        // A platform that names its own kind and keeps no request counts (a Kubernetes pod).
+        var pod = record("web-1")
+        pod.instance.metrics?.kind = "deploy"
+        pod.instance.metrics?.countsRequests = false
+        pod.instance.metrics?.instanceConcurrency = 0
+        XCTAssertEqual(InstanceColumn.kind.text(pod), "deploy")
+        XCTAssertEqual(InstanceColumn.requests.text(pod), "—")
+        XCTAssertEqual(InstanceColumn.exec.text(pod), "—")
+        pod.instance.metrics?.instanceConcurrency = 10
+        XCTAssertEqual(InstanceColumn.requests.text(pod), "—/10")
         XCTAssertEqual(Format.duration(3_700), "1h")
         XCTAssertEqual(Format.fit("abcdef", 4), "abc…")
         XCTAssertEqual(Format.fit("ab", 4, alignRight: true), "  ab")
@@ -130,6 +140,8 @@ final class InstanceTableLogicTests: XCTestCase {
         XCTAssertFalse(store.prune(now: t0.addingTimeInterval(5)))
         XCTAssertTrue(store.prune(now: t0.addingTimeInterval(6)))
         XCTAssertNil(store.record(id: "c-b"))
+        XCTAssertEqual(store.instances(of: "f").map(\.id), ["c-a"], "the per-function index follows the prune")
+        XCTAssertEqual(store.instances(of: "other"), [])
 
         // A row the platform itself reports Released fades the same way.
         var released = a

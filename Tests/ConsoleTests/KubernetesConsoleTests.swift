@@ -1,10 +1,10 @@
 import Foundation
-import KubernetesFake
 import XCTest
 
 /// The console on a porthole context with `backend: kubernetes`, against the
-/// fake API server: the table shows the cluster's pods, Enter logs into the
-/// Knative pod's user container, and the pane shows the exit code.
+/// fake API server: the table shows the cluster's pods with their kind, Enter
+/// on the two-container Knative pod asks which container (the annotated one
+/// first), logs in there, and the pane shows the exit code.
 ///
 /// Synchronous on purpose: tmux is started from the test's own thread, whose
 /// signal mask is the ordinary one (a concurrency pool thread's blocked
@@ -12,74 +12,54 @@ import XCTest
 /// kill-server).
 final class KubernetesConsoleTests: XCTestCase {
     func testTableLoginIntoUserContainerAndExitCode() throws {
-        let directory = NSTemporaryDirectory() + "porthole-kube-console-\(getpid())"
-        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(atPath: directory) }
-        let certificates = try FakeCertificates.generate(in: directory + "/pki")
-        let store = FakeKubeStore()
-        FakeFixtures.load(into: store)
-        var options = FakeKubeAPIServer.Options()
-        options.tokens = ["console-token": "alice"]
-        options.workDirectory = directory
-        let server = FakeKubeAPIServer(certificates: certificates, store: store, options: options)
-        try blocking { try await server.start() }
-        defer { _ = try? blocking { await server.stop() } }
-        let kubeconfig = directory + "/kubeconfig"
-        try """
-            apiVersion: v1
-            kind: Config
-            current-context: kind-fake
-            clusters:
-            - name: kind-fake
-              cluster: {server: "\(server.url)", certificate-authority: "\(certificates.caCertificate)"}
-            users:
-            - name: alice
-              user: {token: console-token}
-            contexts:
-            - name: kind-fake
-              context: {cluster: kind-fake, user: alice}
-            """.write(toFile: kubeconfig, atomically: true, encoding: .utf8)
-        let configHome = directory + "/config"
-        try FileManager.default.createDirectory(atPath: configHome + "/porthole", withIntermediateDirectories: true)
-        try """
-            current-context: cluster
-            contexts:
-              - name: cluster
-                backend: kubernetes
-                kubeconfig: \(kubeconfig)
-                namespace: default
-            """.write(toFile: configHome + "/porthole/config.yaml", atomically: true, encoding: .utf8)
-
-        let tmux = try TmuxConsole(
-            command: [TmuxConsole.portholeBinary.path], environment: ["XDG_CONFIG_HOME": configHome, "KUBECONFIG": "/nonexistent"])
+        let cluster = try ConsoleCluster()
+        defer { cluster.stop() }
+        let tmux = try TmuxConsole(command: [TmuxConsole.portholeBinary.path], environment: cluster.environment)
         defer { tmux.kill() }
         let screen = try tmux.waitUntil("the cluster's functions and the Knative pod", timeout: 60) { screen in
             ["hello", "worker", "Running"].allSatisfy { ScreenReading.contains(screen, $0) }
         }
         XCTAssertTrue(ScreenReading.contains(screen, "Instances · hello"), screen.joined(separator: "\n"))
         XCTAssertTrue(ScreenReading.contains(screen, "hello-00001-dep"), screen.joined(separator: "\n"))
+        // Honest columns: the pod's real kind, and no request counts the cluster does not keep.
+        let row = try XCTUnwrap(screen.first { $0.contains("hello-00001-dep") }, screen.joined(separator: "\n"))
+        XCTAssertTrue(row.contains("ksvc"), row)
+        XCTAssertFalse(row.contains("ond") || row.contains("0/0") || row.contains("0/1"), row)
 
+        // Two containers: Enter asks which, on the annotated default.
         try tmux.press("Enter")
-        try tmux.waitFor("· shell")
+        let picker = try tmux.waitFor("which container?")
+        XCTAssertTrue(ScreenReading.contains(picker, "user-container  (default)"), picker.joined(separator: "\n"))
+        XCTAssertTrue(ScreenReading.contains(picker, "queue-proxy"), picker.joined(separator: "\n"))
+        try tmux.press("Enter")
+        try tmux.waitFor("(user-container) · shell")
         try tmux.typeLine("echo in-$FAKE_CONTAINER-$((6*7))")
         try tmux.waitFor("in-user-container-42")
         try tmux.typeLine("exit 3")
         try tmux.waitFor("exited 3")
     }
-}
 
-/// Runs async work to completion from a synchronous test.
-private func blocking<T>(_ work: @escaping @Sendable () async throws -> T) throws -> T {
-    let box = ResultBox<T>()
-    let done = DispatchSemaphore(value: 0)
-    Task {
-        do { box.result = .success(try await work()) } catch { box.result = .failure(error) }
-        done.signal()
+    func testContainerPickerLogsIntoTheChosenContainer() throws {
+        let cluster = try ConsoleCluster()
+        defer { cluster.stop() }
+        let tmux = try TmuxConsole(command: [TmuxConsole.portholeBinary.path], environment: cluster.environment)
+        defer { tmux.kill() }
+        _ = try tmux.waitUntil("the Knative pod", timeout: 60) { ScreenReading.contains($0, "hello-00001-dep") }
+        try tmux.press("Enter")
+        try tmux.waitFor("which container?")
+        // Esc logs in nowhere.
+        try tmux.press("Escape")
+        _ = try tmux.waitUntil("the picker closed") { !ScreenReading.contains($0, "which container?") }
+        XCTAssertFalse(ScreenReading.contains(try tmux.capture(), "· shell"))
+        // Down to the sidecar, Enter: a shell there.
+        try tmux.press("Enter")
+        try tmux.waitFor("which container?")
+        try tmux.press("Down")
+        try tmux.press("Enter")
+        try tmux.waitFor("(queue-proxy) · shell")
+        try tmux.typeLine("echo in-$FAKE_CONTAINER")
+        try tmux.waitFor("in-queue-proxy")
+        try tmux.typeLine("exit 0")
+        try tmux.waitFor("exited 0")
     }
-    done.wait()
-    return try box.result!.get()
-}
-
-private final class ResultBox<T>: @unchecked Sendable {
-    var result: Result<T, Error>?
 }

@@ -9,14 +9,14 @@ final class AuthTests: XCTestCase {
         let cluster = try await TestCluster()
         let backend = try cluster.backend()
         let names = try await backend.listFunctions().map(\.functionName)
-        XCTAssertEqual(names, ["hello", "tiny", "web", "worker"])
+        XCTAssertEqual(names, ["hello", "nightly", "sleepy", "tiny", "web", "worker"])
         await backend.shutdown()
 
         let tokenFile = cluster.directory + "/token"
         try "\(TestCluster.token)\n".write(toFile: tokenFile, atomically: true, encoding: .utf8)
         let fromFile = try cluster.backend(user: "tokenFile: \(tokenFile)")
         let viaFile = try await fromFile.listFunctions()
-        XCTAssertEqual(viaFile.count, 4)
+        XCTAssertEqual(viaFile.count, 6)
         await fromFile.shutdown()
         await cluster.stop()
     }
@@ -141,7 +141,8 @@ final class AuthTests: XCTestCase {
             ("insecure-skip-tls-verify: true", true),
             ("certificate-authority: \(cluster.certificates.caCertificate)\n    tls-server-name: localhost", true),
             // (A name the certificate lacks is not refused here when the certificate also carries
-            // the address's IP: NIOSSL accepts an IP SAN match where Go checks only the name.)
+            // the address's IP: NIOSSL accepts an IP SAN match where Go checks only the name.
+            // testTLSServerNameMustMatchTheCertificate refuses one with a certificate that has no IP.)
         ] {
             let file = try cluster.kubeconfig(user: cluster.tokenUser, cluster: clusterYAML, name: "variant")
             let backend = try KubernetesBackend(settings: KubernetesSettings(kubeconfig: file))
@@ -152,6 +153,42 @@ final class AuthTests: XCTestCase {
                 XCTAssertFalse(works, "\(clusterYAML): \(error)")
             }
             await backend.shutdown()
+        }
+        await cluster.stop()
+    }
+
+    /// tls-server-name is the name the certificate must carry, whatever address
+    /// is dialled: against a certificate naming only `api.fake-cluster.internal`
+    /// (no IP SAN, so no address match can excuse it) that name works, and any
+    /// other is refused with the sentence that names the host and the CA.
+    func testTLSServerNameMustMatchTheCertificate() async throws {
+        let cluster = try await TestCluster { $0.namedCertificate = true }
+        let ca = cluster.certificates.caCertificate
+        let named = try cluster.kubeconfig(
+            user: cluster.tokenUser, cluster: "certificate-authority: \(ca)\n    tls-server-name: \(FakeCertificates.namedServerHost)",
+            name: "named")
+        let backend = try KubernetesBackend(settings: KubernetesSettings(kubeconfig: named))
+        let functions = try await backend.listFunctions()
+        XCTAssertFalse(functions.isEmpty)
+        await backend.shutdown()
+
+        for (label, yaml) in [
+            ("another name", "certificate-authority: \(ca)\n    tls-server-name: kubernetes.default.svc"),
+            ("no name: the address 127.0.0.1, which the certificate lacks", "certificate-authority: \(ca)"),
+        ] {
+            let file = try cluster.kubeconfig(user: cluster.tokenUser, cluster: yaml, name: "mismatch")
+            let wrong = try KubernetesBackend(settings: KubernetesSettings(kubeconfig: file))
+            do {
+                _ = try await wrong.listFunctions()
+                XCTFail("\(label): a certificate for \(FakeCertificates.namedServerHost) must be refused")
+            } catch let error as KubernetesError {
+                guard case .tls(_, let host, _, _) = error else { return XCTFail("\(label): expected a TLS error, got \(error)") }
+                XCTAssertEqual(host, yaml.contains("tls-server-name") ? "kubernetes.default.svc" : "127.0.0.1", label)
+                XCTAssertTrue(error.description.contains("the certificate for \(host)"), error.description)
+                XCTAssertTrue(error.description.contains(ca), error.description)
+                XCTAssertTrue(error.description.contains("tls-server-name"), error.description)
+            }
+            await wrong.shutdown()
         }
         await cluster.stop()
     }

@@ -1,4 +1,5 @@
 import Foundation
+import Platform
 import XCTest
 
 /// The `porthole` binary's commands on a cluster, flags as a kubectl user types them.
@@ -19,6 +20,13 @@ final class CommandLineTests: XCTestCase {
         XCTAssertEqual(functions.status, 0, functions.output)
         XCTAssertTrue(functions.output.contains("openfaas-fn/figlet"), functions.output)
         XCTAssertTrue(functions.output.contains("OpenFaaS in namespace openfaas-fn"), functions.output)
+        let lines = functions.output.split(separator: "\n").map(String.init)
+        let helloLine = try XCTUnwrap(lines.first { $0.hasPrefix("default/hello ") }, functions.output)
+        XCTAssertTrue(helloLine.contains("Knative in namespace default") && helloLine.hasSuffix(" 10"), helloLine)
+        let sleepy = try XCTUnwrap(lines.first { $0.hasPrefix("default/sleepy ") }, functions.output)
+        XCTAssertTrue(sleepy.contains(" 0 ") && sleepy.hasSuffix("unlimited"), "scaled to zero, unlimited: \(sleepy)")
+        let nightly = try XCTUnwrap(lines.first { $0.hasPrefix("default/nightly ") }, functions.output)
+        XCTAssertTrue(nightly.contains(" 0 ") && nightly.hasSuffix("—"), "replicas 0, no concurrency stated: \(nightly)")
 
         let instances = try runProcess([Self.porthole, "instances", "--kubeconfig", config, "-n", "default"], environment: env, timeout: 60)
         XCTAssertEqual(instances.status, 0, instances.output)
@@ -27,6 +35,22 @@ final class CommandLineTests: XCTestCase {
         XCTAssertTrue(worker.contains("—"), "no metrics for this pod: dashes, not zeros: \(worker)")
         let web = try XCTUnwrap(instances.output.split(separator: "\n").first { $0.contains("web-6b7f9d4c8-x2x9k") })
         XCTAssertTrue(web.contains("50m") && web.contains(" 20 ") && web.contains(" 10 "), String(web))  // 50m of 250m request, 500m limit
+        XCTAssertTrue(web.contains(" deploy ") && worker.contains(" sts "), "the workload's kind: \(web)\n\(worker)")
+
+        // JSON: the kind, no request counts the cluster does not keep, and the pod's containers.
+        let json = try runProcess([Self.porthole, "instances", "-o", "json", "-n", "default"], environment: env, timeout: 60)
+        XCTAssertEqual(json.status, 0, json.output)
+        struct Listing: Decodable { var instances: [Instance] }
+        let listing = try JSONDecoder().decode(Listing.self, from: Data(json.output.utf8))
+        let hello = try XCTUnwrap(listing.instances.first { $0.instanceId.hasPrefix("hello-00001") })
+        XCTAssertEqual(hello.metrics?.kind, "ksvc")
+        XCTAssertEqual(hello.metrics?.requestsText, "—/10", "not counted, of the revision's containerConcurrency")
+        XCTAssertEqual(hello.metrics?.execSessionsText, "—")
+        XCTAssertEqual(hello.containers, ["user-container", "queue-proxy"])
+        XCTAssertEqual(hello.defaultContainer, "user-container")
+        let nginx = try XCTUnwrap(listing.instances.first { $0.instanceId == "web-6b7f9d4c8-x2x9k" })
+        XCTAssertNil(nginx.containers, "one container: nothing to choose")
+        XCTAssertEqual(nginx.metrics?.requestsText, "—", "neither counted nor limited")
 
         let exec = try runProcess(
             [Self.porthole, "exec", "--kube-context", "fake", "-c", "queue-proxy", "hello-00001-deployment-7d9f8c6b5-abcde", "--",

@@ -42,6 +42,22 @@ final class KubectlTests: XCTestCase {
         let all = try runProcess([kubectl, "--kubeconfig", config, "get", "pods", "-A", "-o", "name"], environment: env, timeout: 60)
         XCTAssertTrue(all.output.contains("pod/figlet-5d8f7b9c4-q8w2z"), all.output)
 
+        // The workloads porthole lists (Knative's through discovery of its group), read by kubectl.
+        let ksvc = try runProcess(
+            [kubectl, "--kubeconfig", config, "get", "ksvc", "-o", "jsonpath={range .items[*]}{.metadata.name}={.spec.template.spec.containerConcurrency} {end}"],
+            environment: env, timeout: 60)
+        XCTAssertEqual(ksvc.status, 0, ksvc.output)
+        XCTAssertEqual(ksvc.output, "hello=10 sleepy=0 ")
+        let revisions = try runProcess(
+            [kubectl, "--kubeconfig", config, "get", "revisions.serving.knative.dev", "-o", "jsonpath={.items[*].spec.containerConcurrency}"],
+            environment: env, timeout: 60)
+        XCTAssertEqual(revisions.output, "10 0", revisions.output)
+        let deployments = try runProcess(
+            [kubectl, "--kubeconfig", config, "get", "deploy", "-o", "jsonpath={range .items[*]}{.metadata.name}={.spec.replicas} {end}"],
+            environment: env, timeout: 60)
+        XCTAssertEqual(deployments.status, 0, deployments.output)
+        XCTAssertTrue(deployments.output.contains("nightly=0 ") && deployments.output.contains("sleepy-00001-deployment=0 "), deployments.output)
+
         // Non-tty exec into the Knative pod: kubectl applies the default-container annotation itself.
         let exec = try runProcess(
             [kubectl, "--kubeconfig", config, "exec", "hello-00001-deployment-7d9f8c6b5-abcde", "--", "sh", "-c", "echo in $FAKE_CONTAINER; exit 5"],

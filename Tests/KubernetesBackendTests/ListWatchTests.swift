@@ -9,7 +9,9 @@ final class ListWatchTests: XCTestCase {
         let cluster = try await TestCluster()
         let backend = try cluster.backend(allNamespaces: true)
         let functions = try await backend.listFunctions()
-        XCTAssertEqual(functions.map(\.functionName), ["default/hello", "default/tiny", "default/web", "default/worker", "openfaas-fn/figlet"])
+        XCTAssertEqual(functions.map(\.functionName), [
+            "default/hello", "default/nightly", "default/sleepy", "default/tiny", "default/web", "default/worker", "openfaas-fn/figlet",
+        ])
         XCTAssertEqual(functions.first { $0.functionName == "openfaas-fn/figlet" }?.description, "OpenFaaS in namespace openfaas-fn")
         let instances = try await backend.listInstances(function: nil)
         XCTAssertFalse(instances.contains { $0.instanceId.contains("web-migrate") }, "not owned by web")
@@ -19,6 +21,8 @@ final class ListWatchTests: XCTestCase {
         XCTAssertEqual(hello.status, .running)
         XCTAssertEqual(hello.metrics?.cpuPercent ?? 0, 4.4629237, accuracy: 1e-6)
         XCTAssertEqual(hello.metrics?.memoryLimitBytes, 256 * 1048576)
+        XCTAssertEqual(hello.metrics?.instanceConcurrency, 10, "the revision's containerConcurrency")
+        XCTAssertEqual(hello.metrics?.requestsText, "—/10")
         let worker = try XCTUnwrap(instances.first { $0.functionName == "default/worker" })
         XCTAssertEqual(worker.metrics?.endReason, "CrashLoopBackOff")
         XCTAssertNil(worker.metrics?.cpuPercent, "no metrics for it: no figure")
@@ -37,6 +41,45 @@ final class ListWatchTests: XCTestCase {
         XCTAssertNil(noMetrics[0].metrics?.cpuPercent)
         XCTAssertNil(noMetrics[0].metrics?.memoryBytes)
         await bare.shutdown()
+        await cluster.stop()
+    }
+
+    /// Functions with no pods are still functions: a Knative Service scaled to
+    /// zero and a Deployment at `replicas: 0` list with 0 instances; Knative's
+    /// `containerConcurrency` is the function's concurrency (0: unlimited), and
+    /// other kinds state none. The Deployment Knative makes for a revision is
+    /// not a function of its own.
+    func testScaledToZeroWorkloadsAndKnativeConcurrency() async throws {
+        let cluster = try await TestCluster()
+        let backend = try cluster.backend()
+        let functions = try await backend.listFunctions()
+        func function(_ name: String) throws -> Function { try XCTUnwrap(functions.first { $0.functionName == name }, "\(functions)") }
+        XCTAssertFalse(functions.contains { $0.functionName.contains("-deployment") }, "\(functions.map(\.functionName))")
+        XCTAssertEqual(try function("hello").instanceConcurrency, 10)
+        XCTAssertEqual(try function("hello").liveInstances, 1)
+        XCTAssertEqual(try function("sleepy").instanceConcurrency, 0)
+        XCTAssertEqual(try function("sleepy").liveInstances, 0)
+        XCTAssertEqual(try function("sleepy").runtime, "knative")
+        XCTAssertEqual(try function("nightly").liveInstances, 0)
+        XCTAssertEqual(try function("nightly").runtime, "deployment")
+        XCTAssertNil(try function("nightly").instanceConcurrency)
+        XCTAssertNil(try function("web").instanceConcurrency)
+        let sleepy = try await backend.listInstances(function: "sleepy")
+        XCTAssertEqual(sleepy, [])
+        let detail = try await backend.describeInstance(function: "hello", id: "hello-00001-deployment-7d9f8c6b5-abcde")
+        XCTAssertEqual(detail.facts["concurrency"], "10 (containerConcurrency)")
+        await backend.shutdown()
+
+        // A cluster without Knative (404 on its group) still lists its Deployments.
+        let plain = FakeKubeStore()
+        plain.put("deployments", FakeFixtures.workload("default", "batch", labels: ["app": "batch"], replicas: 0))
+        let bare = try await TestCluster(store: plain) { $0.knative = false }
+        let bareBackend = try bare.backend()
+        let bareFunctions = try await bareBackend.listFunctions()
+        XCTAssertEqual(bareFunctions.map(\.functionName), ["batch"])
+        XCTAssertEqual(bareFunctions.first?.liveInstances, 0)
+        await bareBackend.shutdown()
+        await bare.stop()
         await cluster.stop()
     }
 

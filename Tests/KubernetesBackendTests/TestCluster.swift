@@ -20,7 +20,8 @@ final class TestCluster: @unchecked Sendable {
         return try FakeCertificates.generate(in: directory)
     }
 
-    init(options configure: (inout FakeKubeAPIServer.Options) -> Void = { _ in }) async throws {
+    /// `store`: other objects than the standard fixtures.
+    init(store given: FakeKubeStore? = nil, options configure: (inout FakeKubeAPIServer.Options) -> Void = { _ in }) async throws {
         let certificates = try Self.pki.get()
         directory = NSTemporaryDirectory() + "porthole-kube-\(getpid())-\(UUID().uuidString.prefix(8))"
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
@@ -39,8 +40,8 @@ final class TestCluster: @unchecked Sendable {
         options.bookmarkInterval = 0.3
         options.workDirectory = directory
         configure(&options)
-        let store = FakeKubeStore()
-        FakeFixtures.load(into: store, shellOnlyPath: shellOnly)
+        let store = given ?? FakeKubeStore()
+        if given == nil { FakeFixtures.load(into: store, shellOnlyPath: shellOnly) }
         server = FakeKubeAPIServer(certificates: certificates, store: store, options: options)
         try await server.start()
     }

@@ -94,6 +94,13 @@ extension ConsoleApp {
         }
     }
 
+    func choose(_ container: String, in picker: ContainerPicker) {
+        closeOverlay()
+        openPane(
+            functionName: picker.functionName, instanceId: picker.instanceId, purpose: picker.purpose, axis: picker.axis,
+            container: container)
+    }
+
     // MARK: Overlays
 
     func handleOverlayKey(_ press: KeyPress, _ current: Overlay) {
@@ -114,6 +121,12 @@ extension ConsoleApp {
             handleTransfersKey(press, view)
         case .confirmAction(let request):
             handleConfirmActionKey(press, request)
+        case .containers(let picker):
+            switch picker.handle(press) {
+            case .stay: break
+            case .close: closeOverlay()
+            case .choose(let container): choose(container, in: picker)
+            }
         case .detail(let view):
             switch press.key {
             case .up, .character("k"): view.scroll(by: -1)

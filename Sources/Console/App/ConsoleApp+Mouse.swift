@@ -10,6 +10,14 @@ extension ConsoleApp {
             }
             return
         }
+        if case .containers(let picker)? = overlay {
+            if mouse.action == .press, picker.rect(in: whole).contains(column: mouse.column, row: mouse.row) {
+                if let container = picker.container(atRow: mouse.row, in: whole) { choose(container, in: picker) }
+            } else if mouse.action == .press || mouse.action == .rightPress {
+                closeOverlay()
+            }
+            return
+        }
         if overlay != nil {
             if mouse.action == .press { closeOverlay() }
             return

@@ -123,14 +123,31 @@ extension ConsoleApp {
         statusLine.show("layout \(preset.rawValue)")
     }
 
+    /// The container a session goes to when nobody picks one: the pod's
+    /// default-container annotation, else its first (nil: one container or none named).
+    func defaultContainer(of instanceId: String) -> String? {
+        guard let instance = store.record(id: instanceId)?.instance, let containers = instance.containers,
+              containers.count > 1 else { return nil }
+        return instance.defaultContainer ?? containers.first
+    }
+
+    /// Opens a pane on an instance; one with several containers (a pod) and none
+    /// named asks which first (and opens nothing yet: nil).
     @discardableResult
-    func openPane(functionName: String, instanceId: String, purpose: PanePurpose, axis: SplitAxis = .beside) -> PaneID? {
-        if let record = store.record(id: instanceId), record.isGone || !record.instance.status.isLive {
+    func openPane(functionName: String, instanceId: String, purpose: PanePurpose, axis: SplitAxis = .beside, container: String? = nil) -> PaneID? {
+        let record = store.record(id: instanceId)
+        if let record, record.isGone || !record.instance.status.isLive {
             statusLine.show("instance \(instanceId) is \(record.instance.status.rawValue.lowercased()): exec needs a live instance", error: true)
             return nil
         }
+        if container == nil, let instance = record?.instance, let containers = instance.containers, containers.count > 1 {
+            overlay = .containers(ContainerPicker(
+                functionName: functionName, instanceId: instanceId, containers: containers,
+                defaultContainer: instance.defaultContainer, purpose: purpose, axis: axis))
+            return nil
+        }
         let id = workspace.makePaneID()
-        let pane = Pane(id: id, functionName: functionName, instanceId: instanceId, purpose: purpose)
+        let pane = Pane(id: id, functionName: functionName, instanceId: instanceId, purpose: purpose, container: container)
         workspace.panes[id] = pane
         workspace.layout.insert(id, nextTo: workspace.focus.paneID ?? workspace.lastPaneFocus, axis: axis)
         workspace.zoomed = false

@@ -99,7 +99,10 @@ extension ConsoleApp {
         switch action.output {
         case .pane:
             let purpose = PanePurpose.action(label: action.description, line: remoteCommandLine(request))
-            guard let paneID = openPane(functionName: request.functionName, instanceId: instanceId, purpose: purpose) else { return }
+            // Actions run in the default container, as background ones do (no picker in between).
+            guard let paneID = openPane(
+                functionName: request.functionName, instanceId: instanceId, purpose: purpose,
+                container: defaultContainer(of: instanceId)) else { return }
             if action.download != nil { paneDownloads[paneID] = request }
         case .background:
             runRemoteAction(request, instanceId: instanceId)

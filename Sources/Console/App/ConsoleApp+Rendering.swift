@@ -39,6 +39,7 @@ extension ConsoleApp {
         switch overlay {
         case .help(let view): view.draw(on: screen, in: whole, prefix: prefix.name, table: keyTable, actions: quickActions)
         case .menu(let menu): menu.draw(on: screen, in: whole)
+        case .containers(let picker): picker.draw(on: screen, in: whole)
         case .detail(let view):
             view.draw(on: screen, in: whole, record: store.record(id: view.instanceId))
         case .confirmQuit:

@@ -35,17 +35,25 @@ final class InstanceDetailView {
             lines.append(("Version", "\(instance.versionId) · qualifier \(instance.qualifier)"))
             lines.append(("Created", Format.time(milliseconds: instance.createdTimeMs)))
             if let m = instance.metrics {
-                lines.append(("Kind", m.provisioned ? "provisioned (kept warm)" : "on-demand (released when idle)"))
-                lines.append(("Isolation", m.isolation == "namespaces"
-                    ? "own pid/mount/uts namespaces" : "plain process (namespaces not available on this host)"))
+                lines.append(("Kind", m.kind ?? (m.provisioned ? "provisioned (kept warm)" : "on-demand (released when idle)")))
+                switch m.isolation {
+                case "namespaces": lines.append(("Isolation", "own pid/mount/uts namespaces"))
+                case "process": lines.append(("Isolation", "plain process (namespaces not available on this host)"))
+                default: lines.append(("Isolation", m.isolation))
+                }
                 lines.append(("Uptime", Format.duration(m.uptimeSeconds)))
                 lines.append(("Idle", m.idleSeconds.map(Format.duration) ?? "—"))
                 lines.append(("CPU", m.cpuPercent.map { Format.percent($0) + " %" } ?? "—"))
                 let memory = m.memoryBytes.map(Format.bytes) ?? "—"
                 lines.append(("Memory", memory + (m.memoryLimitBytes.map { " of " + Format.bytes($0) } ?? "")))
-                lines.append(("Requests", "\(m.activeRequests) in flight of \(m.instanceConcurrency)"))
-                lines.append(("Exec sessions", String(m.execSessions)))
-                lines.append(("Invocations", "\(m.invocations) (\(m.errors) errors)"))
+                if m.requestsAreCounted {
+                    lines.append(("Requests", "\(m.activeRequests) in flight of \(m.instanceConcurrency)"))
+                    lines.append(("Exec sessions", String(m.execSessions)))
+                    lines.append(("Invocations", "\(m.invocations) (\(m.errors) errors)"))
+                } else {
+                    let limit = m.instanceConcurrency > 0 ? " (at most \(m.instanceConcurrency) at once)" : ""
+                    lines.append(("Requests", "— not counted by the platform" + limit))
+                }
                 if let cold = m.coldStartMs { lines.append(("Cold start", String(format: "%.0f ms", cold))) }
                 if let reason = m.endReason { lines.append(("Ended", reason)) }
             }

@@ -3,6 +3,8 @@ enum Overlay {
     case help(HelpView)
     case menu(ActionMenu)
     case detail(InstanceDetailView)
+    /// Which container of a pod to log in to.
+    case containers(ContainerPicker)
     /// "Quit and close N sessions? y/n".
     case confirmQuit
     /// Downloads, uploads and background actions.

@@ -11,6 +11,8 @@ final class Pane {
     let functionName: String
     let instanceId: String
     let purpose: PanePurpose
+    /// The container it runs in, when the instance has several and one was chosen.
+    let container: String?
     let terminal: Terminal
     let output = PaneOutput()
     private(set) var state: PaneState = .connecting
@@ -64,8 +66,9 @@ final class Pane {
         }
     }
 
-    init(id: PaneID, functionName: String, instanceId: String, purpose: PanePurpose, scrollbackLimit: Int = 10_000) {
+    init(id: PaneID, functionName: String, instanceId: String, purpose: PanePurpose, container: String? = nil, scrollbackLimit: Int = 10_000) {
         self.id = id
+        self.container = container
         self.functionName = functionName
         self.instanceId = instanceId
         self.purpose = purpose
@@ -78,7 +81,7 @@ final class Pane {
     /// The title drawn in the border: function, instance, what runs, the program's
     /// own title when it set one, and how the session ended.
     var title: String {
-        var parts = "\(functionName) / \(instanceId) · \(purpose.label)"
+        var parts = "\(functionName) / \(instanceId)" + (container.map { " (\($0))" } ?? "") + " · \(purpose.label)"
         if joinedLate { parts = "new · " + parts }
         let programTitle = terminal.title
         if !programTitle.isEmpty && !state.isFinished { parts += " · " + programTitle }
@@ -130,10 +133,11 @@ final class Pane {
         chromeDirty = true
         idleClock = IdleClock(timeout: idleTimeout, rule: backend.execIdleRule)
         // A recording started before the session names itself to the server's audit log.
-        let request = ExecRequest(
+        var request = ExecRequest(
             functionName: functionName, instanceId: instanceId, command: purpose.argv,
             stdin: true, stdout: true, stderr: true, tty: true, idleTimeout: idleTimeout,
             terminalSize: TerminalSize(cols: terminal.cols, rows: terminal.rows), recording: recorder.path)
+        request.container = container
         let output = self.output
         let recorder = self.recorder
         let id = self.id

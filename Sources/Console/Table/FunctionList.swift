@@ -53,9 +53,12 @@ final class FunctionList {
             let function = functions[index]
             let instances = store.instances(of: function.functionName).filter { !$0.isGone }
             let live = function.liveInstances ?? instances.count
-            let active = function.activeRequests ?? instances.reduce(0) { $0 + ($1.instance.metrics?.activeRequests ?? 0) }
+            // A platform that does not count requests (Kubernetes) shows "—", not a sum of zeros.
+            let counted = instances.allSatisfy { $0.instance.metrics?.requestsAreCounted ?? true }
+            let active = function.activeRequests.map(String.init)
+                ?? (counted ? String(instances.reduce(0) { $0 + ($1.instance.metrics?.activeRequests ?? 0) }) : "—")
             let capacity = instances.reduce(0) { $0 + ($1.instance.metrics?.instanceConcurrency ?? 0) }
-            let capacityText = capacity > 0 ? "\(active)/\(capacity)" : "\(active)"
+            let capacityText = capacity > 0 ? "\(active)/\(capacity)" : active
             let invocations = function.invocations.map(String.init) ?? "—"
             let selected = function.functionName == selectedName
             let marker = selected ? "▶" : " "

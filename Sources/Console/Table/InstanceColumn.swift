@@ -17,7 +17,7 @@ enum InstanceColumn: String, CaseIterable, Sendable {
         switch self {
         case .id: return 16
         case .status: return 9
-        case .kind: return 5
+        case .kind: return 7
         case .age, .idle: return 5
         case .cpu: return 6
         case .memory: return 15
@@ -41,8 +41,7 @@ enum InstanceColumn: String, CaseIterable, Sendable {
         case .id: return instance.instanceId
         case .status: return instance.status.rawValue
         case .kind:
-            guard let metrics else { return "—" }
-            return metrics.provisioned ? "prov" : "ond"
+            return metrics?.kindText ?? "—"
         case .age:
             if let uptime = metrics?.uptimeSeconds { return Format.duration(uptime) }
             return Format.duration(Date().timeIntervalSince1970 - Double(instance.createdTimeMs) / 1000)
@@ -53,9 +52,8 @@ enum InstanceColumn: String, CaseIterable, Sendable {
             guard let limit = metrics?.memoryLimitBytes, limit > 0 else { return Format.bytes(bytes) }
             return "\(Format.bytes(bytes))/\(Format.bytes(limit)) \(Int((Double(bytes) * 100 / Double(limit)).rounded()))%"
         case .requests:
-            guard let metrics else { return "—" }
-            return "\(metrics.activeRequests)/\(metrics.instanceConcurrency)"
-        case .exec: return metrics.map { String($0.execSessions) } ?? "—"
+            return metrics?.requestsText ?? "—"
+        case .exec: return metrics?.execSessionsText ?? "—"
         }
     }
 
@@ -67,14 +65,20 @@ enum InstanceColumn: String, CaseIterable, Sendable {
         switch self {
         case .id: decided = compare(a.id, b.id)
         case .status: decided = compare(a.instance.status.rawValue, b.instance.status.rawValue)
-        case .kind: decided = compare(ma?.provisioned == true ? 0 : 1, mb?.provisioned == true ? 0 : 1)
+        case .kind: decided = compare(ma?.kindText ?? "", mb?.kindText ?? "")
         case .age: decided = compare(b.instance.createdTimeMs, a.instance.createdTimeMs)
         case .idle: decided = compare((ma?.idleSeconds).flatMap { $0 } ?? -1, (mb?.idleSeconds).flatMap { $0 } ?? -1)
         case .cpu: decided = compare(ma?.cpuPercent ?? -1, mb?.cpuPercent ?? -1)
         case .memory: decided = compare(ma?.memoryBytes ?? -1, mb?.memoryBytes ?? -1)
-        case .requests: decided = compare(ma?.activeRequests ?? -1, mb?.activeRequests ?? -1)
-        case .exec: decided = compare(ma?.execSessions ?? -1, mb?.execSessions ?? -1)
+        case .requests: decided = compare(counted(ma) { $0.activeRequests }, counted(mb) { $0.activeRequests })
+        case .exec: decided = compare(counted(ma) { $0.execSessions }, counted(mb) { $0.execSessions })
         }
         return decided ?? (a.id < b.id)
+    }
+
+    /// A count for sorting; -1 (first) where the platform does not count it.
+    private func counted(_ metrics: InstanceMetrics?, _ pick: (InstanceMetrics) -> Int) -> Int {
+        guard let metrics, metrics.requestsAreCounted else { return -1 }
+        return pick(metrics)
     }
 }

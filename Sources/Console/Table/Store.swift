@@ -7,7 +7,14 @@ final class Store {
     /// How long a released or vanished instance stays on screen, dimmed.
     let fadeDuration: TimeInterval
     private(set) var functions: [Function] = []
-    private(set) var records: [String: InstanceRecord] = [:]
+    private(set) var records: [String: InstanceRecord] = [:] {
+        didSet { index = nil }
+    }
+    /// Records by function and the live count, built on first read after a
+    /// change: the function list and header read them on every frame (every
+    /// key typed), and a filter over 10,000 records per visible function made
+    /// typing on a big cluster slow.
+    private var index: (byFunction: [String: [InstanceRecord]], live: Int)?
     private(set) var lastSnapshot: Date?
     /// The last refresh error, while refreshes keep failing.
     private(set) var refreshError: String?
@@ -62,7 +69,20 @@ final class Store {
     }
 
     func instances(of function: String?) -> [InstanceRecord] {
-        records.values.filter { function == nil || $0.instance.functionName == function }
+        guard let function else { return Array(records.values) }
+        return currentIndex.byFunction[function] ?? []
+    }
+
+    private var currentIndex: (byFunction: [String: [InstanceRecord]], live: Int) {
+        if let index { return index }
+        var byFunction: [String: [InstanceRecord]] = [:]
+        var live = 0
+        for record in records.values {
+            byFunction[record.instance.functionName, default: []].append(record)
+            if !record.isGone { live += 1 }
+        }
+        index = (byFunction, live)
+        return (byFunction, live)
     }
 
     func record(id: String) -> InstanceRecord? { records[id] }
@@ -73,5 +93,5 @@ final class Store {
         return min(1, max(0, now.timeIntervalSince(since) / fadeDuration))
     }
 
-    var liveInstanceCount: Int { records.values.filter { !$0.isGone }.count }
+    var liveInstanceCount: Int { currentIndex.live }
 }
