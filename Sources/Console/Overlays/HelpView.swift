@@ -47,8 +47,10 @@ final class HelpView {
 
     func draw(on screen: Screen, in area: Rect, prefix: String, table: KeyTable, actions: [QuickAction] = []) {
         let lines = Self.lines(prefix: prefix, table: table, actions: actions)
-        let rect = OverlayFrame.centred(width: 96, height: lines.count + 4, in: area)
-        OverlayFrame.draw(on: screen, rect, title: "Help · keys (↑↓ scroll, any other key closes)")
+        // As wide as the longest description needs (wide terminals show it whole), at least 96.
+        let needed = lines.map { $0.keys == nil ? $0.text.count + 4 : $0.text.count + 31 }.max() ?? 0
+        let rect = OverlayFrame.centred(width: max(96, min(needed, area.width - 2)), height: lines.count + 4, in: area)
+        OverlayFrame.draw(on: screen, rect, title: "Help · keys (↑↓ PgUp PgDn scroll, any other key closes)")
         let inner = rect.inset(by: 1)
         let visible = max(0, inner.height - 1)
         scrollTop = min(scrollTop, max(0, lines.count - visible))
