@@ -92,7 +92,9 @@ final class Pane {
             terminalSize: TerminalSize(cols: terminal.cols, rows: terminal.rows))
         let output = self.output
         let id = self.id
+        let trace = LatencyTrace.shared
         let deliver: @Sendable ([UInt8]) -> Void = { bytes in
+            trace?.received(pane: id.value)
             if output.append(bytes) { inbox.post(.paneOutput(id)) }
         }
         let handlers = ExecCallbacks(
@@ -130,7 +132,10 @@ final class Pane {
     /// whether more is waiting.
     func drainOutput(limit: Int = Pane.drainSlice) -> Bool {
         let (bytes, more) = output.take(upTo: limit)
-        if !bytes.isEmpty { terminal.feed(bytes) }
+        if !bytes.isEmpty {
+            terminal.feed(bytes)
+            LatencyTrace.shared?.fed(pane: id.value)
+        }
         return more
     }
 
@@ -167,7 +172,10 @@ final class Pane {
     func send(_ press: KeyPress) {
         guard !state.isFinished else { return }
         lastInputNanos = DispatchTime.now().uptimeNanoseconds
+        let trace = LatencyTrace.shared
+        trace?.key(pane: id.value)
         terminal.sendKey(press.key, modifiers: press.modifiers)
+        trace?.sent(pane: id.value)
     }
 
     /// Passes a mouse event inside the content area to the program, if it
