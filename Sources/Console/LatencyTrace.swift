@@ -12,6 +12,9 @@ import Foundation
 ///
 /// Stages, in order, for the keystroke numbered N (counting from 1 for the whole run):
 /// - `key`: the key was read from the outer terminal and is about to go to the pane;
+///   `work=` is how long (µs) the UI loop worked before the `poll` that returned
+///   with it, and `poll=` how long that `poll` waited — a key typed while the loop
+///   was busy waits at most `work`;
 /// - `sent`: it was encoded and handed to the session (or held until it opens);
 /// - `received`: the pane's session delivered its first output after the key
 ///   (network thread), normally the echo;
@@ -41,6 +44,12 @@ final class LatencyTrace: @unchecked Sendable {
     private let lock = NSLock()
     private let fd: Int32
     private var keystrokes = 0
+    /// Pane → its latest keystroke.
+    private var latest: [Int: Int] = [:]
+    /// The UI loop's last `poll`: when it was entered, when it returned, and the work before it (ns).
+    private var pollEntered: UInt64 = 0
+    private var pollReturned: UInt64 = 0
+    private var workBeforePoll: UInt64 = 0
     /// Pane → keystroke whose echo has not arrived yet.
     private var awaitingOutput: [Int: Int] = [:]
     /// Pane → keystroke whose echo arrived but is not yet in the emulator.
@@ -68,14 +77,33 @@ final class LatencyTrace: @unchecked Sendable {
         defer { lock.unlock() }
         keystrokes += 1
         awaitingOutput[pane] = keystrokes
-        emit(.key, pane: pane, keystroke: keystrokes)
+        latest[pane] = keystrokes
+        emit(.key, pane: pane, keystroke: keystrokes,
+             extra: " work=\(workBeforePoll / 1000) poll=\((pollReturned &- pollEntered) / 1000)")
     }
 
-    /// The key was handed to the pane's session.
+    /// The key was handed to the pane's session (its echo may be back already).
     func sent(pane: Int) {
         lock.lock()
         defer { lock.unlock() }
-        if let keystroke = awaitingOutput[pane] { emit(.sent, pane: pane, keystroke: keystroke) }
+        if let keystroke = latest[pane] { emit(.sent, pane: pane, keystroke: keystroke) }
+    }
+
+    /// The UI loop is about to `poll`.
+    func polling() {
+        let now = Self.nanos()
+        lock.lock()
+        workBeforePoll = pollReturned == 0 ? 0 : now &- pollReturned
+        pollEntered = now
+        lock.unlock()
+    }
+
+    /// The UI loop's `poll` returned.
+    func polled() {
+        let now = Self.nanos()
+        lock.lock()
+        pollReturned = now
+        lock.unlock()
     }
 
     /// Output for `pane` arrived from its session (any thread).

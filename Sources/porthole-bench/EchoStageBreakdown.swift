@@ -25,8 +25,9 @@ struct EchoStageBreakdown {
         "drawn→seen",     // the outer tmux taking the frame, plus capture-pane polling
     ]
 
-    /// Per sample that the trace covers: the stage times in ms, and the outer terminal's backlog at `drawn`.
-    var rows: [(stages: [Double], total: Double, outq: Int)] = []
+    /// Per sample that the trace covers: the stage times in ms, the outer terminal's
+    /// backlog at `drawn`, and how long (ms) the UI loop worked before the `poll` that returned with the key.
+    var rows: [(stages: [Double], total: Double, outq: Int, workBeforeKey: Double)] = []
     /// Samples the trace did not cover from key to drawn.
     var missing = 0
 
@@ -38,13 +39,15 @@ struct EchoStageBreakdown {
 
     /// Matches each sample with the last keystroke read inside its window.
     init(samples: [Sample], traceFile: String) {
-        var events: [(t: Double, stage: String, keystroke: Int, outq: Int)] = []
+        var events: [(t: Double, stage: String, keystroke: Int, outq: Int, work: Int)] = []
         let text = (try? String(contentsOfFile: traceFile, encoding: .utf8)) ?? ""
         for line in text.split(separator: "\n") where !line.hasPrefix("#") {
             let fields = line.split(separator: " ")
             guard fields.count >= 4, let ns = UInt64(fields[0]), let keystroke = Int(fields[3]) else { continue }
-            let outq = fields.dropFirst(4).first { $0.hasPrefix("outq=") }.flatMap { Int($0.dropFirst(5)) } ?? 0
-            events.append((Double(ns) / 1e9, String(fields[1]), keystroke, outq))
+            func value(_ name: String) -> Int {
+                fields.dropFirst(4).first { $0.hasPrefix(name + "=") }.flatMap { Int($0.dropFirst(name.count + 1)) } ?? 0
+            }
+            events.append((Double(ns) / 1e9, String(fields[1]), keystroke, value("outq"), value("work")))
         }
         for sample in samples {
             let window = events.filter { $0.t >= sample.typed && $0.t <= sample.seen }
@@ -55,7 +58,7 @@ struct EchoStageBreakdown {
                   let frame = at("frame"), let drawn = at("drawn") else { missing += 1; continue }
             let points = [sample.typed, key.t, sent.t, received.t, fed.t, frame.t, drawn.t, sample.seen]
             let stages = zip(points.dropFirst(), points).map { ($0 - $1) * 1000 }
-            rows.append((stages, sample.milliseconds, drawn.outq))
+            rows.append((stages, sample.milliseconds, drawn.outq, Double(key.work) / 1000))
         }
     }
 
@@ -73,6 +76,8 @@ struct EchoStageBreakdown {
         }
         let outq = rows.map { Double($0.outq) }
         let slowOutq = slow.map { Double($0.outq) }.reduce(0, +) / Double(max(1, slow.count))
+        let work = rows.map(\.workBeforeKey)
+        lines.append(indent + "(UI loop busy before the key's poll: p50 \(fmt(Statistics.percentile(work, 50))) ms, p99 \(fmt(Statistics.percentile(work, 99))) ms, slowest 5% mean \(fmt(slow.map(\.workBeforeKey).reduce(0, +) / Double(max(1, slow.count)))) ms — at most this of typed→key is the console's)")
         lines.append(indent + "outer terminal backlog at drawn: p50 \(Int(Statistics.percentile(outq, 50))) B, p99 \(Int(Statistics.percentile(outq, 99))) B, slowest 5% mean \(Int(slowOutq)) B"
             + (missing > 0 ? "; \(missing) samples not in the trace" : ""))
         return lines

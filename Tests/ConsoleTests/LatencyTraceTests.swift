@@ -10,10 +10,12 @@ final class LatencyTraceTests: XCTestCase {
         do {
             let trace = try XCTUnwrap(LatencyTrace(path: path))
             trace.received(pane: 1)            // output before any key: not an echo
+            trace.polling()
+            trace.polled()
             trace.key(pane: 1)
-            trace.sent(pane: 1)
             trace.received(pane: 2)            // another pane's output (a flood)
-            trace.received(pane: 1)
+            trace.received(pane: 1)            // the echo, back before the UI thread noted the send
+            trace.sent(pane: 1)
             trace.received(pane: 1)            // more output: the echo arrived already
             trace.fed(pane: 2)
             trace.fed(pane: 1)
@@ -26,9 +28,13 @@ final class LatencyTraceTests: XCTestCase {
         let lines = try String(contentsOfFile: path, encoding: .utf8).split(separator: "\n").map(String.init)
         XCTAssertEqual(lines.first, LatencyTrace.header)
         let events = lines.dropFirst().map { $0.split(separator: " ").map(String.init) }
-        XCTAssertEqual(events.map { $0.dropFirst().joined(separator: " ") }, [
-            "key 1 1", "sent 1 1", "received 1 1", "fed 1 1", "frame 1 1", "drawn 1 1 outq=7", "key 3 2",
+        XCTAssertEqual(events.map { $0.dropFirst().prefix(3).joined(separator: " ") }, [
+            "key 1 1", "received 1 1", "sent 1 1", "fed 1 1", "frame 1 1", "drawn 1 1", "key 3 2",
         ])
+        XCTAssertEqual(events[5].last, "outq=7")
+        XCTAssertEqual(events[0].count, 6, "a key line says how long the loop worked and polled before it")
+        XCTAssertEqual(events[0][4], "work=0", "no poll before the first: no work measured")
+        XCTAssertNotNil(Int(events[0][5].dropFirst("poll=".count)))
         let times = try events.map { try XCTUnwrap(UInt64($0[0])) }
         XCTAssertEqual(times, times.sorted(), "timestamps are monotonic")
     }
