@@ -7,7 +7,9 @@ import Foundation
 /// - while a key just typed in the focused pane is being echoed, and
 /// - while the outer terminal has not yet taken what was last drawn (tmux
 ///   stops reading a pane when its client falls behind, and redraws when it
-///   catches up).
+///   catches up). Only a terminal that reports its backlog (TIOCOUTQ) can say
+///   so: a pty slave always reports 0, so under tmux, xterm or ssh this never
+///   holds (README, issue 15: no sign the echo waits behind unread frames).
 ///
 /// A held pane gets a small slice per frame. Its buffer then fills, its
 /// session stops receiving (`PaneOutput`'s bound), and the flooding program

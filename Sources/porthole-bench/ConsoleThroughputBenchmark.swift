@@ -11,6 +11,8 @@ enum ConsoleThroughputBenchmark {
         var portholeSeconds: [Double]
         /// Per run: key echo times (ms) in porthole and in tmux, and the machine before it.
         var echoRuns: [(porthole: [Double], tmux: [Double], load: MachineLoad)]
+        /// Per run: porthole's echo times split into stages by the console's latency trace.
+        var echoStages: [EchoStageBreakdown]
     }
 
     /// `done$((6*7))` prints `done42` only when the command has finished, never in the echoed command line.
@@ -32,7 +34,11 @@ enum ConsoleThroughputBenchmark {
         let state = FileManager.default.temporaryDirectory.appendingPathComponent("porthole-bench-console-\(getpid())").path
         let console = TmuxDriver(socket: "porthole-bench-console-\(getpid())", registry: processes)
         defer { console.kill() }
-        try console.start(session: "console", cols: 162, rows: 52, command: "env PORTHOLE_STATE_DIR=\(state) \(binary) --refresh 1")
+        // The console traces each keystroke's path, so echo times split into stages.
+        let trace = FileManager.default.temporaryDirectory.appendingPathComponent("porthole-bench-trace-\(getpid())").path
+        defer { try? FileManager.default.removeItem(atPath: trace) }
+        try console.start(session: "console", cols: 162, rows: 52,
+                          command: "env PORTHOLE_STATE_DIR=\(state) PORTHOLE_TRACE_LATENCY=\(trace) \(binary) --refresh 1")
         try console.wait(timeout: 30) { $0.contains("Running") }
         progress("console shows instances")
         try console.keys("Enter")
@@ -57,20 +63,23 @@ enum ConsoleThroughputBenchmark {
         try console.wait(timeout: 15) { screen in screen.components(separatedBy: "# ").count > 2 || screen.components(separatedBy: "$ ").count > 2 }
         try reference.run(["split-window", "-h", "env PS1='$ ' bash --norc --noprofile"])
         var echo: [(porthole: [Double], tmux: [Double], load: MachineLoad)] = []
+        var stages: [EchoStageBreakdown] = []
         for run in 0..<echoRuns {
             let seen = MachineLoad.waitForQuiet(idleAtLeast: 0.8, maxWait: 10)
-            let portholeMs = try echoWhileFlooding(console, lines: lines * 4, samples: echoSamples, left: ["C-a", "Left"], right: ["C-a", "Right"])
-            let tmuxMs = try echoWhileFlooding(reference, lines: lines * 4, samples: echoSamples, left: nil, right: nil)
+            let porthole = try echoWhileFlooding(console, lines: lines * 4, samples: echoSamples, left: ["C-a", "Left"], right: ["C-a", "Right"])
+            let tmuxMs = try echoWhileFlooding(reference, lines: lines * 4, samples: echoSamples, left: nil, right: nil).map(\.milliseconds)
+            let portholeMs = porthole.map(\.milliseconds)
             echo.append((portholeMs, tmuxMs, seen.load))
+            stages.append(EchoStageBreakdown(samples: porthole, traceFile: trace))
             progress("echo run \(run + 1) (\(seen.load) before): porthole p99 \(fmt(Statistics.percentile(portholeMs, 99), 1)) ms, tmux p99 \(fmt(Statistics.percentile(tmuxMs, 99), 1)) ms")
         }
-        return Result(bytes: bytes, tmuxSeconds: tmuxTimes, portholeSeconds: portholeTimes, echoRuns: echo)
+        return Result(bytes: bytes, tmuxSeconds: tmuxTimes, portholeSeconds: portholeTimes, echoRuns: echo, echoStages: stages)
     }
 
     /// Starts `seq` flooding the left pane, types `samples` keys in the right one
     /// timing each echo, then stops the flood. `left`/`right`: the keys that move
     /// focus (nil: tmux's own select-pane).
-    static func echoWhileFlooding(_ driver: TmuxDriver, lines: Int, samples: Int, left: [String]?, right: [String]?) throws -> [Double] {
+    static func echoWhileFlooding(_ driver: TmuxDriver, lines: Int, samples: Int, left: [String]?, right: [String]?) throws -> [EchoStageBreakdown.Sample] {
         func go(_ keys: [String]?, _ direction: String) throws {
             if let keys { try driver.keys(keys) } else { try driver.run(["select-pane", direction]) }
         }
@@ -88,15 +97,15 @@ enum ConsoleThroughputBenchmark {
     }
 
     /// Types short tokens and times each until the screen shows it (polling capture-pane).
-    static func timeEcho(_ driver: TmuxDriver, count: Int) throws -> [Double] {
-        var echo: [Double] = []
+    static func timeEcho(_ driver: TmuxDriver, count: Int) throws -> [EchoStageBreakdown.Sample] {
+        var echo: [EchoStageBreakdown.Sample] = []
         let letters = Array("abcdefghijklmnopqrstuvwxyz")
         for index in 0..<count {
             let token = "k\(index)" + String(letters[index % 26]) + "q"
             let start = now()
             try driver.literal(token)
             try driver.wait(timeout: 5, interval: 500) { $0.contains(token) }
-            echo.append((now() - start) * 1000)
+            echo.append(EchoStageBreakdown.Sample(typed: start, seen: now()))
             try driver.keys("C-u")
         }
         return echo

@@ -4,7 +4,7 @@ import LocalRuntime
 import Platform
 import ProcessHarness
 
-// porthole-bench [exec|stream|terminal|fleet|console|kubernetes|cp|all] [--quick] — speed and memory as ratios
+// porthole-bench [exec|stream|terminal|fleet|console|echo|kubernetes|cp|all] [--quick] — speed and memory as ratios
 // against a reference measured in the same run. Run with
 // `swift run -c release porthole-bench`.
 //
@@ -116,22 +116,31 @@ func runTerminalBenchmark() {
     }
 }
 
-func runConsoleBenchmark() throws {
+func runConsoleBenchmark(echoOnly: Bool) throws {
     let lines = quick ? 1_000_000 : 8_500_000
-    let runs = quick ? 1 : 3
+    let runs = echoOnly ? 0 : quick ? 1 : 3
     quietMachine(before: "console")
     let result = try ConsoleThroughputBenchmark.run(lines: lines, runs: runs, echoSamples: quick ? 50 : 200, echoRuns: quick ? 2 : 5)
     let mb = Double(result.bytes) / 1e6
     let tmux = Statistics.median(result.tmuxSeconds)
     let porthole = Statistics.median(result.portholeSeconds)
-    line("console pane throughput: \(fmt(mb, 1)) MB of `seq 1 \(lines)` shown in a 160x48 pane, median of \(runs)")
-    line("  tmux pane (reference)   \(fmt(tmux)) s")
-    line("  porthole console pane   \(fmt(porthole)) s")
-    line("  ratio porthole/tmux     \(fmt(porthole / tmux))  (goal ≤ 1.10)")
+    if runs > 0 {
+        line("console pane throughput: \(fmt(mb, 1)) MB of `seq 1 \(lines)` shown in a 160x48 pane, median of \(runs)")
+        line("  tmux pane (reference)   \(fmt(tmux)) s")
+        line("  porthole console pane   \(fmt(porthole)) s")
+        line("  ratio porthole/tmux     \(fmt(porthole / tmux))  (goal ≤ 1.10)")
+    }
     line("key echo in a second pane while the first floods (seen through tmux capture-pane, \(result.echoRuns.first?.porthole.count ?? 0) keys per run)")
     for (index, run) in result.echoRuns.enumerated() {
         line("  run \(index + 1) [\(run.load)]  tmux p50 \(fmt(Statistics.percentile(run.tmux, 50), 1)) p99 \(fmt(Statistics.percentile(run.tmux, 99), 1)) ms · porthole p50 \(fmt(Statistics.percentile(run.porthole, 50), 1)) p99 \(fmt(Statistics.percentile(run.porthole, 99), 1)) ms")
     }
+    line("porthole's echo split into stages by the console's latency trace (PORTHOLE_TRACE_LATENCY), per run")
+    for (index, stages) in result.echoStages.enumerated() {
+        line("  run \(index + 1)")
+        for text in stages.report(indent: "    ") { line(text) }
+    }
+    line("  all runs")
+    for text in EchoStageBreakdown(combining: result.echoStages).report(indent: "    ") { line(text) }
     let allTmux = result.echoRuns.flatMap(\.tmux), allPorthole = result.echoRuns.flatMap(\.porthole)
     line("  all runs: tmux panes (reference) p50 \(fmt(Statistics.percentile(allTmux, 50), 1)) ms  p99 \(fmt(Statistics.percentile(allTmux, 99), 1)) ms")
     line("  all runs: porthole panes         p50 \(fmt(Statistics.percentile(allPorthole, 50), 1)) ms  p99 \(fmt(Statistics.percentile(allPorthole, 99), 1)) ms  (goal p99 ≤ tmux's and < 50 ms)")
@@ -160,7 +169,8 @@ do {
     if which == "exec" || which == "stream" || which == "all" { try await runExecBenchmarks() }
     if which == "terminal" || which == "all" { runTerminalBenchmark() }
     if which == "fleet" || which == "all" { try await runFleetBenchmark() }
-    if which == "console" || which == "all" { try runConsoleBenchmark() }
+    if which == "console" || which == "all" { try runConsoleBenchmark(echoOnly: false) }
+    if which == "echo" { try runConsoleBenchmark(echoOnly: true) }
     if which == "kubernetes" || which == "all" { try await runKubernetesBenchmark() }
     if which == "cp" || which == "all" { try await runCopyBenchmark() }
 } catch {

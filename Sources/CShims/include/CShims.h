@@ -65,7 +65,7 @@ int porthole_tty_raw(int fd);
 int porthole_tty_restore(int fd);
 
 /// Bytes written to a terminal fd that its reader has not taken yet (TIOCOUTQ);
-/// -1 when unknown.
+/// -1 when unknown. Always 0 on a pty slave (Linux keeps no count there).
 int porthole_output_pending(int fd);
 
 /// Makes this process the reaper of its orphaned descendants (PR_SET_CHILD_SUBREAPER),

@@ -1,6 +1,12 @@
 /// Keys from the user: dispatch by focus, and the instance and function tables.
 extension ConsoleApp {
     func handle(_ event: InputEvent) {
+        // A key typed into a pane changes nothing around it: redrawing the header,
+        // tables and borders for it would only delay its echo.
+        if case .key(let press) = event, let pane = plainPaneKeyTarget(press) {
+            handlePaneKey(press, pane)
+            return
+        }
         chromeDirty = true
         switch event {
         case .resize:
@@ -43,6 +49,15 @@ extension ConsoleApp {
         } else {
             handleTableKey(press)
         }
+    }
+
+    /// The focused pane, when `press` goes straight to its program (no command
+    /// bar, overlay, prefix or scrollback; the session not ended).
+    func plainPaneKeyTarget(_ press: KeyPress) -> Pane? {
+        guard !commandBar.isOpen, overlay == nil, !workspace.awaitingPrefix, press != prefix.press,
+              let id = workspace.focus.paneID, let pane = workspace.panes[id],
+              pane.scrollback == nil, !pane.state.isFinished else { return nil }
+        return pane
     }
 
     func handleTableKey(_ press: KeyPress) {

@@ -1,9 +1,12 @@
 import CNCursesW
+import CShims
 import Foundation
 
 /// Drawing a frame: what changed since the last one, panes, chrome, cursor.
 extension ConsoleApp {
     func render(_ screen: Screen) {
+        let trace = LatencyTrace.shared
+        trace?.frameStarted()
         if fullRedraw {
             werase(screen.window)
             screen.fill(Rect(x: 0, y: 0, width: screen.cols, height: screen.rows), pen: screen.pen(.screen))
@@ -80,6 +83,7 @@ extension ConsoleApp {
         }
         if let (row, col) = cursor { screen.placeCursor(row: row, col: col) } else { screen.hideCursor() }
         screen.flush()
+        if let trace { trace.frameDrawn(pending: Int(porthole_output_pending(STDOUT_FILENO))) }
         fullRedraw = false
         chromeDirty = false
         panesDirty = false

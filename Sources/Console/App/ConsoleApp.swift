@@ -151,11 +151,14 @@ public final class ConsoleApp {
             pollfd(fd: STDIN_FILENO, events: Int16(POLLIN), revents: 0),
             pollfd(fd: inbox.fileDescriptor, events: Int16(POLLIN), revents: 0),
         ]
+        let trace = LatencyTrace.shared
         while running {
             let timeout = nextTimeout()
             fds[0].revents = 0
             fds[1].revents = 0
+            trace?.polling()
             let ready = poll(&fds, 2, timeout)
+            trace?.polled()
             if ready < 0 && errno != EINTR {
                 throw ConsoleError.system("poll failed: \(String(cString: strerror(errno)))")
             }

@@ -141,7 +141,9 @@ final class Pane {
         let output = self.output
         let recorder = self.recorder
         let id = self.id
+        let trace = LatencyTrace.shared
         let deliver: @Sendable ([UInt8]) -> Void = { bytes in
+            trace?.received(pane: id.value)
             recorder.output(bytes) {
                 if output.append(bytes) { inbox.post(.paneOutput(id)) }
             }
@@ -185,6 +187,7 @@ final class Pane {
         if !bytes.isEmpty {
             terminal.feed(bytes)
             idleClock?.touch()
+            LatencyTrace.shared?.fed(pane: id.value)
         }
         return more
     }
@@ -222,7 +225,10 @@ final class Pane {
     func send(_ press: KeyPress) {
         guard !state.isFinished else { return }
         lastInputNanos = DispatchTime.now().uptimeNanoseconds
+        let trace = LatencyTrace.shared
+        trace?.key(pane: id.value)
         terminal.sendKey(press.key, modifiers: press.modifiers)
+        trace?.sent(pane: id.value)
     }
 
     /// Passes a mouse event inside the content area to the program, if it
