@@ -42,8 +42,11 @@ final class KubernetesConsoleTests: XCTestCase {
     func testContainerPickerLogsIntoTheChosenContainer() throws {
         let cluster = try ConsoleCluster()
         defer { cluster.stop() }
-        let tmux = try TmuxConsole(command: [TmuxConsole.portholeBinary.path], environment: cluster.environment)
+        // Kubernetes closes no exec session for idleness: an idle timeout is said to be ignored.
+        let tmux = try TmuxConsole(
+            command: [TmuxConsole.portholeBinary.path, "--idle-timeout", "60"], environment: cluster.environment)
         defer { tmux.kill() }
+        try tmux.waitFor("idle timeout ignored: this platform closes no idle exec session")
         _ = try tmux.waitUntil("the Knative pod", timeout: 60) { ScreenReading.contains($0, "hello-00001-dep") }
         try tmux.press("Enter")
         try tmux.waitFor("which container?")

@@ -119,7 +119,12 @@ public final class ConsoleApp {
         running = true
         refresher.start()
         relayout()
-        statusLine.show("loading functions and instances from \(contextName)…", seconds: 30)
+        var loading = "loading functions and instances from \(contextName)…"
+        // An idle timeout the platform does not apply would count down nothing: say so first.
+        if (options.sessionIdleTimeout ?? 0) > 0, backend.execIdleRule == .none {
+            loading = "idle timeout ignored: this platform closes no idle exec session · " + loading
+        }
+        statusLine.show(loading, seconds: 30)
         try loop(screen)
     }
 
