@@ -10,6 +10,8 @@ final class ConsoleStartupTests: XCTestCase {
     override func tearDown() {
         launches.forEach { $0.stop() }
         servers.forEach { $0.stop() }
+        // Each server's directory (token and state) goes with it; a restarted server shares its first one's.
+        for server in servers { try? FileManager.default.removeItem(at: server.stateDirectory.deletingLastPathComponent()) }
     }
 
     private func launch(_ arguments: [String] = [], environment: [String: String] = [:]) throws -> TmuxConsole {

@@ -56,9 +56,11 @@ final class TmuxConsole {
 
     deinit { kill() }
 
-    /// Ends the tmux server and everything under it, by pid.
+    /// Ends the tmux server and everything under it, by pid, and removes the work
+    /// directory (stderr, exit status, state): tests read those before they end it.
     func kill() {
         driver.kill()
+        try? FileManager.default.removeItem(at: workDirectory)
     }
 
     // MARK: Typing
