@@ -4,7 +4,7 @@ import Platform
 
 /// The local platform the exec and copy benchmarks measure against: its state
 /// under the temporary directory, a 0600 token file for the CLI, and a running
-/// instance of `hello`. The caller shuts `embedded.platform` down.
+/// instance of `hello`. The caller ends it with `stop()`.
 struct BenchPlatform {
     let embedded: EmbeddedPlatform
     let instance: Instance
@@ -27,7 +27,14 @@ struct BenchPlatform {
             return BenchPlatform(embedded: embedded, instance: instance, tokenFile: tokenFile)
         } catch {
             embedded.platform.shutdown()
+            try? FileManager.default.removeItem(at: state.url)
             throw error
         }
+    }
+
+    /// Shuts the platform down and removes its state (audit log, logs, the token file).
+    func stop() {
+        embedded.platform.shutdown()
+        try? FileManager.default.removeItem(at: tokenFile.deletingLastPathComponent())
     }
 }

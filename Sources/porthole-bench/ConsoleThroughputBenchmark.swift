@@ -32,6 +32,8 @@ enum ConsoleThroughputBenchmark {
 
         // Porthole: the console on its embedded platform, one pane zoomed to 160x48.
         let state = FileManager.default.temporaryDirectory.appendingPathComponent("porthole-bench-console-\(getpid())").path
+        // Declared before the console's own defer, so it runs after the console has ended.
+        defer { try? FileManager.default.removeItem(atPath: state) }
         let console = TmuxDriver(socket: "porthole-bench-console-\(getpid())", registry: processes)
         defer { console.kill() }
         // The console traces each keystroke's path, so echo times split into stages.

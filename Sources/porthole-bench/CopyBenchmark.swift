@@ -87,7 +87,7 @@ enum CopyBenchmark {
 func runCopyBenchmark() async throws {
     let bench = try await BenchPlatform.start(stem: "porthole-bench-cp")
     let (embedded, instance, tokenFile) = (bench.embedded, bench.instance, bench.tokenFile)
-    defer { embedded.platform.shutdown() }
+    defer { bench.stop() }
     let megabytes = quick ? 64 : 256
     let runs = quick ? 1 : 3
     let loadBefore = CopyBenchmark.loadAverage()

@@ -59,7 +59,7 @@ func fmt(_ value: Double, _ digits: Int = 2) -> String { String(format: "%.\(dig
 func runExecBenchmarks() async throws {
     let bench = try await BenchPlatform.start(stem: "porthole-bench")
     let (embedded, instance, tokenFile) = (bench.embedded, bench.instance, bench.tokenFile)
-    defer { embedded.platform.shutdown() }
+    defer { bench.stop() }
 
     let runs = quick ? 1 : 3
     if which != "stream" { try await runExecThroughput(embedded: embedded, instance: instance, tokenFile: tokenFile, runs: runs) }
