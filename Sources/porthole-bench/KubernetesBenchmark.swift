@@ -34,20 +34,8 @@ enum KubernetesBenchmark {
         try await server.start()
         defer { Task { await server.stop() } }
         let kubeconfig = directory + "/kubeconfig"
-        try """
-            apiVersion: v1
-            kind: Config
-            current-context: bench
-            clusters:
-            - name: bench
-              cluster: {server: "\(server.url)", certificate-authority: "\(certificates.caCertificate)"}
-            users:
-            - name: bench
-              user: {token: bench-token}
-            contexts:
-            - name: bench
-              context: {cluster: bench, user: bench, namespace: default}
-            """.write(toFile: kubeconfig, atomically: true, encoding: .utf8)
+        try server.writeKubeconfig(
+            to: kubeconfig, name: "bench", user: "bench", token: "bench-token", namespace: "default")
         let binary = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("porthole").path
 
         // The console on the cluster, refreshing every 2 s.

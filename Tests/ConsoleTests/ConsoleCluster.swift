@@ -22,20 +22,7 @@ final class ConsoleCluster {
         self.server = server
         try Self.blocking { try await server.start() }
         let kubeconfig = directory + "/kubeconfig"
-        try """
-            apiVersion: v1
-            kind: Config
-            current-context: kind-fake
-            clusters:
-            - name: kind-fake
-              cluster: {server: "\(server.url)", certificate-authority: "\(certificates.caCertificate)"}
-            users:
-            - name: alice
-              user: {token: console-token}
-            contexts:
-            - name: kind-fake
-              context: {cluster: kind-fake, user: alice}
-            """.write(toFile: kubeconfig, atomically: true, encoding: .utf8)
+        try server.writeKubeconfig(to: kubeconfig, name: "kind-fake", user: "alice", token: "console-token")
         let configHome = directory + "/config"
         try FileManager.default.createDirectory(atPath: configHome + "/porthole", withIntermediateDirectories: true)
         try """
