@@ -38,6 +38,13 @@ public struct MachineLoad: Sendable, CustomStringConvertible {
         return (load, Date().timeIntervalSince(start), load.idle >= idleAtLeast)
     }
 
+    /// Non-idle CPU time of the whole machine since boot, all cores, in seconds:
+    /// the difference over a run is what every process together spent in it.
+    public static func busySeconds() -> Double {
+        let times = cpuTimes()
+        return Double(times.total - times.idle) / Double(sysconf(Int32(_SC_CLK_TCK)))
+    }
+
     /// Jiffies of all CPUs from the first line of /proc/stat: (idle + iowait, total).
     static func cpuTimes() -> (idle: UInt64, total: UInt64) {
         guard let text = try? String(contentsOfFile: "/proc/stat", encoding: .utf8),

@@ -1,6 +1,7 @@
 import Foundation
 import LocalRuntime
 import Platform
+import ProcessHarness
 
 /// Issue 12's figure: a 256 MiB download by `porthole cp` (tar stream, SHA-256
 /// on both sides, temp file and rename) against `porthole exec -- cat FILE >
@@ -11,7 +12,17 @@ enum CopyBenchmark {
         var bytes: Int
         var execSeconds: [Double]
         var copySeconds: [Double]
+        /// CPU time the whole machine spent (all cores, every process) during each run:
+        /// with the instance, the server and the client on the same cores, a run can
+        /// end no sooner than this divided by the number of cores.
+        var execCPUSeconds: [Double]
+        var copyCPUSeconds: [Double]
         var ratio: Double { Statistics.median(execSeconds) / Statistics.median(copySeconds) }
+        /// The best ratio these CPU figures allow on `cores` cores, if cp kept every core busy.
+        func ceiling(cores: Int) -> Double {
+            let copyFloor = max(Statistics.median(copyCPUSeconds) / Double(cores), Statistics.median(execSeconds))
+            return Statistics.median(execSeconds) / copyFloor
+        }
     }
 
     static func run(embedded: EmbeddedPlatform, instance: Instance, tokenFile: URL, megabytes: Int, runs: Int) throws -> Result {
@@ -27,20 +38,24 @@ enum CopyBenchmark {
         let bytes = megabytes << 20
         try writeRandom(to: source, bytes: bytes)
         let server = ["--server", "http://\(embedded.host):\(embedded.port)", "--token-file", tokenFile.path]
-        var execTimes: [Double] = []
-        var copyTimes: [Double] = []
+        var execTimes: [Double] = [], execCPU: [Double] = []
+        var copyTimes: [Double] = [], copyCPU: [Double] = []
         for index in 0..<runs {
             let byExec = work.appendingPathComponent("exec-\(index).bin")
             let byCopy = work.appendingPathComponent("cp-\(index).bin")
+            var busy = MachineLoad.busySeconds()
             execTimes.append(try time(binary, ["exec"] + server + [instance.instanceId, "--", "cat", source.path], stdout: byExec))
+            execCPU.append(MachineLoad.busySeconds() - busy)
+            busy = MachineLoad.busySeconds()
             copyTimes.append(try time(binary, ["cp", "-q"] + server + ["\(instance.instanceId):\(source.path)", byCopy.path], stdout: nil))
+            copyCPU.append(MachineLoad.busySeconds() - busy)
             for copy in [byExec, byCopy] {
                 let size = (try? FileManager.default.attributesOfItem(atPath: copy.path)[.size] as? Int) ?? -1
                 guard size == bytes else { throw BenchmarkError("\(copy.lastPathComponent) has \(size) bytes, not \(bytes)") }
                 try? FileManager.default.removeItem(at: copy)
             }
         }
-        return Result(bytes: bytes, execSeconds: execTimes, copySeconds: copyTimes)
+        return Result(bytes: bytes, execSeconds: execTimes, copySeconds: copyTimes, execCPUSeconds: execCPU, copyCPUSeconds: copyCPU)
     }
 
     private static func time(_ binary: URL, _ arguments: [String], stdout: URL?) throws -> Double {
@@ -99,4 +114,8 @@ func runCopyBenchmark() async throws {
     line("  porthole exec -- cat > file (reference)  \(fmt(execMedian)) s  \(fmt(mib / execMedian, 1)) MiB/s")
     line("  porthole cp (SHA-256 both sides)        \(fmt(copyMedian)) s  \(fmt(mib / copyMedian, 1)) MiB/s")
     line("  ratio exec/cp                           \(fmt(result.ratio))  (goal ≥ 0.90)")
+    // Every process here shares the machine's cores; the CPU the copy needs bounds what it can reach.
+    let cores = ProcessInfo.processInfo.activeProcessorCount
+    line("  CPU of the whole machine per run, median  exec \(fmt(Statistics.median(result.execCPUSeconds))) s, cp \(fmt(Statistics.median(result.copyCPUSeconds))) s")
+    line("  best ratio that CPU allows on \(cores) cores   \(fmt(result.ceiling(cores: cores)))  (cp no faster than its CPU / \(cores))")
 }
