@@ -163,6 +163,14 @@ public final class FunctionComputeBackend: PlatformBackend {
         return InstanceDetail(instance: instance, events: events, facts: facts)
     }
 
+    /// Function Compute has no API for an instance's output: it ships logs to
+    /// Simple Log Service (the function's `logConfig`), a separate service with
+    /// its own API and signature that porthole does not speak.
+    public func streamLogs(_ request: LogRequest) async throws -> LogStream {
+        throw PlatformError.unsupported(
+            "Function Compute keeps no instance logs of its own: it sends them to Simple Log Service (the project and logstore in \(request.function)'s logConfig), which porthole does not read. Read them with `s logs` or the Function Compute console, or look inside the instance with `porthole exec --fc-region \(configuration.region) \(request.instanceId)`")
+    }
+
     public func openExec(_ request: ExecRequest, handlers: ExecCallbacks) async throws -> ExecSession {
         let base = try accountBase()
         let path = "/2023-03-30/functions/\(ExecRequest.percentEncode(request.functionName))/instances/\(ExecRequest.percentEncode(request.instanceId))/exec"

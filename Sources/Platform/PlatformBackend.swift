@@ -30,7 +30,19 @@ public protocol PlatformBackend: AnyObject, Sendable {
 
     /// How the platform times out an idle exec session (default: it does not).
     var execIdleRule: ExecIdleRule { get }
+
+    /// An instance's output log (stdout and stderr as the platform keeps them),
+    /// in chunks as they arrive. Throws `PlatformError` before the first byte
+    /// (unknown instance, a platform whose logs porthole cannot read); a failure
+    /// later (the connection dropped) ends the stream with that error. Without
+    /// `follow` the stream ends at the log's current end; with it, once the
+    /// instance has ended and its log is read. Ending the iteration (or
+    /// cancelling its task) closes the request.
+    func streamLogs(_ request: LogRequest) async throws -> LogStream
 }
+
+/// Chunks of an instance's log, in order; see `PlatformBackend.streamLogs`.
+public typealias LogStream = AsyncThrowingStream<[UInt8], any Error>
 
 /// The answer to one invocation.
 public struct Invocation: Sendable, Equatable {
@@ -47,6 +59,10 @@ public struct Invocation: Sendable, Equatable {
 
 extension PlatformBackend {
     public var execIdleRule: ExecIdleRule { .none }
+
+    public func streamLogs(_ request: LogRequest) async throws -> LogStream {
+        throw PlatformError.unsupported("\(displayName) keeps no instance logs porthole can read; look inside the instance with `porthole exec \(request.instanceId)`")
+    }
 
     /// Finds the instance with this id among all functions, so a user can name an
     /// instance alone (`porthole exec c-1234`).

@@ -14,6 +14,8 @@ public enum PlatformError: Error, Equatable, CustomStringConvertible {
     case badResponse(String)
     /// Bad configuration (contexts, specs, themes) — the message names the file and key.
     case configuration(String)
+    /// The platform has no such feature; the message says where to look instead.
+    case unsupported(String)
 
     public var description: String {
         switch self {
@@ -24,6 +26,7 @@ public enum PlatformError: Error, Equatable, CustomStringConvertible {
         case .api(let status, let code, let message): return "\(message) (HTTP \(status) \(code))"
         case .badResponse(let why): return "unreadable answer from the server: \(why)"
         case .configuration(let message): return message
+        case .unsupported(let message): return message
         }
     }
 }
