@@ -42,7 +42,8 @@ enum PaneView {
 
     /// The title turns to the error style in the last stretch before the idle timeout.
     private static func idleWarningRole(_ pane: Pane) -> StyleRole? {
-        guard pane.state.isOpen, let clock = pane.idleClock, clock.isWarning(now: Date()) else { return nil }
+        // `warned`: in step with the title's text and the status line's warning.
+        guard pane.state.isOpen, let clock = pane.idleClock, clock.warned else { return nil }
         return .statusLineError
     }
 
