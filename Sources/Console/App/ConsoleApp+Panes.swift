@@ -189,7 +189,7 @@ extension ConsoleApp {
         guard lines.lowerBound >= held.lowerBound else {
             let gone = min(lines.count, held.lowerBound - lines.lowerBound)
             let what = gone == lines.count ? "the selected lines have" : "\(gone) of the \(lines.count) selected lines have"
-            statusLine.show("not copied: \(what) left the scrollback (it keeps the newest \(pane.terminal.scrollbackLimit) lines) while output arrived; select again", error: true)
+            statusLine.show("not copied: \(what) left the scrollback since they were selected (it keeps the newest \(pane.terminal.scrollbackLimit) lines); select again", error: true)
             return false
         }
         let text = ScrollbackView.text(pane.terminal, lines: lines)
