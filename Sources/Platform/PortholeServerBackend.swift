@@ -138,12 +138,18 @@ public final class PortholeServerBackend: PlatformBackend {
             let body = (try? await response.body.collect(upTo: 1024 * 1024)).map { Array($0.readableBytesView) } ?? []
             throw Self.error(status: Int(response.status.code), body: body)
         }
-        let (stream, continuation) = LogStream.makeStream()
+        // A bounded buffer: a consumer that falls behind stops the pump, so the
+        // body stops being read, and the server stops sending (nothing piles up here).
+        let (stream, continuation) = LogStream.makeStream(bufferingPolicy: .bufferingOldest(16))
         let server = baseURL
         let pump = Task {
             do {
                 for try await chunk in response.body {
-                    continuation.yield(Array(chunk.readableBytesView))
+                    var pending = Array(chunk.readableBytesView)
+                    while case .dropped(let back) = continuation.yield(pending) {
+                        pending = back
+                        try await Task.sleep(for: .milliseconds(10))
+                    }
                 }
                 continuation.finish()
             } catch where Task.isCancelled {
