@@ -115,8 +115,11 @@ public final class PortholeServerBackend: PlatformBackend {
     /// Streams the log from the server's logs endpoint (docs/PROTOCOL.md §3) as
     /// it arrives. The server must answer within `requestTimeout` (connect and
     /// response head); the body then has no deadline, as a followed log may be
-    /// quiet for hours. Ending the iteration or cancelling the consuming task
-    /// cancels the HTTP request, which the server sees as a closed connection.
+    /// quiet for hours. At most 16 chunks wait for the consumer; past that the
+    /// body is not read, so a slow consumer slows the server rather than filling
+    /// memory. Ending the iteration or cancelling the consuming task cancels the
+    /// HTTP request, which the server sees as a closed connection; a connection
+    /// that breaks before the body's end throws `PlatformError.unreachable`.
     public func streamLogs(_ request: LogRequest) async throws -> LogStream {
         if request.previous {
             throw PlatformError.unsupported("\(displayName) keeps no previous run of an instance: an instance that ends is not restarted, a new one starts (run `porthole instances` for its id); leave out --previous")

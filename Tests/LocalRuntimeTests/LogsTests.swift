@@ -289,6 +289,23 @@ final class LogsTests: XCTestCase {
         XCTAssertEqual(newest, "line-1\nline-2\nline-3\nline-4\nline-5\n")
     }
 
+    /// `porthole logs ID` still finds an ended instance that has left the instance list.
+    func testCLIReadsAnEndedInstanceThatLeftTheList() async throws {
+        let p = try await start { $0.listEndedSeconds = 0 }
+        let id = try await p.waitForRunning("lines")[0].instanceId
+        try p.embedded.platform.setProvisioned(function: "lines", target: 0)
+        try await poll(timeout: 15, "the instance to end and leave the list") {
+            try await !p.backend.listInstances(function: nil).contains { $0.instanceId == id }
+        }
+        let cli = try PortholeCLI(platform: p)
+        let run = try cli.run(["logs", "-f", id])
+        XCTAssertEqual(run.status, 0, run.stderrText)
+        XCTAssertEqual(run.stdoutText, "line-1\nline-2\nline-3\nline-4\nline-5\n")
+        let unknown = try cli.run(["logs", "c-000000000000"])
+        XCTAssertEqual(unknown.status, 1)
+        XCTAssertTrue(unknown.stderrText.hasPrefix("porthole: no instance c-000000000000"), unknown.stderrText)
+    }
+
     /// A server that dies mid-follow ends the stream with an error, not a quiet
     /// end; a frozen one fails the request within its timeout.
     func testABrokenOrFrozenServerEndsTheStreamWithAnError() async throws {
