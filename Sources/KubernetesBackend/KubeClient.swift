@@ -271,6 +271,53 @@ public final class KubeClient: Sendable {
         if !pending.isEmpty { try onLine(pending) }
     }
 
+    /// GET `path` and pass its body on in chunks as they arrive (a followed
+    /// log): throws before the first chunk for an API error (as `get` does; a
+    /// 401 is retried once with a fresh plugin credential); a failure later
+    /// ends the stream with `streamInterrupted` naming `what`. No deadline once
+    /// the head is in: a followed log may stay open for hours. Ending the
+    /// iteration closes the connection, and so the request.
+    public func stream(_ path: String, accept: String, purpose: Purpose, what: String) async throws -> AsyncThrowingStream<[UInt8], any Error> {
+        func open(_ credential: KubeCredential) async throws -> HTTPClientResponse {
+            let client = try httpClient(for: credential)
+            var request = HTTPClientRequest(url: "\(scheme)://\(urlHost):\(port)\(basePath)\(path)")
+            request.headers.add(name: "Accept", value: accept)
+            request.headers.add(name: "User-Agent", value: "porthole")
+            if let token = credential.token { request.headers.add(name: "Authorization", value: "Bearer \(token)") }
+            do {
+                return try await client.execute(request, timeout: .seconds(60))
+            } catch {
+                throw transportError(error)
+            }
+        }
+        var response = try await open(credential())
+        if response.status.code == 401, user.exec != nil {
+            _ = try? await response.body.collect(upTo: 1 << 20)
+            response = try await open(credential(refresh: true))
+        }
+        guard response.status.code < 300 else {
+            let body = try? await response.body.collect(upTo: 1 << 20)
+            throw error(status: Int(response.status.code), body: body.map { Array($0.readableBytesView) } ?? [], purpose: purpose)
+        }
+        let body = response.body
+        return AsyncThrowingStream { continuation in
+            let reader = Task {
+                do {
+                    for try await chunk in body where chunk.readableBytes > 0 {
+                        continuation.yield(Array(chunk.readableBytesView))
+                    }
+                    continuation.finish()
+                } catch {
+                    // The consumer stopped (it cancelled us): not a failure of the stream.
+                    if Task.isCancelled { return continuation.finish() }
+                    continuation.finish(throwing: KubernetesError.streamInterrupted(
+                        what: what, server: self.cluster.server, reason: "\(self.transportError(error))"))
+                }
+            }
+            continuation.onTermination = { _ in reader.cancel() }
+        }
+    }
+
     /// A failure below HTTP: TLS (which host, which CA) or an unreachable server.
     func transportError(_ error: Error) -> Error {
         if error is KubernetesError || error is CancellationError { return error }

@@ -16,6 +16,10 @@ public enum KubernetesError: Error, Equatable, CustomStringConvertible {
     case credentialPlugin(String)
     /// The pod exists but cannot take an exec (pending, finished, container not running).
     case podNotRunning(pod: String, message: String)
+    /// The container's log cannot be read now (not started yet, no previous run, pod not scheduled).
+    case logUnavailable(pod: String, container: String, message: String, advice: String)
+    /// A stream (a followed log) broke off before the server ended it.
+    case streamInterrupted(what: String, server: String, reason: String)
     /// Any other error the API server reported.
     case api(status: Int, reason: String, message: String)
     /// The answer could not be read.
@@ -37,6 +41,10 @@ public enum KubernetesError: Error, Equatable, CustomStringConvertible {
         case .credentialPlugin(let message): return message
         case .podNotRunning(let pod, let message):
             return "pod \(pod) cannot be exec'd: \(message); only running containers take an exec: pick a Running pod (`porthole instances`)"
+        case .logUnavailable(let pod, let container, let message, let advice):
+            return "no log to read from container \(container) of pod \(pod): \(message); \(advice)"
+        case .streamInterrupted(let what, let server, let reason):
+            return "\(what) broke off before its end: the connection to \(server) dropped (\(reason)); read it again (add a tail to skip what you saw)"
         case .api(let status, let reason, let message): return "\(message) (HTTP \(status) \(reason))"
         case .badResponse(let why): return "unreadable answer from the Kubernetes API server: \(why)"
         }
