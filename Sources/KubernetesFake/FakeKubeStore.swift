@@ -63,7 +63,7 @@ public final class FakeKubeStore: @unchecked Sendable {
         notify(change)
     }
 
-    /// Removes a pod; watchers see DELETED.
+    /// Removes a pod; watchers see DELETED, follows of its logs end.
     public func delete(pod namespace: String, _ name: String) {
         let change: Change? = locked {
             guard var pod = pods.removeValue(forKey: "\(namespace)/\(name)") else { return nil }
@@ -73,7 +73,10 @@ public final class FakeKubeStore: @unchecked Sendable {
             pod["metadata"] = metadata
             return record(Change(version: version, type: "DELETED", object: pod))
         }
-        if let change { notify(change) }
+        if let change {
+            logs.endPod(namespace, name)
+            notify(change)
+        }
     }
 
     public func put(replicaSet: JSONObject) { locked { replicaSets[Self.key(replicaSet)] = replicaSet } }

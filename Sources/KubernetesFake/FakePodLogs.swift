@@ -69,6 +69,16 @@ public final class FakePodLogs: @unchecked Sendable {
         for target in targets { target(.end) }
     }
 
+    /// The pod is gone (deleted): every follow of its containers ends, as the kubelet's do when it kills them.
+    public func endPod(_ namespace: String, _ pod: String) {
+        let prefix = "\(namespace)/\(pod)/"
+        let targets: [(Event) -> Void] = locked {
+            for key in runs.keys where key.hasPrefix(prefix) { runs[key]?.ended = true }
+            return followers.values.filter { $0.key.hasPrefix(prefix) }.map(\.listener)
+        }
+        for target in targets { target(.end) }
+    }
+
     /// A restart: the current run becomes the previous one (ending its follows) and a new, empty run begins.
     public func restart(_ namespace: String, _ pod: String, _ container: String) {
         let key = Self.key(namespace, pod, container)

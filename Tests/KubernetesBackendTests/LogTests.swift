@@ -65,6 +65,12 @@ final class LogTests: XCTestCase {
         // A follow of a container that has ended reads its log and ends.
         let after = try await readAll(backend.streamLogs(LogRequest(function: "tiny", instanceId: Self.tiny, follow: true)))
         XCTAssertEqual(after, follower.text)
+        // A pod deleted while followed: its containers are killed, the follow ends.
+        let web = LogCollector(try await backend.streamLogs(LogRequest(function: "web", instanceId: Self.web, follow: true, tailLines: 1)))
+        try await eventually(20, "the web follow to open") { store.logs.openFollows == 1 && !web.text.isEmpty }
+        store.delete(pod: "default", Self.web)
+        try await eventually(20, "the follow of the deleted pod to end") { web.end != nil }
+        XCTAssertEqual(web.failure, nil)
         await backend.shutdown()
         await cluster.stop()
     }
