@@ -203,6 +203,31 @@ final class LogTests: XCTestCase {
         await cluster.stop()
     }
 
+    func testAStreamRefusedWithA401RunsThePluginAgainOnce() async throws {
+        let cluster = try await TestCluster()
+        // The plugin's first token was revoked server-side though it has not expired; its next one works.
+        let counter = cluster.directory + "/runs"
+        let script = cluster.directory + "/plugin.sh"
+        let expiry = ISO8601DateFormatter().string(from: Date().addingTimeInterval(3600))
+        try """
+            #!/bin/sh
+            echo run >> \(counter)
+            token=\(TestCluster.token)
+            [ "$(wc -l < \(counter))" -eq 1 ] && token=\(TestCluster.expiredToken)
+            printf '{"apiVersion":"client.authentication.k8s.io/v1","kind":"ExecCredential","status":{"token":"%s","expirationTimestamp":"%s"}}\\n' "$token" "\(expiry)"
+            """.write(toFile: script, atomically: true, encoding: .utf8)
+        chmod(script, 0o755)
+        let backend = try cluster.backend(user: "exec:\n      apiVersion: client.authentication.k8s.io/v1\n      command: \(script)")
+        let stream = try await backend.client.stream(
+            "/api/v1/namespaces/default/pods/\(Self.tiny)/log?container=busybox", accept: "application/json, */*",
+            purpose: .init(verb: "get", resource: "pods/log", namespace: "default"), what: "the log")
+        let log = try await readAll(stream)
+        XCTAssertEqual(log, "tiny: up, sleeping\n")
+        XCTAssertEqual(backend.client.pluginRuns, 2)
+        await backend.shutdown()
+        await cluster.stop()
+    }
+
     /// The fake's own answers where porthole does not go: what a plain client of the API sees.
     func testTheFakeAnswersAsTheAPIServer() async throws {
         let cluster = try await TestCluster()
