@@ -311,7 +311,7 @@ public final class KubeClient: Sendable {
                     // The consumer stopped (it cancelled us): not a failure of the stream.
                     if Task.isCancelled { return continuation.finish() }
                     continuation.finish(throwing: KubernetesError.streamInterrupted(
-                        what: what, server: self.cluster.server, reason: "\(self.transportError(error))"))
+                        what: what, server: self.cluster.server, reason: "\(error)"))
                 }
             }
             continuation.onTermination = { _ in reader.cancel() }

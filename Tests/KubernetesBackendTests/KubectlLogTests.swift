@@ -67,6 +67,19 @@ final class KubectlLogTests: XCTestCase {
         let proxyBackend = try await readAll(backend.streamLogs(LogRequest(function: "hello", instanceId: Self.hello, container: "queue-proxy")))
         XCTAssertEqual(proxyBackend, proxy.output)
 
+        // Two containers and no annotation: the first, with a note on stderr (kubectl), or silently (porthole).
+        let store = cluster.server.store
+        store.put(pod: FakeFixtures.pod(
+            "default", "pair-1", labels: ["app": "pair"], owner: nil,
+            containers: ["app", "sidecar"].map { FakeFixtures.container($0, "\($0):1", requests: (nil, nil), limits: (nil, nil)) },
+            phase: "Running", node: "kind-worker", created: FakeFixtures.created))
+        store.appendLog("default", "pair-1", container: "app", "app line\n")
+        store.appendLog("default", "pair-1", container: "sidecar", "sidecar line\n")
+        let first = try kubectl.logs(["pair-1"])
+        XCTAssertEqual(first.output, "Defaulted container \"app\" out of: app, sidecar\napp line\n")
+        let firstBackend = try await readAll(backend.streamLogs(LogRequest(function: "pair", instanceId: "pair-1")))
+        XCTAssertEqual(firstBackend, "app line\n")
+
         // The crash-looping pod: its log is the crashed run's, with and without --previous.
         let crashed = text(logs.lines("default", "worker-0", "worker", previous: true))
         let current = try kubectl.logs(["worker-0"])
