@@ -299,22 +299,21 @@ public final class KubeClient: Sendable {
             let body = try? await response.body.collect(upTo: 1 << 20)
             throw error(status: Int(response.status.code), body: body.map { Array($0.readableBytesView) } ?? [], purpose: purpose)
         }
-        let body = response.body
-        return AsyncThrowingStream { continuation in
-            let reader = Task {
-                do {
-                    for try await chunk in body where chunk.readableBytes > 0 {
-                        continuation.yield(Array(chunk.readableBytesView))
-                    }
-                    continuation.finish()
-                } catch {
-                    // The consumer stopped (it cancelled us): not a failure of the stream.
-                    if Task.isCancelled { return continuation.finish() }
-                    continuation.finish(throwing: KubernetesError.streamInterrupted(
-                        what: what, server: self.cluster.server, reason: "\(error)"))
+        // Pulled as the consumer asks: a consumer that does not read (stdout into a
+        // pager) stops the reads from the socket instead of piling chunks up here.
+        let body = BodyReader(response.body.makeAsyncIterator())
+        let server = cluster.server
+        return AsyncThrowingStream {
+            do {
+                while let chunk = try await body.next() {
+                    if chunk.readableBytes > 0 { return Array(chunk.readableBytesView) }
                 }
+                return nil
+            } catch {
+                // The consumer stopped (its task was cancelled): not a failure of the stream.
+                if Task.isCancelled { return nil }
+                throw KubernetesError.streamInterrupted(what: what, server: server, reason: "\(error)")
             }
-            continuation.onTermination = { _ in reader.cancel() }
         }
     }
 
@@ -371,4 +370,19 @@ public final class KubeClient: Sendable {
 /// An error thrown by a watch's line handler, kept apart from transport errors.
 struct LineFailure: Error {
     var underlying: Error
+}
+
+/// A response body read one chunk at a time by one consumer (the stream's
+/// unfolding closure, which runs one call at a time). Letting go of it ends the
+/// request.
+final class BodyReader: @unchecked Sendable {
+    private var iterator: HTTPClientResponse.Body.AsyncIterator
+
+    init(_ iterator: HTTPClientResponse.Body.AsyncIterator) {
+        self.iterator = iterator
+    }
+
+    func next() async throws -> ByteBuffer? {
+        try await iterator.next()
+    }
 }
