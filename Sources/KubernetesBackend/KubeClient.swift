@@ -275,8 +275,9 @@ public final class KubeClient: Sendable {
     /// log): throws before the first chunk for an API error (as `get` does; a
     /// 401 is retried once with a fresh plugin credential); a failure later
     /// ends the stream with `streamInterrupted` naming `what`. No deadline once
-    /// the head is in: a followed log may stay open for hours. Ending the
-    /// iteration closes the connection, and so the request.
+    /// the head is in: a followed log may stay open for hours. Cancelling the
+    /// reading task, or letting go of the stream, closes the connection, and
+    /// so the request.
     public func stream(_ path: String, accept: String, purpose: Purpose, what: String) async throws -> AsyncThrowingStream<[UInt8], any Error> {
         func open(_ credential: KubeCredential) async throws -> HTTPClientResponse {
             let client = try httpClient(for: credential)

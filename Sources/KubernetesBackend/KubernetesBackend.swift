@@ -367,9 +367,9 @@ public final class KubernetesBackend: PlatformBackend {
             // The kubelet's refusals, passed on by the API server as 400 BadRequest.
             let advice: String
             if message.contains("previous terminated container") {
-                advice = "the container has not restarted, so there is no previous run: read its current log (without previous)"
+                advice = "the container has not restarted, so there is no previous run: read its current log instead (without -p/--previous)"
             } else if message.contains("waiting to start") {
-                advice = "it has not started yet: wait for it (`porthole instances` shows its status), or read its previous run if it restarted"
+                advice = "it has not started yet (its image and volumes come first): wait for it; `porthole instances` shows its status"
             } else {
                 advice = "check the pod's containers and status with `porthole instances`"
             }

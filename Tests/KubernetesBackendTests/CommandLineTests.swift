@@ -92,7 +92,7 @@ final class CommandLineTests: XCTestCase {
         XCTAssertEqual(refused.status, 1, refused.output)
         XCTAssertEqual(
             refused.output,
-            "porthole: no log to read from container busybox of pod default/\(tiny): previous terminated container \"busybox\" in pod \"\(tiny)\" not found; the container has not restarted, so there is no previous run: read its current log (without previous)\n")
+            "porthole: no log to read from container busybox of pod default/\(tiny): previous terminated container \"busybox\" in pod \"\(tiny)\" not found; the container has not restarted, so there is no previous run: read its current log instead (without -p/--previous)\n")
 
         // -f: what is appended, then the end when the container exits.
         let follow = try StreamingProcess([Self.porthole, "logs", "--kubeconfig", config, "-f", tiny], environment: env)

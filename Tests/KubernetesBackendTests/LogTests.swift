@@ -132,7 +132,7 @@ final class LogTests: XCTestCase {
                 .logUnavailable(
                     pod: "default/\(Self.tiny)", container: "busybox",
                     message: "previous terminated container \"busybox\" in pod \"\(Self.tiny)\" not found",
-                    advice: "the container has not restarted, so there is no previous run: read its current log (without previous)"))
+                    advice: "the container has not restarted, so there is no previous run: read its current log instead (without -p/--previous)"))
         }
         // After a restart the old run is the previous one and the new run starts empty.
         store.restartContainer("default", Self.tiny, container: "busybox", exitCode: 2)
@@ -161,7 +161,7 @@ final class LogTests: XCTestCase {
         } catch {
             let text = "\(error)"
             XCTAssertTrue(text.contains("container \"busybox\" in pod \"tiny-5c6d7e8f9-new01\" is waiting to start: ContainerCreating"), text)
-            XCTAssertTrue(text.contains("it has not started yet: wait for it"), text)
+            XCTAssertTrue(text.contains("it has not started yet (its image and volumes come first): wait for it"), text)
         }
         // Not scheduled: the server would stream nothing (204); porthole says why.
         do {
