@@ -28,7 +28,7 @@ struct FakeLogRequest {
     static func parse(_ items: [(String, String)], pod name: String) -> Result<FakeLogRequest, FakeLogRefusal> {
         var request = FakeLogRequest()
         var invalid: [String] = []
-        func bool(_ key: String, _ value: String) throws -> Bool {
+        func bool(_ value: String) throws -> Bool {
             // Go's strconv.ParseBool, which the query decoding uses.
             switch value {
             case "1", "t", "T", "TRUE", "true", "True": return true
@@ -36,7 +36,7 @@ struct FakeLogRequest {
             default: throw FakeLogRefusal(.badRequest, FakeStatus.make(400, reason: "BadRequest", message: "strconv.ParseBool: parsing \"\(value)\": invalid syntax"))
             }
         }
-        func int(_ key: String, _ value: String) throws -> Int {
+        func int(_ value: String) throws -> Int {
             guard let number = Int(value) else {
                 throw FakeLogRefusal(.badRequest, FakeStatus.make(400, reason: "BadRequest", message: "strconv.ParseInt: parsing \"\(value)\": invalid syntax"))
             }
@@ -46,12 +46,12 @@ struct FakeLogRequest {
             for (key, value) in items {
                 switch key {
                 case "container": request.container = value.isEmpty ? nil : value
-                case "follow": request.follow = try bool(key, value)
-                case "previous": request.previous = try bool(key, value)
-                case "timestamps": request.timestamps = try bool(key, value)
-                case "tailLines": request.tailLines = try int(key, value)
-                case "limitBytes": request.limitBytes = try int(key, value)
-                case "sinceSeconds": request.sinceSeconds = try int(key, value)
+                case "follow": request.follow = try bool(value)
+                case "previous": request.previous = try bool(value)
+                case "timestamps": request.timestamps = try bool(value)
+                case "tailLines": request.tailLines = try int(value)
+                case "limitBytes": request.limitBytes = try int(value)
+                case "sinceSeconds": request.sinceSeconds = try int(value)
                 case "sinceTime":
                     guard let time = ISO8601DateFormatter().date(from: value) else {
                         throw FakeLogRefusal(.badRequest, FakeStatus.make(400, reason: "BadRequest", message: "parsing time \"\(value)\" as RFC3339: cannot parse"))
