@@ -20,6 +20,8 @@ public final class KubeClient: Sendable {
     public let host: String
     public let port: Int
     public let basePath: String
+    /// Connections kept to the server at most (HTTP/1.1); the next request waits for one to come free.
+    public let connectionLimit: Int
 
     private struct State {
         var credential: KubeCredential?
@@ -31,7 +33,10 @@ public final class KubeClient: Sendable {
     }
     private let state = NIOLockedValueBox(State())
 
-    public init(cluster: Kubeconfig.Cluster, clusterName: String, user: Kubeconfig.User, userName: String) throws {
+    public init(
+        cluster: Kubeconfig.Cluster, clusterName: String, user: Kubeconfig.User, userName: String, connectionLimit: Int = 64
+    ) throws {
+        self.connectionLimit = connectionLimit
         self.cluster = cluster
         self.clusterName = clusterName
         self.user = user
@@ -145,6 +150,11 @@ public final class KubeClient: Sendable {
         if scheme == "https" { configuration.tlsConfiguration = try tlsConfiguration(for: credential) }
         configuration.timeout = .init(connect: .seconds(5))
         configuration.connectionPool.retryConnectionEstablishment = false
+        // Over HTTP/1.1 (a server or proxy without HTTP/2) every followed log and
+        // the pod watch hold a connection each: at the default 8, a console with
+        // a few log panes open could not refresh. (kubectl multiplexes them over
+        // one HTTP/2 connection; so does this client where the server offers h2.)
+        configuration.connectionPool.concurrentHTTP1ConnectionsPerHostSoftLimit = connectionLimit
         if let name = cluster.tlsServerName, !name.isEmpty, name != host {
             // Connect to the server's address but check (and SNI) the certificate as `name`.
             configuration.dnsOverride = [name: host]
@@ -328,6 +338,9 @@ public final class KubeClient: Sendable {
         {
             return KubernetesError.tls(
                 server: cluster.server, host: verifiedHostname ?? host, ca: caDescription, reason: text)
+        }
+        if let failure = error as? HTTPClientError, failure == .getConnectionFromPoolTimeout {
+            return KubernetesError.noConnection(server: cluster.server, limit: connectionLimit)
         }
         return KubernetesError.unreachable(server: cluster.server, reason: text)
     }

@@ -4,6 +4,8 @@ public enum KubernetesError: Error, Equatable, CustomStringConvertible {
     case configuration(String)
     /// Nothing answered at the API server's address.
     case unreachable(server: String, reason: String)
+    /// No connection to the server came free in time: all are held by open streams, or it does not answer.
+    case noConnection(server: String, limit: Int)
     /// The TLS handshake failed: the server's certificate is not signed by the CA we trust, or ours was refused.
     case tls(server: String, host: String, ca: String, reason: String)
     /// 401: the credentials are missing, wrong or expired.
@@ -30,6 +32,8 @@ public enum KubernetesError: Error, Equatable, CustomStringConvertible {
         case .configuration(let message): return message
         case .unreachable(let server, let reason):
             return "cannot reach the Kubernetes API server \(server) (\(reason)); check the cluster's server address in the kubeconfig, your network or VPN, and that the cluster is up (`kubectl cluster-info`)"
+        case .noConnection(let server, let limit):
+            return "no connection to the Kubernetes API server \(server) came free in time: all \(limit) may be held by open streams (followed logs, the pod watch), so close some; or the server is not answering (`kubectl cluster-info`)"
         case .tls(let server, let host, let ca, let reason):
             return "TLS with \(server) failed: the certificate for \(host) was not accepted with the CA \(ca) (\(reason)); check certificate-authority(-data) and tls-server-name for this cluster in the kubeconfig"
         case .unauthorized(let server, let user, let message):

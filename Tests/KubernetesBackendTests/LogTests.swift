@@ -96,6 +96,61 @@ final class LogTests: XCTestCase {
         await cluster.stop()
     }
 
+    func testManyFollowsLeaveRoomForOtherRequests() async throws {
+        // A console with a dozen log panes open: each follow holds an HTTP/1.1
+        // connection (the fake, like a proxy, speaks no HTTP/2), and the table's
+        // refresh must still get through.
+        let cluster = try await TestCluster()
+        let backend = try cluster.backend()
+        let logs = cluster.server.store.logs
+        _ = try await backend.listInstances(function: nil)  // the pod watch holds a connection too
+        var followers: [LogCollector] = []
+        for _ in 0..<12 {
+            followers.append(LogCollector(try await backend.streamLogs(LogRequest(function: "tiny", instanceId: Self.tiny, follow: true))))
+        }
+        try await eventually(20, "12 follows open") { logs.openFollows == 12 }
+        let started = Date()
+        let detail = try await backend.describeInstance(function: "web", id: Self.web)
+        XCTAssertEqual(detail.facts["pod"], Self.web)
+        let tail = try await readAll(backend.streamLogs(LogRequest(function: "web", instanceId: Self.web, tailLines: 1)))
+        XCTAssertTrue(tail.contains("curl/8.5.0"), tail)
+        XCTAssertLessThan(Date().timeIntervalSince(started), 10)
+        for follower in followers { follower.task.cancel() }
+        try await eventually(20, "the follows to close") { logs.openFollows == 0 }
+        await backend.shutdown()
+        await cluster.stop()
+    }
+
+    func testFollowsHoldingEveryConnectionGiveAClearError() async throws {
+        let cluster = try await TestCluster()
+        let resolved = try KubernetesSettings(kubeconfig: cluster.kubeconfig(user: cluster.tokenUser)).resolve()
+        let client = try KubeClient(
+            cluster: resolved.cluster, clusterName: resolved.clusterName, user: resolved.user, userName: resolved.userName, connectionLimit: 3)
+        let backend = KubernetesBackend(client: client, namespace: "default", displayName: "fake")
+        let logs = cluster.server.store.logs
+        var followers: [LogCollector] = []
+        for _ in 0..<3 {
+            followers.append(LogCollector(try await backend.streamLogs(LogRequest(function: "tiny", instanceId: Self.tiny, follow: true))))
+        }
+        try await eventually(20, "3 follows open") { logs.openFollows == 3 }
+        do {
+            _ = try await backend.streamLogs(LogRequest(function: "tiny", instanceId: Self.tiny))
+            XCTFail("every connection is held")
+        } catch {
+            XCTAssertEqual(error as? KubernetesError, .noConnection(server: cluster.server.url, limit: 3))
+            XCTAssertTrue("\(error)".contains("all 3 may be held by open streams (followed logs, the pod watch), so close some"), "\(error)")
+        }
+        // One closed, the next request gets through.
+        followers[0].task.cancel()
+        try await eventually(20, "a follow to close") { logs.openFollows == 2 }
+        let again = try await readAll(backend.streamLogs(LogRequest(function: "tiny", instanceId: Self.tiny)))
+        XCTAssertEqual(again, "tiny: up, sleeping\n")
+        for follower in followers { follower.task.cancel() }
+        try await eventually(20, "the follows to close") { logs.openFollows == 0 }
+        await backend.shutdown()
+        await cluster.stop()
+    }
+
     func testADroppedConnectionEndsTheStreamWithAnError() async throws {
         let cluster = try await TestCluster()
         let backend = try cluster.backend()
