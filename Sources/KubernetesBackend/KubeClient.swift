@@ -20,6 +20,8 @@ public final class KubeClient: Sendable {
     public let host: String
     public let port: Int
     public let basePath: String
+    /// Connections kept to the server at most (HTTP/1.1); the next request waits for one to come free.
+    public let connectionLimit: Int
 
     private struct State {
         var credential: KubeCredential?
@@ -31,7 +33,10 @@ public final class KubeClient: Sendable {
     }
     private let state = NIOLockedValueBox(State())
 
-    public init(cluster: Kubeconfig.Cluster, clusterName: String, user: Kubeconfig.User, userName: String) throws {
+    public init(
+        cluster: Kubeconfig.Cluster, clusterName: String, user: Kubeconfig.User, userName: String, connectionLimit: Int = 64
+    ) throws {
+        self.connectionLimit = connectionLimit
         self.cluster = cluster
         self.clusterName = clusterName
         self.user = user
@@ -145,6 +150,11 @@ public final class KubeClient: Sendable {
         if scheme == "https" { configuration.tlsConfiguration = try tlsConfiguration(for: credential) }
         configuration.timeout = .init(connect: .seconds(5))
         configuration.connectionPool.retryConnectionEstablishment = false
+        // Over HTTP/1.1 (a server or proxy without HTTP/2) every followed log and
+        // the pod watch hold a connection each: at the default 8, a console with
+        // a few log panes open could not refresh. (kubectl multiplexes them over
+        // one HTTP/2 connection; so does this client where the server offers h2.)
+        configuration.connectionPool.concurrentHTTP1ConnectionsPerHostSoftLimit = connectionLimit
         if let name = cluster.tlsServerName, !name.isEmpty, name != host {
             // Connect to the server's address but check (and SNI) the certificate as `name`.
             configuration.dnsOverride = [name: host]
@@ -271,6 +281,53 @@ public final class KubeClient: Sendable {
         if !pending.isEmpty { try onLine(pending) }
     }
 
+    /// GET `path` and pass its body on in chunks as they arrive (a followed
+    /// log): throws before the first chunk for an API error (as `get` does; a
+    /// 401 is retried once with a fresh plugin credential); a failure later
+    /// ends the stream with `streamInterrupted` naming `what`. No deadline once
+    /// the head is in: a followed log may stay open for hours. Cancelling the
+    /// reading task, or letting go of the stream, closes the connection, and
+    /// so the request.
+    public func stream(_ path: String, accept: String, purpose: Purpose, what: String) async throws -> AsyncThrowingStream<[UInt8], any Error> {
+        func open(_ credential: KubeCredential) async throws -> HTTPClientResponse {
+            let client = try httpClient(for: credential)
+            var request = HTTPClientRequest(url: "\(scheme)://\(urlHost):\(port)\(basePath)\(path)")
+            request.headers.add(name: "Accept", value: accept)
+            request.headers.add(name: "User-Agent", value: "porthole")
+            if let token = credential.token { request.headers.add(name: "Authorization", value: "Bearer \(token)") }
+            do {
+                return try await client.execute(request, timeout: .seconds(60))
+            } catch {
+                throw transportError(error)
+            }
+        }
+        var response = try await open(credential())
+        if response.status.code == 401, user.exec != nil {
+            _ = try? await response.body.collect(upTo: 1 << 20)
+            response = try await open(credential(refresh: true))
+        }
+        guard response.status.code < 300 else {
+            let body = try? await response.body.collect(upTo: 1 << 20)
+            throw error(status: Int(response.status.code), body: body.map { Array($0.readableBytesView) } ?? [], purpose: purpose)
+        }
+        // Pulled as the consumer asks: a consumer that does not read (stdout into a
+        // pager) stops the reads from the socket instead of piling chunks up here.
+        let body = BodyReader(response.body.makeAsyncIterator())
+        let server = cluster.server
+        return AsyncThrowingStream {
+            do {
+                while let chunk = try await body.next() {
+                    if chunk.readableBytes > 0 { return Array(chunk.readableBytesView) }
+                }
+                return nil
+            } catch {
+                // The consumer stopped (its task was cancelled): not a failure of the stream.
+                if Task.isCancelled { return nil }
+                throw KubernetesError.streamInterrupted(what: what, server: server, reason: "\(error)")
+            }
+        }
+    }
+
     /// A failure below HTTP: TLS (which host, which CA) or an unreachable server.
     func transportError(_ error: Error) -> Error {
         if error is KubernetesError || error is CancellationError { return error }
@@ -281,6 +338,9 @@ public final class KubeClient: Sendable {
         {
             return KubernetesError.tls(
                 server: cluster.server, host: verifiedHostname ?? host, ca: caDescription, reason: text)
+        }
+        if let failure = error as? HTTPClientError, failure == .getConnectionFromPoolTimeout {
+            return KubernetesError.noConnection(server: cluster.server, limit: connectionLimit)
         }
         return KubernetesError.unreachable(server: cluster.server, reason: text)
     }
@@ -324,4 +384,19 @@ public final class KubeClient: Sendable {
 /// An error thrown by a watch's line handler, kept apart from transport errors.
 struct LineFailure: Error {
     var underlying: Error
+}
+
+/// A response body read one chunk at a time by one consumer (the stream's
+/// unfolding closure, which runs one call at a time). Letting go of it ends the
+/// request.
+final class BodyReader: @unchecked Sendable {
+    private var iterator: HTTPClientResponse.Body.AsyncIterator
+
+    init(_ iterator: HTTPClientResponse.Body.AsyncIterator) {
+        self.iterator = iterator
+    }
+
+    func next() async throws -> ByteBuffer? {
+        try await iterator.next()
+    }
 }

@@ -330,6 +330,55 @@ public final class KubernetesBackend: PlatformBackend {
         return try await attempt(.v5, refreshed: false)
     }
 
+    /// `kubectl logs`: `pods/log` of the chosen container (`request.container`,
+    /// else the pod's default as for exec), passed through in chunks as the API
+    /// server sends them (docs/PROTOCOL.md §5). The pod is read first, as kubectl
+    /// does, to choose the container and to tell an unscheduled pod (the server
+    /// would answer 204, an empty log) from an empty log.
+    public func streamLogs(_ request: LogRequest) async throws -> LogStream {
+        let (podNamespace, podName) = try locate(request.instanceId)
+        let podPath = "/api/v1/namespaces/\(KubePath.escape(podNamespace))/pods/\(KubePath.escape(podName))"
+        let pod: Pod
+        do {
+            pod = try await client.get(podPath, as: Pod.self, purpose: .init(verb: "get", resource: "pods", namespace: podNamespace))
+        } catch KubernetesError.notFound(let message) {
+            throw KubernetesError.notFound(
+                message: "\(message) in namespace \(podNamespace); run `porthole instances` to list the pods (a replaced pod has a new name)")
+        }
+        let container = try Self.chooseContainer(pod: pod, requested: request.container)
+        let shown = "\(podNamespace)/\(podName)"
+        if (pod.spec?.nodeName ?? "").isEmpty {
+            throw KubernetesError.logUnavailable(
+                pod: shown, container: container,
+                message: "the pod is not scheduled to a node yet (\(PodReading.status(of: pod))), so no container has run",
+                advice: "wait until it is scheduled; `porthole instances` shows its status")
+        }
+        var query = [("container", container)]
+        if request.follow { query.append(("follow", "true")) }
+        if let tail = request.tailLines { query.append(("tailLines", String(max(0, tail)))) }
+        if request.previous { query.append(("previous", "true")) }
+        let path = podPath + "/log?" + query.map { "\($0.0)=\(KubePath.escape($0.1))" }.joined(separator: "&")
+        do {
+            // Errors are metav1.Status in the negotiated type: JSON must be acceptable, as client-go's `application/json, */*` makes it.
+            return try await client.stream(
+                path, accept: "application/json, */*", purpose: .init(verb: "get", resource: "pods/log", namespace: podNamespace),
+                what: "the log of \(shown) (container \(container))")
+        } catch KubernetesError.api(400, _, let message) {
+            // The kubelet's refusals, passed on by the API server as 400 BadRequest.
+            let advice: String
+            if message.contains("previous terminated container") {
+                advice = "the container has not restarted, so there is no previous run: read its current log instead (without -p/--previous)"
+            } else if message.contains("waiting to start") {
+                advice = "it has not started yet (its image and volumes come first): wait for it; `porthole instances` shows its status"
+            } else {
+                advice = "check the pod's containers and status with `porthole instances`"
+            }
+            throw KubernetesError.logUnavailable(pod: shown, container: container, message: message, advice: advice)
+        } catch KubernetesError.notFound(let message) {
+            throw KubernetesError.notFound(message: "\(message) in namespace \(podNamespace): the pod went away; run `porthole instances` to list the pods")
+        }
+    }
+
     /// The container an exec goes to (docs/PROTOCOL.md §5).
     public static func chooseContainer(pod: Pod, requested: String?) throws -> String {
         let names = (pod.spec?.containers ?? []).map(\.name)

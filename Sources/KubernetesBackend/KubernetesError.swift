@@ -4,6 +4,8 @@ public enum KubernetesError: Error, Equatable, CustomStringConvertible {
     case configuration(String)
     /// Nothing answered at the API server's address.
     case unreachable(server: String, reason: String)
+    /// No connection to the server came free in time: all are held by open streams, or it does not answer.
+    case noConnection(server: String, limit: Int)
     /// The TLS handshake failed: the server's certificate is not signed by the CA we trust, or ours was refused.
     case tls(server: String, host: String, ca: String, reason: String)
     /// 401: the credentials are missing, wrong or expired.
@@ -16,6 +18,10 @@ public enum KubernetesError: Error, Equatable, CustomStringConvertible {
     case credentialPlugin(String)
     /// The pod exists but cannot take an exec (pending, finished, container not running).
     case podNotRunning(pod: String, message: String)
+    /// The container's log cannot be read now (not started yet, no previous run, pod not scheduled).
+    case logUnavailable(pod: String, container: String, message: String, advice: String)
+    /// A stream (a followed log) broke off before the server ended it.
+    case streamInterrupted(what: String, server: String, reason: String)
     /// Any other error the API server reported.
     case api(status: Int, reason: String, message: String)
     /// The answer could not be read.
@@ -26,6 +32,8 @@ public enum KubernetesError: Error, Equatable, CustomStringConvertible {
         case .configuration(let message): return message
         case .unreachable(let server, let reason):
             return "cannot reach the Kubernetes API server \(server) (\(reason)); check the cluster's server address in the kubeconfig, your network or VPN, and that the cluster is up (`kubectl cluster-info`)"
+        case .noConnection(let server, let limit):
+            return "no connection to the Kubernetes API server \(server) came free in time: all \(limit) may be held by open streams (followed logs, the pod watch), so close some; or the server is not answering (`kubectl cluster-info`)"
         case .tls(let server, let host, let ca, let reason):
             return "TLS with \(server) failed: the certificate for \(host) was not accepted with the CA \(ca) (\(reason)); check certificate-authority(-data) and tls-server-name for this cluster in the kubeconfig"
         case .unauthorized(let server, let user, let message):
@@ -37,6 +45,10 @@ public enum KubernetesError: Error, Equatable, CustomStringConvertible {
         case .credentialPlugin(let message): return message
         case .podNotRunning(let pod, let message):
             return "pod \(pod) cannot be exec'd: \(message); only running containers take an exec: pick a Running pod (`porthole instances`)"
+        case .logUnavailable(let pod, let container, let message, let advice):
+            return "no log to read from container \(container) of pod \(pod): \(message); \(advice)"
+        case .streamInterrupted(let what, let server, let reason):
+            return "\(what) broke off before its end: the connection to \(server) dropped (\(reason)); read it again (add a tail to skip what you saw)"
         case .api(let status, let reason, let message): return "\(message) (HTTP \(status) \(reason))"
         case .badResponse(let why): return "unreadable answer from the Kubernetes API server: \(why)"
         }

@@ -11,6 +11,7 @@ final class FakeAPIHandler: ChannelInboundHandler, RemovableChannelHandler {
     private let server: FakeKubeAPIServer
     private var head: HTTPRequestHead?
     private var stream: WatchStream?
+    private var logStream: FakeLogStream?
 
     init(server: FakeKubeAPIServer) {
         self.server = server
@@ -61,6 +62,8 @@ final class FakeAPIHandler: ChannelInboundHandler, RemovableChannelHandler {
 
     func channelInactive(context: ChannelHandlerContext) {
         stopWatch()
+        logStream?.abandon()
+        logStream = nil
         context.fireChannelInactive()
     }
 
@@ -120,6 +123,7 @@ final class FakeAPIHandler: ChannelInboundHandler, RemovableChannelHandler {
             return respond(context, .ok, resourceList("v1", [
                 ("pods", "Pod", true, ["create", "delete", "get", "list", "patch", "update", "watch"], ["po"]),
                 ("pods/exec", "PodExecOptions", true, ["create", "get"], []),
+                ("pods/log", "Pod", true, ["get"], []),
                 ("namespaces", "Namespace", false, ["get", "list"], ["ns"]),
             ]))
         } else if route("apis/apps/v1") {
@@ -143,6 +147,9 @@ final class FakeAPIHandler: ChannelInboundHandler, RemovableChannelHandler {
             }
             return listPods(context, namespace: namespace, limit: param("limit").flatMap(Int.init), token: param("continue"),
                             version: param("resourceVersion"), table: wantsTable)
+        } else if route("api/v1/namespaces/*/pods/*/log") {
+            server.record("ACCEPT \(accept)")
+            return serveLog(context, namespace: parts[3], name: parts[5], items: items, user: user ?? "")
         } else if route("api/v1/namespaces/*/pods/*") {
             guard let pod = server.store.pod(parts[3], parts[5]) else {
                 return respond(context, .notFound, FakeStatus.make(
@@ -302,6 +309,54 @@ final class FakeAPIHandler: ChannelInboundHandler, RemovableChannelHandler {
         }
         if let timeout, timeout > 0 {
             stream.timer = loop.scheduleTask(in: .seconds(Int64(timeout))) { stream.end() }
+        }
+    }
+
+    // MARK: Logs
+
+    private func serveLog(_ context: ChannelHandlerContext, namespace: String, name: String, items: [(String, String)], user: String) {
+        if server.options.logForbidden.contains(user) {
+            return respond(context, .forbidden, FakeStatus.make(
+                403, reason: "Forbidden",
+                message: "pods \"\(name)\" is forbidden: User \"\(user)\" cannot get resource \"pods/log\" in API group \"\" in the namespace \"\(namespace)\"",
+                details: ["name": name, "kind": "pods"]))
+        }
+        let request: FakeLogRequest
+        switch FakeLogRequest.parse(items, pod: name) {
+        case .failure(let refusal): return respond(context, refusal.status, refusal.body)
+        case .success(let parsed): request = parsed
+        }
+        guard let pod = server.store.pod(namespace, name) else {
+            return respond(context, .notFound, FakeStatus.make(
+                404, reason: "NotFound", message: "pods \"\(name)\" not found", details: ["name": name, "kind": "pods"]))
+        }
+        switch request.decide(pod: pod, name: name) {
+        case .refuse(let status, let body):
+            return respond(context, status, body)
+        case .noContent:
+            var headers = HTTPHeaders()
+            headers.add(name: "Audit-Id", value: UUID().uuidString.lowercased())
+            context.write(wrapOutboundOut(.head(HTTPResponseHead(version: .http1_1, status: .noContent, headers: headers))), promise: nil)
+            context.writeAndFlush(wrapOutboundOut(.end(nil)), promise: nil)
+        case .serve(let container, let previous, let followable):
+            var headers = HTTPHeaders()
+            headers.add(name: "Content-Type", value: "text/plain")
+            headers.add(name: "Transfer-Encoding", value: "chunked")
+            headers.add(name: "Audit-Id", value: UUID().uuidString.lowercased())
+            context.writeAndFlush(wrapOutboundOut(.head(HTTPResponseHead(version: .http1_1, status: .ok, headers: headers))), promise: nil)
+            let logs = server.store.logs
+            let stream = FakeLogStream(channel: context.channel, logs: logs, timestamps: request.timestamps, limitBytes: request.limitBytes)
+            logStream = stream
+            guard request.follow, followable, !previous else {
+                stream.send(request.select(logs.lines(namespace, name, container, previous: previous) ?? []))
+                return stream.end()
+            }
+            let loop = context.eventLoop
+            // Events run after this function on the same loop: lines written meanwhile follow the first ones, in order.
+            let (lines, id) = logs.follow(namespace, name, container) { event in loop.execute { stream.deliver(event) } }
+            stream.follow = id
+            stream.send(request.select(lines))
+            if id == nil { stream.end() }
         }
     }
 

@@ -9,6 +9,7 @@ import Foundation
 ///   Succeeded pod `web-migrate` that matches its labels but is not owned by
 ///   it; a StatefulSet `worker` whose pod is in CrashLoopBackOff; a `shell-only`
 ///   pod whose image has `sh` but no `bash`.
+/// - Each container's log (`loadLogs`): worker-0's is its crashed last run.
 /// - `openfaas-fn`: an OpenFaaS function `figlet`.
 /// - Workloads as the cluster lists them: the Knative Services and Revisions
 ///   (`hello` at `containerConcurrency: 10`; `sleepy`, unlimited, scaled to
@@ -59,7 +60,7 @@ public enum FakeFixtures {
         store.put(pod: pod(
             "default", "worker-0", labels: ["app": "worker"], owner: ("StatefulSet", "worker"),
             containers: [container("worker", "worker:2", requests: ("100m", "100Mi"), limits: (nil, nil))],
-            phase: "Running", node: "kind-worker", created: started, restarts: 7, waiting: "CrashLoopBackOff"))
+            phase: "Running", node: "kind-worker", created: started, restarts: 7, waiting: "CrashLoopBackOff", lastExitCode: 1))
         // A pod whose image has sh and no bash
         var annotations: [String: String] = [:]
         if let shellOnlyPath { annotations["fake.porthole/PATH"] = shellOnlyPath }
@@ -78,6 +79,58 @@ public enum FakeFixtures {
             phase: "Running", node: "kind-worker2", created: started))
         store.put(metrics: metrics("openfaas-fn", "figlet-5d8f7b9c4-q8w2z", [("figlet", "2500u", "16777216")]))
         loadWorkloads(into: store)
+        loadLogs(into: store.logs, started: Date().addingTimeInterval(-3 * 3600))
+    }
+
+    /// What each container has written, as its image would: the Knative pod's
+    /// two containers, nginx's start and probes, a finished migration, the crash
+    /// of worker-0's last run (its current run has not started: CrashLoopBackOff).
+    static func loadLogs(into logs: FakePodLogs, started: Date) {
+        func lines(_ texts: [String]) -> [FakePodLogs.Line] {
+            texts.enumerated().map { FakePodLogs.Line(time: started.addingTimeInterval(Double($0.offset) * 1.5 + 0.25), text: $0.element) }
+        }
+        let hello = "hello-00001-deployment-7d9f8c6b5-abcde"
+        logs.set("default", hello, "user-container", current: lines([
+            "2026/01/01 10:00:01 helloworld: starting server...",
+            "2026/01/01 10:00:01 helloworld: listening on port 8080",
+            "2026/01/01 10:02:13 helloworld: received a request",
+            "2026/01/01 10:02:14 helloworld: received a request",
+        ]))
+        logs.set("default", hello, "queue-proxy", current: lines([
+            #"{"severity":"INFO","timestamp":"2026-01-01T10:00:00.8Z","logger":"queueproxy","caller":"sharedmain/main.go:271","message":"Starting queue-proxy","knative.dev/key":"default/hello-00001","knative.dev/pod":"hello-00001-deployment-7d9f8c6b5-abcde"}"#,
+            #"{"severity":"INFO","timestamp":"2026-01-01T10:00:00.9Z","logger":"queueproxy","caller":"sharedmain/main.go:277","message":"Starting http server metrics:9090"}"#,
+        ]))
+        logs.set("default", "web-6b7f9d4c8-x2x9k", "nginx", current: lines([
+            "/docker-entrypoint.sh: Configuration complete; ready for start up",
+            "2026/01/01 10:00:02 [notice] 1#1: nginx/1.27.3",
+            "2026/01/01 10:00:02 [notice] 1#1: start worker processes",
+            #"10.244.1.1 - - [01/Jan/2026:10:00:12 +0000] "GET / HTTP/1.1" 200 615 "-" "kube-probe/1.32" "-""#,
+            #"10.244.1.1 - - [01/Jan/2026:10:00:22 +0000] "GET / HTTP/1.1" 200 615 "-" "kube-probe/1.32" "-""#,
+            #"10.244.2.7 - - [01/Jan/2026:10:01:40 +0000] "GET /api/items HTTP/1.1" 404 153 "-" "curl/8.5.0" "-""#,
+        ]))
+        logs.set("default", "web-migrate", "migrate", current: lines([
+            "applying 0001_create_items ... ok",
+            "applying 0002_add_item_owner ... ok",
+            "applying 0003_index_item_owner ... ok",
+            "3 migrations applied",
+        ]), ended: true)
+        logs.set("default", "worker-0", "worker", current: [], previous: lines([
+            "worker 2.4.1 starting, 4 threads",
+            "connecting to queue redis://queue:6379/0",
+            "panic: dial tcp 10.96.0.12:6379: connect: connection refused",
+            "",
+            "goroutine 1 [running]:",
+            "main.main()",
+            "\t/src/cmd/worker/main.go:42 +0x1c5",
+        ]))
+        logs.set("default", "tiny-5c6d7e8f9-b7b7b", "busybox", current: lines(["tiny: up, sleeping"]))
+        logs.set("openfaas-fn", "figlet-5d8f7b9c4-q8w2z", "figlet", current: lines([
+            "2026/01/01 10:00:03 Version: 0.13.0\tSHA: fa93655d90d1518b04e7cfca7d7548d7d133a34e",
+            "2026/01/01 10:00:03 Timeouts: read: 10s write: 10s hard: 10s health: 5s.",
+            "2026/01/01 10:00:03 Listening on port: 8080",
+            "2026/01/01 10:00:03 Writing lock-file to: /tmp/.lock",
+            "2026/01/01 10:00:03 Metrics listening on port: 8081",
+        ]))
     }
 
     /// The objects that own the pods above, and two workloads scaled to zero.
@@ -191,7 +244,7 @@ public enum FakeFixtures {
     public static func pod(
         _ namespace: String, _ name: String, labels: [String: String], annotations: [String: String] = [:],
         owner: (String, String)?, containers: [JSONObject], phase: String, node: String?, created: String,
-        restarts: Int = 0, waiting: String? = nil, terminated: String? = nil
+        restarts: Int = 0, waiting: String? = nil, terminated: String? = nil, lastExitCode: Int? = nil
     ) -> JSONObject {
         var metadata: JSONObject = [
             "name": name, "namespace": namespace, "uid": UUID().uuidString.lowercased(), "creationTimestamp": created,
@@ -221,10 +274,19 @@ public enum FakeFixtures {
                 } else {
                     state = ["running": ["startedAt": created]]
                 }
-                return [
+                var status: JSONObject = [
                     "name": name, "image": container["image"] ?? "", "ready": waiting == nil && terminated == nil,
                     "restartCount": restarts, "started": waiting == nil && terminated == nil, "state": state,
                 ]
+                if waiting == nil { status["containerID"] = "containerd://\(UUID().uuidString.lowercased())" }
+                if let lastExitCode {
+                    // The run that crashed: its log is what `kubectl logs` shows while the container waits.
+                    status["lastState"] = ["terminated": [
+                        "exitCode": lastExitCode, "reason": "Error", "startedAt": created, "finishedAt": created,
+                        "containerID": "containerd://\(UUID().uuidString.lowercased())",
+                    ] as JSONObject]
+                }
+                return status
             }
         } else {
             status["conditions"] = [[

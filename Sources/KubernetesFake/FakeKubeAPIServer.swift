@@ -11,8 +11,9 @@ import NIOWebSocket
 /// 1.32 where porthole and kubectl can tell (docs/PROTOCOL.md §5): HTTPS with
 /// client-certificate and bearer-token auth, discovery, pods (list with
 /// limit/continue, Table only when asked, watch with bookmarks and 410),
-/// ReplicaSets, metrics.k8s.io, and `pods/exec` over WebSocket running a real
-/// local process.
+/// ReplicaSets, metrics.k8s.io, `pods/exec` over WebSocket running a real
+/// local process, and `pods/log` from the store's `FakePodLogs` (follow, tail,
+/// previous, timestamps, limitBytes, since).
 public final class FakeKubeAPIServer: @unchecked Sendable {
     public struct Options: Sendable {
         /// Bearer tokens and the user each one is.
@@ -21,6 +22,8 @@ public final class FakeKubeAPIServer: @unchecked Sendable {
         public var expiredTokens: Set<String> = []
         /// Users RBAC refuses `create pods/exec`.
         public var execForbidden: Set<String> = []
+        /// Users RBAC refuses `get pods/log`.
+        public var logForbidden: Set<String> = []
         /// Exec subprotocols the server accepts: 1.32 takes only v5 over WebSocket;
         /// [.v4] plays an older server.
         public var execDialects: [ExecDialect] = [.v5]

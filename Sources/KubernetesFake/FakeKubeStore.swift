@@ -26,6 +26,8 @@ public final class FakeKubeStore: @unchecked Sendable {
     private var compactedThrough = 100
     public var historyLimit = 1000
     private var listeners: [UUID: (Change) -> Void] = [:]
+    /// The containers' output (`pods/log`).
+    public let logs = FakePodLogs()
 
     public init() {}
 
@@ -61,7 +63,7 @@ public final class FakeKubeStore: @unchecked Sendable {
         notify(change)
     }
 
-    /// Removes a pod; watchers see DELETED.
+    /// Removes a pod; watchers see DELETED, follows of its logs end.
     public func delete(pod namespace: String, _ name: String) {
         let change: Change? = locked {
             guard var pod = pods.removeValue(forKey: "\(namespace)/\(name)") else { return nil }
@@ -71,7 +73,10 @@ public final class FakeKubeStore: @unchecked Sendable {
             pod["metadata"] = metadata
             return record(Change(version: version, type: "DELETED", object: pod))
         }
-        if let change { notify(change) }
+        if let change {
+            logs.endPod(namespace, name)
+            notify(change)
+        }
     }
 
     public func put(replicaSet: JSONObject) { locked { replicaSets[Self.key(replicaSet)] = replicaSet } }
@@ -124,6 +129,59 @@ public final class FakeKubeStore: @unchecked Sendable {
     private func notify(_ change: Change) {
         let targets = locked { Array(listeners.values) }
         for target in targets { target(change) }
+    }
+
+    // MARK: Containers' runs (what a kubelet would report)
+
+    /// Writes lines to a container's log (its current run); open follows get them.
+    public func appendLog(_ namespace: String, _ pod: String, container: String, _ text: String) {
+        logs.append(namespace, pod, container, text)
+    }
+
+    /// The container exits: its log ends (open follows end) and its status turns terminated.
+    public func endContainer(_ namespace: String, _ pod: String, container: String, exitCode: Int = 0) {
+        logs.end(namespace, pod, container)
+        let now = ISO8601DateFormatter().string(from: Date())
+        updateContainerStatus(namespace, pod, container) { status in
+            let started = (status["state"] as? JSONObject)?["running"].flatMap { ($0 as? JSONObject)?["startedAt"] } ?? now
+            status["state"] = ["terminated": [
+                "exitCode": exitCode, "reason": exitCode == 0 ? "Completed" : "Error", "startedAt": started, "finishedAt": now,
+                "containerID": status["containerID"] ?? "",
+            ] as JSONObject]
+            status["ready"] = false
+            status["started"] = false
+        }
+    }
+
+    /// The container exits with `exitCode` and the kubelet starts it again: its
+    /// log so far becomes the previous run's (`previous=true`), a new empty run
+    /// begins, the restart count goes up.
+    public func restartContainer(_ namespace: String, _ pod: String, container: String, exitCode: Int = 1) {
+        logs.restart(namespace, pod, container)
+        let now = ISO8601DateFormatter().string(from: Date())
+        updateContainerStatus(namespace, pod, container) { status in
+            let oldID = status["containerID"] as? String ?? "containerd://\(UUID().uuidString.lowercased())"
+            status["lastState"] = ["terminated": [
+                "exitCode": exitCode, "reason": exitCode == 0 ? "Completed" : "Error", "startedAt": now, "finishedAt": now,
+                "containerID": oldID,
+            ] as JSONObject]
+            status["containerID"] = "containerd://\(UUID().uuidString.lowercased())"
+            status["state"] = ["running": ["startedAt": now]]
+            status["restartCount"] = (status["restartCount"] as? Int ?? 0) + 1
+            status["ready"] = true
+            status["started"] = true
+        }
+    }
+
+    private func updateContainerStatus(_ namespace: String, _ name: String, _ container: String, _ change: (inout JSONObject) -> Void) {
+        guard var pod = pod(namespace, name) else { return }
+        var status = pod["status"] as? JSONObject ?? [:]
+        var statuses = status["containerStatuses"] as? [JSONObject] ?? []
+        guard let index = statuses.firstIndex(where: { $0["name"] as? String == container }) else { return }
+        change(&statuses[index])
+        status["containerStatuses"] = statuses
+        pod["status"] = status
+        put(pod: pod)
     }
 
     // MARK: Reads

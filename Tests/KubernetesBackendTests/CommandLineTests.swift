@@ -65,4 +65,45 @@ final class CommandLineTests: XCTestCase {
         XCTAssertTrue(forbidden.output.contains("does not have a host assigned"), forbidden.output)
         await cluster.stop()
     }
+
+    func testLogsOnACluster() async throws {
+        guard FileManager.default.isExecutableFile(atPath: Self.porthole) else {
+            throw XCTSkip("build porthole first (swift build --build-tests)")
+        }
+        let cluster = try await TestCluster()
+        let config = try cluster.kubeconfig(user: cluster.tokenUser)
+        let env = ["HOME": cluster.directory, "PATH": "/usr/bin:/bin"]
+        let logs = cluster.server.store.logs
+        let hello = "hello-00001-deployment-7d9f8c6b5-abcde", tiny = "tiny-5c6d7e8f9-b7b7b"
+
+        let whole = try runProcess([Self.porthole, "logs", "--kubeconfig", config, "web-6b7f9d4c8-x2x9k"], environment: env, timeout: 60)
+        XCTAssertEqual(whole.status, 0, whole.output)
+        XCTAssertEqual(whole.output, text(logs.lines("default", "web-6b7f9d4c8-x2x9k", "nginx")))
+        let proxy = try runProcess(
+            [Self.porthole, "logs", "--kubeconfig", config, "-c", "queue-proxy", "--tail", "1", hello], environment: env, timeout: 60)
+        XCTAssertEqual(proxy.output, text(logs.lines("default", hello, "queue-proxy").map { Array($0.suffix(1)) }))
+        let crashed = try runProcess([Self.porthole, "logs", "--kubeconfig", config, "-p", "worker-0"], environment: env, timeout: 60)
+        XCTAssertEqual(crashed.output, text(logs.lines("default", "worker-0", "worker", previous: true)))
+        let everywhere = try runProcess(
+            [Self.porthole, "logs", "--kubeconfig", config, "-A", "--tail", "1", "openfaas-fn/figlet-5d8f7b9c4-q8w2z"], environment: env, timeout: 60)
+        XCTAssertEqual(everywhere.output, "2026/01/01 10:00:03 Metrics listening on port: 8081\n")
+
+        let refused = try runProcess([Self.porthole, "logs", "--kubeconfig", config, "-p", tiny], environment: env, timeout: 60)
+        XCTAssertEqual(refused.status, 1, refused.output)
+        XCTAssertEqual(
+            refused.output,
+            "porthole: no log to read from container busybox of pod default/\(tiny): previous terminated container \"busybox\" in pod \"\(tiny)\" not found; the container has not restarted, so there is no previous run: read its current log instead (without -p/--previous)\n")
+
+        // -f: what is appended, then the end when the container exits.
+        let follow = try StreamingProcess([Self.porthole, "logs", "--kubeconfig", config, "-f", tiny], environment: env)
+        defer { follow.kill() }
+        try await eventually(30, "porthole to print the log so far") { follow.output == "tiny: up, sleeping\n" }
+        cluster.server.store.appendLog("default", tiny, container: "busybox", "porthole sees this\n")
+        try await eventually(30, "porthole to print the appended line") { follow.output == "tiny: up, sleeping\nporthole sees this\n" }
+        cluster.server.store.endContainer("default", tiny, container: "busybox")
+        try await eventually(30, "porthole to exit when the container ends") { follow.exitStatus != nil }
+        XCTAssertEqual(follow.exitStatus, 0, follow.output)
+        XCTAssertEqual(logs.openFollows, 0)
+        await cluster.stop()
+    }
 }

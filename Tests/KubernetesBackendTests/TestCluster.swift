@@ -13,6 +13,8 @@ final class TestCluster: @unchecked Sendable {
     static let token = "t0k3n-alice"
     static let expiredToken = "t0k3n-expired"
     static let forbiddenToken = "t0k3n-viewer"
+    /// A user RBAC refuses `get pods/log` (and allows the rest).
+    static let logForbiddenToken = "t0k3n-lister"
 
     /// `store`: other objects than the standard fixtures.
     init(store given: FakeKubeStore? = nil, options configure: (inout FakeKubeAPIServer.Options) -> Void = { _ in }) async throws {
@@ -27,9 +29,10 @@ final class TestCluster: @unchecked Sendable {
             }
         }
         var options = FakeKubeAPIServer.Options()
-        options.tokens = [Self.token: "alice", Self.forbiddenToken: "viewer"]
+        options.tokens = [Self.token: "alice", Self.forbiddenToken: "viewer", Self.logForbiddenToken: "lister"]
         options.expiredTokens = [Self.expiredToken]
         options.execForbidden = ["viewer"]
+        options.logForbidden = ["lister"]
         options.bookmarkInterval = 0.3
         options.workDirectory = directory
         configure(&options)
