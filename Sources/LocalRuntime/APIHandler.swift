@@ -68,6 +68,8 @@ final class APIHandler: ChannelInboundHandler, RemovableChannelHandler, @uncheck
         case json(Int, Data)
         case raw(Int, [(String, String)], [UInt8])
         case error(APIError)
+        /// An instance's log, streamed as it is read (`LogReader`).
+        case log(LogReader)
     }
 
     private func handle(head: HTTPRequestHead, body: [UInt8], peer: String, channel: Channel,
@@ -135,6 +137,9 @@ final class APIHandler: ChannelInboundHandler, RemovableChannelHandler, @uncheck
                 let headers = head.headers.map { ($0.name, $0.value) }
                 let response = try await platform.invoke(function: function, method: head.method, path: subpath, headers: headers, body: body)
                 return .raw(response.status, response.headers + [("x-porthole-instance-id", response.instanceId)], response.body)
+            case (.GET, .logs(let function, let instance)):
+                let options = try LogQuery(query)
+                return .log(try platform.openLog(function: function, instanceId: instance, tailLines: options.tailLines, follow: options.follow))
             case (.GET, .exec(let function, let instance)):
                 // Already authenticated: say what else is wrong before asking for the upgrade
                 // (a valid exec that reaches here was not a WebSocket upgrade).
@@ -168,6 +173,7 @@ final class APIHandler: ChannelInboundHandler, RemovableChannelHandler, @uncheck
     }
 
     private func respond(context: ChannelHandlerContext, head request: HTTPRequestHead, reply: Reply) {
+        if case .log(let reader) = reply { return streamLog(reader, context: context, head: request) }
         var headers = HTTPHeaders()
         let requestId = Self.requestId()
         // FC's SDKs read the request id from this header, errors included.
@@ -183,6 +189,8 @@ final class APIHandler: ChannelInboundHandler, RemovableChannelHandler, @uncheck
             status = code
             bytes = body
             for (name, value) in extra { headers.add(name: name, value: value) }
+        case .log:
+            return
         case .error(let error):
             status = error.status
             // FC 3.0 reads Code/Message, FC 2.0 ErrorCode/ErrorMessage.

@@ -8,6 +8,7 @@ enum APIRoute: Equatable {
     case listAllInstances
     case describeInstance(function: String, instance: String)
     case exec(function: String, instance: String)
+    case logs(function: String, instance: String)
     case invoke(function: String, subpath: String)
     case provisionConfig(function: String)
     /// An FC 2.0 path naming a service this server does not have.
@@ -34,6 +35,8 @@ enum APIRoute: Equatable {
             return (.describeInstance(function: rest[1], instance: rest[3]), query)
         case 5 where rest[0] == "functions" && rest[2] == "instances" && rest[4] == "exec":
             return (.exec(function: rest[1], instance: rest[3]), query)
+        case 5 where rest[0] == "functions" && rest[2] == "instances" && rest[4] == "logs":
+            return (.logs(function: rest[1], instance: rest[3]), query)
         default:
             if rest.count >= 3, rest[0] == "functions", rest[2] == "invocations" {
                 let sub = "/" + rest.dropFirst(3).joined(separator: "/")

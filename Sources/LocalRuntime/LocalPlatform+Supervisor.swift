@@ -243,6 +243,7 @@ extension LocalPlatform {
                 if excess > 0 {
                     stale = Array(endedLogs[name, default: []].prefix(excess))
                     endedLogs[name]?.removeFirst(excess)
+                    rememberPruned(stale.map { $0.deletingPathExtension().lastPathComponent }, function: name)
                 }
             }
             return (instance.stopRequested ? [] : Array(instance.execSessions.values), stale)

@@ -68,6 +68,11 @@ public final class LocalPlatform: @unchecked Sendable {
     var reconcileScheduled = false
     /// Logs of ended instances per function, oldest first (pruned to `logsKeptPerFunction`).
     var endedLogs: [String: [URL]] = [:]
+    /// Instances whose ended log was pruned → their function (the newest 1000), for the logs endpoint's 404.
+    var prunedLogs: [String: String] = [:]
+    var prunedOrder: [String] = []
+    /// Counts open `LogReader`s (its own lock).
+    let logReaders = LogReader.Counter()
     let queue = DispatchQueue(label: "porthole.local-platform")
     let audit: AuditLog
     /// Versions of the instance list for `instanceChanges`; its own lock, so a

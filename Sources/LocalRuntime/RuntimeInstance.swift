@@ -32,6 +32,8 @@ final class RuntimeInstance: @unchecked Sendable {
     var endReason: String?
     /// The instance's output log.
     var logFile: URL?
+    /// Cuts of the live log past `maxLogBytes`, ordered against its readers.
+    let logCuts = LogCuts()
     /// Set when porthole itself asked the instance to stop, so its exit is a release, not a failure.
     var stopRequested = false
     var cpuPercent: Double?

@@ -112,6 +112,51 @@ public final class PortholeServerBackend: PlatformBackend {
         if status >= 400 { throw Self.error(status: status, body: answer) }
     }
 
+    /// Streams the log from the server's logs endpoint (docs/PROTOCOL.md §3) as
+    /// it arrives. The server must answer within `requestTimeout` (connect and
+    /// response head); the body then has no deadline, as a followed log may be
+    /// quiet for hours. Ending the iteration or cancelling the consuming task
+    /// cancels the HTTP request, which the server sees as a closed connection.
+    public func streamLogs(_ request: LogRequest) async throws -> LogStream {
+        if request.previous {
+            throw PlatformError.unsupported("\(displayName) keeps no previous run of an instance: an instance that ends is not restarted, a new one starts (run `porthole instances` for its id); leave out --previous")
+        }
+        var query = ["follow=\(request.follow)"]
+        if let tail = request.tailLines { query.append("tailLines=\(tail)") }
+        let path = "/2023-03-30/functions/\(ExecRequest.percentEncode(request.function))/instances/\(ExecRequest.percentEncode(request.instanceId))/logs?"
+            + query.joined(separator: "&")
+        var httpRequest = HTTPClientRequest(url: baseURL + path)
+        if let token { httpRequest.headers.add(name: "Authorization", value: "Bearer \(token.value)") }
+        let response: HTTPClientResponse
+        do {
+            // The timeout covers the wait for the response head only (AsyncHTTPClient drops it once the head is in).
+            response = try await client.execute(httpRequest, timeout: requestTimeout)
+        } catch {
+            throw translate(error, timeout: requestTimeout)
+        }
+        guard response.status == .ok else {
+            let body = (try? await response.body.collect(upTo: 1024 * 1024)).map { Array($0.readableBytesView) } ?? []
+            throw Self.error(status: Int(response.status.code), body: body)
+        }
+        let (stream, continuation) = LogStream.makeStream()
+        let server = baseURL
+        let pump = Task {
+            do {
+                for try await chunk in response.body {
+                    continuation.yield(Array(chunk.readableBytesView))
+                }
+                continuation.finish()
+            } catch where Task.isCancelled {
+                continuation.finish()
+            } catch {
+                continuation.finish(throwing: PlatformError.unreachable(
+                    server: server, reason: "the log stream broke off before its end (\(error)); run the command again to read on"))
+            }
+        }
+        continuation.onTermination = { _ in pump.cancel() }
+        return stream
+    }
+
     // MARK: HTTP
 
     private func get<T: Decodable>(_ path: String, as type: T.Type) async throws -> T {
@@ -137,18 +182,22 @@ public final class PortholeServerBackend: PlatformBackend {
             let response = try await client.execute(request, timeout: timeout)
             let buffer = try await response.body.collect(upTo: 64 * 1024 * 1024)
             return (Int(response.status.code), response.headers, Array(buffer.readableBytesView))
-        } catch let error as HTTPClientError where error == .deadlineExceeded || error == .readTimeout {
-            throw PlatformError.unreachable(
-                server: baseURL, reason: "no answer within \(timeout.nanoseconds / 1_000_000_000) s (is the server stopped or overloaded?)")
-        } catch let error as HTTPClientError where error == .connectTimeout || error == .remoteConnectionClosed {
-            throw PlatformError.unreachable(server: baseURL, reason: "\(error)")
-        } catch let error as PlatformError {
-            throw error
-        } catch let error as HTTPClientError {
-            throw PlatformError.unreachable(server: baseURL, reason: "\(error)")
         } catch {
-            // NIO's connection errors (refused, reset) land here.
-            throw PlatformError.unreachable(server: baseURL, reason: "\(error)")
+            throw translate(error, timeout: timeout)
+        }
+    }
+
+    /// What a failed request means to the user: the server is missing, slow or gone.
+    private func translate(_ error: any Error, timeout: TimeAmount) -> any Error {
+        switch error {
+        case let error as HTTPClientError where error == .deadlineExceeded || error == .readTimeout:
+            return PlatformError.unreachable(
+                server: baseURL, reason: "no answer within \(timeout.nanoseconds / 1_000_000_000) s (is the server stopped or overloaded?)")
+        case let error as PlatformError:
+            return error
+        default:
+            // HTTPClientError (connect timeout, closed) and NIO's connection errors (refused, reset).
+            return PlatformError.unreachable(server: baseURL, reason: "\(error)")
         }
     }
 
