@@ -28,21 +28,26 @@ enum ScreenReading {
         screen.filter { $0.contains("│▶c-") || $0.contains("│ c-") }.compactMap { instanceIDs(in: $0).first }
     }
 
-    /// The content of the pane whose title contains `title`, its rows run
-    /// together (a line the pane wrapped reads whole); nil when no such pane is on screen.
-    static func paneText(titled title: String, in screen: [String]) -> String? {
-        let rows = screen.map(Array.init)
-        guard let top = rows.firstIndex(where: { String($0).contains(title) }) else { return nil }
-        let border = rows[top]
-        guard let titleStart = String(border).range(of: title).map({ String(border).distance(from: String(border).startIndex, to: $0.lowerBound) }),
+    /// The content rows of the pane whose title contains `title` (between its
+    /// side borders); nil when no such pane is on screen.
+    static func paneRows(titled title: String, in screen: [String]) -> [String]? {
+        guard let top = screen.firstIndex(where: { $0.contains(title) }) else { return nil }
+        let border = Array(screen[top])
+        guard let titleStart = (0..<border.count).first(where: { String(border[$0...]).hasPrefix(title) }),
               let left = border[..<titleStart].lastIndex(of: "┌"),
               let right = border[titleStart...].firstIndex(of: "┐") else { return nil }
-        var text = ""
-        for row in rows[(top + 1)...] {
+        var rows: [String] = []
+        for line in screen[(top + 1)...] {
+            let row = Array(line)
             guard row.count > right, row[left] == "│" else { break }
-            text += String(row[(left + 1)..<right])
+            rows.append(String(row[(left + 1)..<right]))
         }
-        return text
+        return rows
+    }
+
+    /// The pane's rows run together, so a line the pane wrapped reads whole.
+    static func paneText(titled title: String, in screen: [String]) -> String? {
+        paneRows(titled: title, in: screen)?.joined()
     }
 
     /// The id on the selected row of the instance table (the row marked ▶ c-…).
