@@ -13,7 +13,7 @@ struct Porthole: AsyncParsableCommand {
         discussion: "With no subcommand, opens the console (`porthole console --help` lists its options).",
         subcommands: [
             ConsoleCommand.self, ServeCommand.self, FunctionsCommand.self, InstancesCommand.self, ExecCommand.self,
-            InvokeCommand.self, PlayCommand.self, CopyCommand.self,
+            InvokeCommand.self, PlayCommand.self, CopyCommand.self, LogsCommand.self,
         ],
         defaultSubcommand: ConsoleCommand.self)
 }

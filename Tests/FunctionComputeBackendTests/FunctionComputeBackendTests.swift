@@ -155,6 +155,23 @@ final class FunctionComputeBackendTests: XCTestCase {
         XCTAssertTrue(missing.errors.contains("ALIBABA_CLOUD_ACCESS_KEY_ID"), missing.errors)
     }
 
+    /// Function Compute keeps no instance logs: `porthole logs` says where they are instead.
+    func testCLILogsSaysWhereFunctionComputeKeepsLogs() async throws {
+        let (backend, fixture) = try backend()
+        let instance = try await runningInstance(backend, fixture)
+        var environment = ProcessInfo.processInfo.environment
+        environment["ALIBABA_CLOUD_ACCESS_KEY_ID"] = ServeFixture.accessKeyId
+        environment["ALIBABA_CLOUD_ACCESS_KEY_SECRET"] = ServeFixture.accessKeySecret
+        environment.removeValue(forKey: "ALIBABA_CLOUD_SECURITY_TOKEN")
+        let logs = try OfficialSDK.run(
+            [ServeFixture.portholeBinary.path, "logs", "-f", instance.instanceId, "--fc-region", "cn-local", "--fc-endpoint", fixture.endpoint],
+            timeout: 60, separateStderr: true, environment: environment)
+        XCTAssertEqual(logs.status, 1, logs.errors)
+        XCTAssertEqual(logs.output, "")
+        XCTAssertTrue(logs.errors.hasPrefix("porthole: Function Compute keeps no instance logs of its own"), logs.errors)
+        XCTAssertTrue(logs.errors.contains("Simple Log Service"), logs.errors)
+    }
+
     /// An ACS3-signed exec handshake: its nonce is good once, so this passes
     /// only if the server checks an upgrade once (not once per stage).
     func testACS3SignedExecUpgradeIsCheckedOnce() async throws {

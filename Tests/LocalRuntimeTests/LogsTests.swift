@@ -127,7 +127,8 @@ final class LogsTests: XCTestCase {
               - functionName: burst
                 code: ./fn
                 customRuntimeConfig:
-                  command: [sh, -c, "(sleep 1; yes porthole-log-line | head -c 600000; sleep 2.5; echo after-the-cut; sleep 600) & exec python3 server.py"]
+                  # One write of the whole burst: a cut (truncate) cannot land inside it.
+                  command: [sh, -c, 'python3 -c ''import os, time; time.sleep(1); os.write(1, b"porthole-log-line\\n" * 33334); time.sleep(2.5); os.write(1, b"after-the-cut\\n"); time.sleep(600)'' & exec python3 server.py']
                 provisioned: 1
             """) {
             $0.maxLogBytes = 300_000
@@ -145,7 +146,7 @@ final class LogsTests: XCTestCase {
         let note = try XCTUnwrap(text.range(of: "[porthole: log cut at "), "no cut note in what was followed")
         XCTAssertNil(text[note.upperBound...].range(of: "[porthole: log cut at "), "the note came twice")
         let before = text[..<note.lowerBound]
-        let burst = String(repeating: "porthole-log-line\n", count: 600_000 / 18 + 1).prefix(600_000)
+        let burst = String(repeating: "porthole-log-line\n", count: 33_334)
         // What came before the cut is the burst from its start, nothing sent twice (a slow reader may lose its unread end to the cut).
         XCTAssertTrue(burst.hasPrefix(before), "before the note: \(before.count) bytes that are not the burst's start")
         XCTAssertGreaterThan(before.count, 0)

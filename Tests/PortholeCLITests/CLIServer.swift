@@ -9,13 +9,27 @@ final class CLIServer {
     let tokenFile: URL
     var url: String { server.url }
 
-    init() throws {
+    /// `functionsYAML`: serve these functions (their `code` relative to the test's
+    /// directory, written by `files` first) instead of the demo ones.
+    init(functionsYAML: String? = nil, files: [String: String] = [:]) throws {
         directory = FileManager.default.temporaryDirectory.appendingPathComponent("porthole-cli-\(getpid())-\(UUID().uuidString.prefix(8))")
         tokenFile = directory.appendingPathComponent("token")
         let state = directory.appendingPathComponent("state")
         try FileManager.default.createDirectory(at: state, withIntermediateDirectories: true)
         guard FileManager.default.isExecutableFile(atPath: CLIRun.binary.path) else { throw CLIRun.MissingBinary() }
-        server = try PortholeServe(binary: CLIRun.binary, tokenFile: tokenFile, environment: ["PORTHOLE_STATE_DIR": state.path], timeout: 60)
+        var arguments: [String] = []
+        if let functionsYAML {
+            for (path, text) in files {
+                let file = directory.appendingPathComponent(path)
+                try FileManager.default.createDirectory(at: file.deletingLastPathComponent(), withIntermediateDirectories: true)
+                try text.write(to: file, atomically: true, encoding: .utf8)
+            }
+            let spec = directory.appendingPathComponent("functions.yaml")
+            try functionsYAML.write(to: spec, atomically: true, encoding: .utf8)
+            arguments = ["--config", spec.path]
+        }
+        server = try PortholeServe(
+            binary: CLIRun.binary, tokenFile: tokenFile, arguments: arguments, environment: ["PORTHOLE_STATE_DIR": state.path], timeout: 60)
     }
 
     /// `porthole SUBCOMMAND --server URL --token-file FILE REST…` (before any `--`).

@@ -1,0 +1,106 @@
+import ArgumentParser
+import Foundation
+import KubernetesBackend
+import Platform
+
+struct LogsCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "logs",
+        abstract: "Print an instance's output (stdout and stderr), like `kubectl logs`; -f follows it.",
+        discussion: """
+            porthole logs c-1a2b3c4d5e6f               # everything the instance printed so far
+            porthole logs -f --tail 20 c-1a2b3c4d5e6f  # the last 20 lines, then new output until it ends
+            porthole logs -f c-1a2b3c4d5e6f | grep ERROR
+            The local platform keeps the logs of live instances and of the newest ended ones per function.
+            """)
+
+    @OptionGroup var server: ServerOptions
+    @Flag(name: [.customShort("f"), .long], help: "Keep printing new output until the instance ends (Ctrl-C stops).") var follow = false
+    @Option(name: .customLong("tail"), parsing: .unconditional, help: "Only the last N lines already written (-1: all).") var tail: Int = -1
+    @Option(name: [.customShort("c"), .long], help: "Kubernetes: the container (default: the pod's default container).")
+    var container: String?
+    @Flag(name: [.customShort("p"), .long], help: "Kubernetes: the previous run of a restarted container.") var previous = false
+    @Argument(help: "The instance id (c-…; a pod name on Kubernetes); its function is found for you.") var instance: String
+
+    func validate() throws {
+        if tail < -1 { throw ValidationError("--tail \(tail) is not a number of lines: give 0 or more, or -1 for all") }
+    }
+
+    func run() async throws {
+        // A closed pipe shows up as a failed write (then we stop), not as a signal that kills us mid-line.
+        signal(SIGPIPE, SIG_IGN)
+        let backend: any PlatformBackend
+        let stream: LogStream
+        do {
+            backend = try server.backend()
+            do {
+                stream = try await open(on: backend)
+            } catch {
+                await closing(backend)
+                throw error
+            }
+        } catch {
+            throw failure(error)
+        }
+        let printing = Task {
+            for try await chunk in stream {
+                // Straight to the descriptor: nothing waits in a buffer while following.
+                guard Self.writeOut(chunk) else { return }
+            }
+        }
+        // `logs -f | head` must end when head does, even if the log is quiet.
+        let watch = StdoutWatch.start { printing.cancel() }
+        defer { watch?.stop() }
+        do {
+            try await printing.value
+        } catch is CancellationError {
+        } catch {
+            await closing(backend)
+            throw failure(error)
+        }
+        await closing(backend)
+    }
+
+    private func request(function: String) -> LogRequest {
+        LogRequest(function: function, instanceId: instance, container: container, follow: follow,
+                   tailLines: tail >= 0 ? tail : nil, previous: previous)
+    }
+
+    /// Finds the instance's function, then opens its log.
+    private func open(on backend: any PlatformBackend) async throws -> LogStream {
+        // Any pod, not only a function's: the API server says whether it exists.
+        if backend is KubernetesBackend { return try await backend.streamLogs(request(function: "")) }
+        let function: String
+        do {
+            function = try await backend.findInstance(id: instance).functionName
+        } catch PlatformError.notFound(let code, let message) {
+            // An ended instance leaves the list after a while but its log is kept
+            // for longer: ask each function for it.
+            for candidate in try await backend.listFunctions() {
+                do {
+                    return try await backend.streamLogs(request(function: candidate.functionName))
+                } catch PlatformError.notFound(let code, _) where code == "InstanceNotFound" {
+                    continue
+                }
+            }
+            throw PlatformError.notFound(code: code, message: message)
+        }
+        return try await backend.streamLogs(request(function: function))
+    }
+
+    /// Writes all of `bytes` to stdout; false once stdout is gone (a closed pipe).
+    static func writeOut(_ bytes: [UInt8]) -> Bool {
+        var offset = 0
+        return bytes.withUnsafeBytes { raw in
+            while offset < raw.count {
+                let n = write(1, raw.baseAddress! + offset, raw.count - offset)
+                if n < 0 {
+                    if errno == EINTR || errno == EAGAIN { continue }
+                    return false
+                }
+                offset += n
+            }
+            return true
+        }
+    }
+}

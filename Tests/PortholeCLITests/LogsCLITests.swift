@@ -1,0 +1,122 @@
+import Foundation
+import ProcessHarness
+import XCTest
+
+/// `porthole logs` against a real `porthole serve` whose instances print.
+final class LogsCLITests: XCTestCase {
+    nonisolated(unsafe) private static var shared: CLIServer?
+
+    override class func tearDown() {
+        shared?.stop()
+        shared = nil
+    }
+
+    static let server = """
+        import os
+        from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+        class H(BaseHTTPRequestHandler):
+            def do_GET(self):
+                self.send_response(200)
+                self.send_header('Content-Length', '2')
+                self.end_headers()
+                self.wfile.write(b'ok')
+            def log_message(self, *a): pass
+        ThreadingHTTPServer(('127.0.0.1', int(os.environ['PORT'])), H).serve_forever()
+        """
+
+    /// `quiet` prints three lines and then nothing; `ticker` prints a line every 0.2 s.
+    private func server() throws -> CLIServer {
+        if let server = Self.shared { return server }
+        let server = try CLIServer(functionsYAML: """
+            functions:
+              - functionName: quiet
+                code: ./fn
+                customRuntimeConfig: {command: [sh, -c, "echo one; echo two; echo three; exec python3 server.py"]}
+                provisioned: 1
+              - functionName: ticker
+                code: ./fn
+                customRuntimeConfig: {command: [sh, -c, "i=0; (while :; do i=$((i+1)); echo tick-$i; sleep 0.2; done) & exec python3 server.py"]}
+                provisioned: 1
+            """, files: ["fn/server.py": Self.server])
+        Self.shared = server
+        return server
+    }
+
+    private func runningInstance(of function: String) throws -> String {
+        let deadline = Date().addingTimeInterval(60)
+        while Date() < deadline {
+            let run = try server().cli(["instances", function, "-o", "json"])
+            XCTAssertEqual(run.status, 0, "\(run)")
+            let instances = try JSONSerialization.jsonObject(with: Data(run.stdout.utf8)) as? [String: Any]
+            let list = instances?["instances"] as? [[String: Any]] ?? []
+            if let id = list.first(where: { $0["status"] as? String == "Running" })?["instanceId"] as? String { return id }
+            usleep(200_000)
+        }
+        throw PortholeCLITests.NoInstance(function: function)
+    }
+
+    func testWholeLogAndTail() throws {
+        let id = try runningInstance(of: "quiet")
+        let all = try server().cli(["logs", id])
+        XCTAssertEqual(all.status, 0, "\(all)")
+        XCTAssertEqual(all.stdout, "one\ntwo\nthree\n")
+        XCTAssertEqual(all.stderr, "")
+        let last = try server().cli(["logs", "--tail", "2", id])
+        XCTAssertEqual(last.stdout, "two\nthree\n", "\(last)")
+        let bad = try server().cli(["logs", "--tail", "-5", id])
+        XCTAssertNotEqual(bad.status, 0, "\(bad)")
+        XCTAssertTrue(bad.stderr.contains("--tail -5 is not a number of lines"), bad.stderr)
+    }
+
+    /// A pipe sees each line as it comes, and `head` ending ends porthole at
+    /// once, even though the log has gone quiet and nothing more is written.
+    func testFollowIntoHeadEndsWhenHeadDoes() throws {
+        let server = try server()
+        let id = try runningInstance(of: "quiet")
+        let started = Date()
+        let connection = "--server \(server.url) --token-file \(server.tokenFile.path)"
+        let script = "{ timeout -s KILL 20 \(CLIRun.binary.path) logs -f \(connection) \(id); echo \"porthole exited $?\" >&2; } | head -n 3"
+        let run = try ProgramRunner.run(["/bin/sh", "-c", script], environment: server.isolation.mapValues { $0 }, timeout: 40)
+        let elapsed = Date().timeIntervalSince(started)
+        XCTAssertEqual(run.stdoutText, "one\ntwo\nthree\n")
+        XCTAssertEqual(run.stderrText, "porthole exited 0\n")
+        XCTAssertLessThan(elapsed, 10, "porthole logs -f | head -n 3 took \(elapsed) s")
+
+        // The ticker keeps printing: head's three lines come from a stream still being followed.
+        let ticker = try runningInstance(of: "ticker")
+        let ticks = try ProgramRunner.run(
+            ["/bin/sh", "-c", "{ timeout -s KILL 20 \(CLIRun.binary.path) logs -f --tail 0 \(connection) \(ticker); echo \"porthole exited $?\" >&2; } | grep --line-buffered tick | head -n 3"],
+            environment: server.isolation.mapValues { $0 }, timeout: 40)
+        let lines = ticks.stdoutText.split(separator: "\n")
+        XCTAssertEqual(lines.count, 3, ticks.stdoutText)
+        XCTAssertTrue(lines.allSatisfy { $0.hasPrefix("tick-") }, ticks.stdoutText)
+        XCTAssertEqual(ticks.stderrText, "porthole exited 0\n")
+        try assertServerHoldsNoLogOpen(server, ids: [id, ticker])
+    }
+
+    func testErrorsSayWhatToDo() throws {
+        let unknown = try server().cli(["logs", "c-000000000000"])
+        XCTAssertEqual(unknown.status, 1, "\(unknown)")
+        XCTAssertTrue(unknown.stderr.hasPrefix("porthole: no instance c-000000000000 on "), unknown.stderr)
+        XCTAssertTrue(unknown.stderr.contains("run `porthole instances`"), unknown.stderr)
+        let id = try runningInstance(of: "quiet")
+        let previous = try server().cli(["logs", "-p", id])
+        XCTAssertEqual(previous.status, 1, "\(previous)")
+        XCTAssertTrue(previous.stderr.hasPrefix("porthole: "), previous.stderr)
+        XCTAssertTrue(previous.stderr.contains("leave out --previous"), previous.stderr)
+    }
+
+    /// The server process closes every log it opened for the CLI once the CLI is gone.
+    private func assertServerHoldsNoLogOpen(_ server: CLIServer, ids: [String]) throws {
+        let deadline = Date().addingTimeInterval(5)
+        var open: [String] = []
+        repeat {
+            let fds = (try? FileManager.default.contentsOfDirectory(atPath: "/proc/\(server.server.pid)/fd")) ?? []
+            open = fds.compactMap { try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/\(server.server.pid)/fd/\($0)") }
+                .filter { target in ids.contains { target.hasSuffix("/\($0).log") } }
+            if open.isEmpty { return }
+            usleep(50_000)
+        } while Date() < deadline
+        XCTFail("the server still holds \(open) open after the clients left")
+    }
+}
