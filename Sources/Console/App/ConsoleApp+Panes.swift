@@ -57,6 +57,10 @@ extension ConsoleApp {
             if let current { closePane(current.id) }
         case .mark:
             guard let current else { return }
+            if current.purpose.isLog {
+                statusLine.show("a log pane takes no input: it cannot join synchronized input", error: true)
+                return
+            }
             current.marked.toggle()
             if current.marked { current.joinedLate = false }
             workspace.marksAreAutomatic = false
