@@ -115,8 +115,11 @@ public final class PortholeServerBackend: PlatformBackend {
     /// Streams the log from the server's logs endpoint (docs/PROTOCOL.md §3) as
     /// it arrives. The server must answer within `requestTimeout` (connect and
     /// response head); the body then has no deadline, as a followed log may be
-    /// quiet for hours. Ending the iteration or cancelling the consuming task
-    /// cancels the HTTP request, which the server sees as a closed connection.
+    /// quiet for hours. At most 16 chunks wait for the consumer; past that the
+    /// body is not read, so a slow consumer slows the server rather than filling
+    /// memory. Ending the iteration or cancelling the consuming task cancels the
+    /// HTTP request, which the server sees as a closed connection; a connection
+    /// that breaks before the body's end throws `PlatformError.unreachable`.
     public func streamLogs(_ request: LogRequest) async throws -> LogStream {
         if request.previous {
             throw PlatformError.unsupported("\(displayName) keeps no previous run of an instance: an instance that ends is not restarted, a new one starts (run `porthole instances` for its id); leave out --previous")
@@ -138,12 +141,18 @@ public final class PortholeServerBackend: PlatformBackend {
             let body = (try? await response.body.collect(upTo: 1024 * 1024)).map { Array($0.readableBytesView) } ?? []
             throw Self.error(status: Int(response.status.code), body: body)
         }
-        let (stream, continuation) = LogStream.makeStream()
+        // A bounded buffer: a consumer that falls behind stops the pump, so the
+        // body stops being read, and the server stops sending (nothing piles up here).
+        let (stream, continuation) = LogStream.makeStream(bufferingPolicy: .bufferingOldest(16))
         let server = baseURL
         let pump = Task {
             do {
                 for try await chunk in response.body {
-                    continuation.yield(Array(chunk.readableBytesView))
+                    var pending = Array(chunk.readableBytesView)
+                    while case .dropped(let back) = continuation.yield(pending) {
+                        pending = back
+                        try await Task.sleep(for: .milliseconds(10))
+                    }
                 }
                 continuation.finish()
             } catch where Task.isCancelled {

@@ -122,13 +122,14 @@ final class LogsTests: XCTestCase {
     /// A live log cut back past maxLogBytes: the follower goes on from the
     /// note the cut wrote, without re-sending or losing it.
     func testFollowGoesOnAfterTheLogIsCut() async throws {
+        // 200,016 bytes (under the cap); when the file `go` appears, 399,996 more in one
+        // write (a cut, a truncate, cannot land inside it), then after-the-cut 2.5 s later.
         let p = try await start("""
             functions:
               - functionName: burst
                 code: ./fn
                 customRuntimeConfig:
-                  # One write of the whole burst: a cut (truncate) cannot land inside it.
-                  command: [sh, -c, 'python3 -c ''import os, time; time.sleep(1); os.write(1, b"porthole-log-line\\n" * 33334); time.sleep(2.5); os.write(1, b"after-the-cut\\n"); time.sleep(600)'' & exec python3 server.py']
+                  command: [sh, -c, 'python3 -c ''import os, time; line = b"porthole-log-line\\n"; os.write(1, line * 11112); [time.sleep(0.02) for _ in iter(lambda: os.path.exists("go"), True)]; os.write(1, line * 22222); time.sleep(2.5); os.write(1, b"after-the-cut\\n"); time.sleep(600)'' & exec python3 server.py']
                 provisioned: 1
             """) {
             $0.maxLogBytes = 300_000
@@ -139,6 +140,8 @@ final class LogsTests: XCTestCase {
         let received = NIOLockedValueBox([UInt8]())
         let reader = Task { for try await chunk in stream { received.withLockedValue { $0 += chunk } } }
         defer { reader.cancel() }
+        try await poll(timeout: 20, "the first 200,016 bytes through the followed log") { received.withLockedValue { $0.count } == 200_016 }
+        FileManager.default.createFile(atPath: p.directory.appendingPathComponent("fn/go").path, contents: nil)
         try await poll(timeout: 20, "after-the-cut through the followed log") {
             String(decoding: received.withLockedValue { $0 }, as: UTF8.self).hasSuffix("after-the-cut\n")
         }
@@ -147,9 +150,10 @@ final class LogsTests: XCTestCase {
         XCTAssertNil(text[note.upperBound...].range(of: "[porthole: log cut at "), "the note came twice")
         let before = text[..<note.lowerBound]
         let burst = String(repeating: "porthole-log-line\n", count: 33_334)
-        // What came before the cut is the burst from its start, nothing sent twice (a slow reader may lose its unread end to the cut).
-        XCTAssertTrue(burst.hasPrefix(before), "before the note: \(before.count) bytes that are not the burst's start")
-        XCTAssertGreaterThan(before.count, 0)
+        // Before the note: the log from its start, nothing twice; at least what was read
+        // before the second write (the cut may beat the follower to that write's bytes).
+        XCTAssertTrue(burst.hasPrefix(before), "before the note: \(before.utf8.count) bytes that are not the log's start")
+        XCTAssertGreaterThanOrEqual(before.utf8.count, 200_016)
         XCTAssertTrue(text[note.lowerBound...].range(of: #"^\[porthole: log cut at \d+ bytes \(maxLogBytes 300000\); older output dropped\]\nafter-the-cut\n$"#, options: .regularExpression) != nil,
                       "after the burst: \(text[note.lowerBound...].prefix(300))")
     }
@@ -211,6 +215,23 @@ final class LogsTests: XCTestCase {
         XCTAssertEqual(p.embedded.platform.openLogReaders, 1)
         socket.close()
         try await poll(timeout: 5, "the reader to close when the silent client went away") { p.embedded.platform.openLogReaders == 0 }
+
+        // The same through streamLogs with a consumer that takes one chunk and pauses:
+        // the client's buffer is bounded, so the server is held back too.
+        let stream = try await p.backend.streamLogs(LogRequest(function: "huge", instanceId: id))
+        var iterator = stream.makeAsyncIterator()
+        let first = try await iterator.next()
+        XCTAssertNotNil(first)
+        let paused = Self.residentBytes()
+        try await Task.sleep(nanoseconds: 1_500_000_000)
+        let pausedGrowth = Self.residentBytes() - paused
+        XCTAssertLessThan(pausedGrowth, 30_000_000, "client and server grew \(pausedGrowth) bytes while the consumer paused")
+        XCTAssertEqual(p.embedded.platform.openLogReaders, 1, "the server read the whole log while the consumer paused")
+        // Then it reads on to the end: all 100 MB.
+        XCTAssertEqual(first.map { Set($0) }, [UInt8(ascii: "x")])
+        var total = first?.count ?? 0
+        while let chunk = try await iterator.next() { total += chunk.count }
+        XCTAssertEqual(total, 100_000_000)
     }
 
     func testUnknownAndPrunedInstancesAndBadArguments() async throws {
@@ -266,6 +287,23 @@ final class LogsTests: XCTestCase {
         }
         let newest = try await collect(p.backend.streamLogs(LogRequest(function: "lines", instanceId: second)))
         XCTAssertEqual(newest, "line-1\nline-2\nline-3\nline-4\nline-5\n")
+    }
+
+    /// `porthole logs ID` still finds an ended instance that has left the instance list.
+    func testCLIReadsAnEndedInstanceThatLeftTheList() async throws {
+        let p = try await start { $0.listEndedSeconds = 0 }
+        let id = try await p.waitForRunning("lines")[0].instanceId
+        try p.embedded.platform.setProvisioned(function: "lines", target: 0)
+        try await poll(timeout: 15, "the instance to end and leave the list") {
+            try await !p.backend.listInstances(function: nil).contains { $0.instanceId == id }
+        }
+        let cli = try PortholeCLI(platform: p)
+        let run = try cli.run(["logs", "-f", id])
+        XCTAssertEqual(run.status, 0, run.stderrText)
+        XCTAssertEqual(run.stdoutText, "line-1\nline-2\nline-3\nline-4\nline-5\n")
+        let unknown = try cli.run(["logs", "c-000000000000"])
+        XCTAssertEqual(unknown.status, 1)
+        XCTAssertTrue(unknown.stderrText.hasPrefix("porthole: no instance c-000000000000"), unknown.stderrText)
     }
 
     /// A server that dies mid-follow ends the stream with an error, not a quiet
