@@ -41,12 +41,38 @@ final class ConsoleLogTests: XCTestCase {
         ThreadingHTTPServer(("127.0.0.1", int(os.environ["PORT"])), Handler).serve_forever()
         """#
 
-    /// A served console whose one function is `logger` (one provisioned instance).
-    private func loggerConsole() throws -> ServedConsole {
+    /// A function whose instance writes its log as fast as it can, forever.
+    static let flooderCode = #"""
+        import os, sys, threading
+        from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+        def flood():
+            out = sys.stdout.buffer
+            n = 0
+            while True:
+                out.write(b"".join(b"flood %09d \x1b[32m%s\x1b[0m\n" % (n + i, b"x" * 80) for i in range(100)))
+                n += 100
+
+        threading.Thread(target=flood, daemon=True).start()
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_POST(self):
+                self.send_response(200)
+                self.send_header("Content-Length", "0")
+                self.end_headers()
+
+            def log_message(self, *args):
+                pass
+
+        ThreadingHTTPServer(("127.0.0.1", int(os.environ["PORT"])), Handler).serve_forever()
+        """#
+
+    /// A served console whose one function is `logger` (one provisioned instance) running `code`.
+    private func loggerConsole(code source: String = ConsoleLogTests.loggerCode) throws -> ServedConsole {
         let console = try ServedConsole { root in
             let code = root.appendingPathComponent("logger")
             try FileManager.default.createDirectory(at: code, withIntermediateDirectories: true)
-            try Self.loggerCode.write(to: code.appendingPathComponent("server.py"), atomically: true, encoding: .utf8)
+            try source.write(to: code.appendingPathComponent("server.py"), atomically: true, encoding: .utf8)
             let spec = root.appendingPathComponent("functions.yaml")
             try """
                 functions:
@@ -150,6 +176,55 @@ final class ConsoleLogTests: XCTestCase {
         try tmux.press("C-a", "x")
         try tmux.waitUntil("the pane closed") { rows in !rows.contains { $0.contains(title) } }
         waitForHandles("after the pane closed", pid: console.server.pid, file: logFile) { $0 == 0 }
+    }
+
+    /// The console's resident memory, from /proc.
+    private func residentKiB(_ pid: pid_t) -> Int {
+        let status = (try? String(contentsOfFile: "/proc/\(pid)/status", encoding: .utf8)) ?? ""
+        let line = status.split(separator: "\n").first { $0.hasPrefix("VmRSS:") } ?? ""
+        return Int(line.split(separator: " ").dropFirst().first ?? "") ?? 0
+    }
+
+    /// The console's pid: the child of the shell tmux started for it.
+    private func consolePID(_ tmux: TmuxConsole) throws -> pid_t {
+        let shell = try tmux.shellPID()
+        let children = (try? String(contentsOfFile: "/proc/\(shell)/task/\(shell)/children", encoding: .utf8)) ?? ""
+        return try XCTUnwrap(children.split(separator: " ").compactMap { pid_t($0) }.first, "no console under the tmux shell \(shell)")
+    }
+
+    /// A log written as fast as an instance can write it: the pane follows, keys
+    /// are still answered at once, and the console's memory stays bounded (the
+    /// stream is pulled only as fast as the pane shows it).
+    func testAFloodingLogStarvesNoKeysAndStaysBounded() throws {
+        let console = try loggerConsole(code: Self.flooderCode)
+        let tmux = console.tmux
+        let id = try console.selectedInstance()
+        let pid = try consolePID(tmux)
+        try tmux.press("o")
+        try tmux.waitFor("logs · \(id) · following")
+        try tmux.waitFor("flood 0")
+        let start = residentKiB(pid)
+        // Keys while it floods: the table, the detail overlay, back, several times.
+        var slowest = 0.0
+        for _ in 0..<25 {
+            let began = Date()
+            try tmux.press("C-a", "Tab")
+            try tmux.press("d")
+            try tmux.waitFor("Instance \(id) · Esc closes", timeout: 30)
+            try tmux.press("Escape")
+            try tmux.waitUntil("the detail closed", timeout: 30) { rows in !rows.contains { $0.contains("Esc closes") } }
+            slowest = max(slowest, Date().timeIntervalSince(began))
+            try tmux.press("Tab")
+        }
+        // Still following: a line newer than the first ones seen is on screen.
+        let screen = try tmux.waitUntil("the flood still arriving") { rows in
+            rows.contains { $0.contains("logs · \(id) · following") } && rows.contains { $0.range(of: "flood 0*[1-9][0-9]{5,}", options: .regularExpression) != nil }
+        }
+        let grown = residentKiB(pid) - start
+        print("log flood: slowest key round trip \(String(format: "%.2f", slowest)) s, console RSS \(start / 1024) MiB, grew \(grown / 1024) MiB")
+        XCTAssertLessThan(slowest, 5, "keys waited behind the flood")
+        XCTAssertLessThan(grown, 128 * 1024, "the console kept the flood in memory (the pane holds 10,000 lines of scrollback, some 20 MiB)")
+        XCTAssertFalse(screen.joined().contains("ended"), "the log stopped")
     }
 
     /// Releasing the instance ends the followed log with a line saying so; Enter reads it again.
