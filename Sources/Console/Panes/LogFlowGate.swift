@@ -5,7 +5,7 @@ import Foundation
 /// exec session stops receiving. The stream is pulled no faster than the UI
 /// thread feeds the emulator, so a flooding log costs bounded memory here.
 ///
-/// `@unchecked Sendable`: `closed`, `open` and `waiter` are touched only under
+/// `@unchecked Sendable`: `closed`, `opened` and `waiter` are touched only under
 /// `lock`; the waiter is resumed after the lock is released.
 final class LogFlowGate: @unchecked Sendable {
     private let lock = NSLock()
