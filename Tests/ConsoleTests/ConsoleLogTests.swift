@@ -268,6 +268,22 @@ final class ConsoleLogTests: XCTestCase {
         try tmux.waitFor("no more matches for \"red line plain again\"")
     }
 
+    /// The console's own embedded platform: `o` on a demo instance shows what it
+    /// wrote when it started.
+    func testDemoInstanceLogOnTheEmbeddedPlatform() throws {
+        let launch = try ConsoleLaunch()
+        stops.append { launch.stop() }
+        let tmux = launch.tmux
+        let screen = try tmux.waitUntil("a running demo instance", timeout: 60) { rows in
+            ScreenReading.selectedInstanceID(rows) != nil && ScreenReading.contains(rows, "Running")
+        }
+        let id = try XCTUnwrap(ScreenReading.selectedInstanceID(screen))
+        try tmux.press("o")
+        try tmux.waitUntil("the demo's start line") { rows in
+            (ScreenReading.paneText(titled: "logs · \(id) · following", in: rows) ?? "").range(of: ": listening on port [0-9]+ as \(id)", options: .regularExpression) != nil
+        }
+    }
+
     /// The console on the fc backend, pointed at a `porthole serve --access-keys`
     /// (the server the official Function Compute SDKs are checked against).
     func testFunctionComputeSaysWhereItsLogsAre() throws {
