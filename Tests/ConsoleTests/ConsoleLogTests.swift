@@ -163,6 +163,9 @@ final class ConsoleLogTests: XCTestCase {
             (ScreenReading.paneText(titled: title, in: rows) ?? "").contains("request \(marker)")
         }
         XCTAssertFalse(screen.joined().contains("4242-typed"), "typed keys reached a program")
+        // Nor did the log pane open a session to type into: the server's audit log names none.
+        let audit = (try? String(contentsOf: console.server.stateDirectory.appendingPathComponent("audit.log"), encoding: .utf8)) ?? ""
+        XCTAssertFalse(audit.contains(id), "an exec session was opened in \(id): \(audit)")
 
         // q (not in the scrollback view) goes back to the table; the log keeps following.
         try tmux.press("q")
