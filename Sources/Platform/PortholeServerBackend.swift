@@ -34,6 +34,9 @@ public final class PortholeServerBackend: PlatformBackend {
         // Below the server's 60 s idle limit, so the pool never hands out a
         // connection the server is closing.
         configuration.connectionPool.idleTimeout = .seconds(30)
+        // Every followed log holds a connection (HTTP/1.1): at the default of 8,
+        // a console with a few log panes open could not refresh its table.
+        configuration.connectionPool.concurrentHTTP1ConnectionsPerHostSoftLimit = 64
         return HTTPClient(eventLoopGroup: HTTPClient.defaultEventLoopGroup, configuration: configuration)
     }()
 
@@ -202,6 +205,9 @@ public final class PortholeServerBackend: PlatformBackend {
         case let error as HTTPClientError where error == .deadlineExceeded || error == .readTimeout:
             return PlatformError.unreachable(
                 server: baseURL, reason: "no answer within \(timeout.nanoseconds / 1_000_000_000) s (is the server stopped or overloaded?)")
+        case let error as HTTPClientError where error == .getConnectionFromPoolTimeout:
+            return PlatformError.unreachable(
+                server: baseURL, reason: "no connection to it came free in time: all 64 may be held by open streams (followed logs), so close some")
         case let error as PlatformError:
             return error
         default:

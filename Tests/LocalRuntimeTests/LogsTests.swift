@@ -289,6 +289,28 @@ final class LogsTests: XCTestCase {
         XCTAssertEqual(newest, "line-1\nline-2\nline-3\nline-4\nline-5\n")
     }
 
+    /// A console with a dozen log panes following: each holds a connection, and
+    /// the table's refresh still gets through at once.
+    func testManyFollowsLeaveRoomForOtherRequests() async throws {
+        let p = try await start()
+        let id = try await p.waitForRunning("ticker")[0].instanceId
+        var readers: [Task<Void, any Error>] = []
+        defer { for reader in readers { reader.cancel() } }
+        for _ in 0..<12 {
+            let stream = try await p.backend.streamLogs(LogRequest(function: "ticker", instanceId: id, follow: true))
+            readers.append(Task { for try await _ in stream {} })
+        }
+        try await poll(timeout: 10, "12 follows open") { p.embedded.platform.openLogReaders == 12 }
+        let started = Date()
+        let instances = try await p.backend.listInstances(function: nil)
+        XCTAssertTrue(instances.contains { $0.instanceId == id })
+        let lines = try await collect(p.backend.streamLogs(LogRequest(function: "lines", instanceId: p.waitForRunning("lines")[0].instanceId, tailLines: 1)))
+        XCTAssertEqual(lines, "line-5\n")
+        XCTAssertLessThan(Date().timeIntervalSince(started), 5)
+        for reader in readers { reader.cancel() }
+        try await poll(timeout: 10, "every follow closed") { p.embedded.platform.openLogReaders == 0 }
+    }
+
     /// `porthole logs ID` still finds an ended instance that has left the instance list.
     func testCLIReadsAnEndedInstanceThatLeftTheList() async throws {
         let p = try await start { $0.listEndedSeconds = 0 }
