@@ -181,6 +181,26 @@ final class ConsoleLogTests: XCTestCase {
         waitForHandles("after the pane closed", pid: console.server.pid, file: logFile) { $0 == 0 }
     }
 
+    /// Each followed log holds a connection to the server for as long as it
+    /// follows: ten log panes still leave the table refreshing (an invocation
+    /// shows up in the function list) and every pane following.
+    func testTenFollowedLogsLeaveTheTableRefreshing() throws {
+        let console = try loggerConsole()
+        let tmux = console.tmux
+        let id = try console.selectedInstance()
+        for _ in 0..<10 {
+            try tmux.press("C-a", ":")
+            try tmux.typeLine("logs \(id)")
+        }
+        // Ten panes side by side are too narrow for their titles: the server counts the readers.
+        let logFile = console.server.stateDirectory.appendingPathComponent("logs/\(id).log")
+        waitForHandles("ten log panes open", pid: console.server.pid, file: logFile) { $0 == 10 }
+        _ = try console.server.cli(["invoke", "logger", "-d", "counted"])
+        try tmux.waitUntil("the invocation counted in the function list") { rows in
+            rows.contains { $0.range(of: "│▶logger +custom +1 +[0-9]+/2 +1│", options: .regularExpression) != nil }
+        }
+    }
+
     /// The console's resident memory, from /proc.
     private func residentKiB(_ pid: pid_t) -> Int {
         let status = (try? String(contentsOfFile: "/proc/\(pid)/status", encoding: .utf8)) ?? ""
