@@ -25,6 +25,15 @@ public struct FakeCertificates: Sendable {
         public let description: String
     }
 
+    /// The PKI of this process, made on first use in its `FakeRunDirectory`
+    /// (so removed when the process ends): openssl takes a moment, and every
+    /// cluster of a process can share one CA.
+    public static func shared() throws -> FakeCertificates {
+        try sharedPKI.get()
+    }
+
+    private static let sharedPKI = Result { try generate(in: try FakeRunDirectory.path() + "/pki") }
+
     /// Creates every file in `directory` (created if missing).
     public static func generate(in directory: String) throws -> FakeCertificates {
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)

@@ -37,8 +37,13 @@ public enum Asciinema {
         }
     }
 
+    /// asciinema's config directory: it writes an `install-id` there on every
+    /// start, which belongs in the virtualenv, not in the user's ~/.config.
+    static var configHome: URL { virtualenv.appendingPathComponent("config") }
+
     /// `asciinema cat FILE`: the recording's output as asciinema prints it.
     public static func cat(_ file: URL) throws -> ProgramRunner.Result {
-        try ProgramRunner.run([installed().path, "cat", file.path], timeout: 60, in: file.deletingLastPathComponent())
+        try ProgramRunner.run([installed().path, "cat", file.path], environment: ["ASCIINEMA_CONFIG_HOME": configHome.path],
+                              timeout: 60, in: file.deletingLastPathComponent())
     }
 }

@@ -39,6 +39,8 @@ public final class PortholeServe: @unchecked Sendable {
     public private(set) var address = ""
     /// The token file it was given.
     public let tokenFile: URL
+    /// Holds the server's output and the HOME it and its instances get; removed by `stop()`.
+    private let scratch: URL
     private let logPath: String
     // Guarded by `lock`.
     private let lock = NSLock()
@@ -51,7 +53,8 @@ public final class PortholeServe: @unchecked Sendable {
     public var output: String { (try? String(contentsOfFile: logPath, encoding: .utf8)) ?? "" }
 
     /// Starts `binary serve --listen 127.0.0.1:PORT --token-file TOKENFILE ARGUMENTS…`
-    /// with this process's environment and `environment` on top; `port` nil picks a
+    /// with this process's environment, a HOME of its own (removed with its output by
+    /// `stop()`) and `environment` on top; `port` nil picks a
     /// free one. `fileLimit` runs it under `ulimit -n` (through `sh -c … exec`, so the
     /// pid stays the server's). Waits up to `timeout` s for "listening on".
     public init(
@@ -62,7 +65,10 @@ public final class PortholeServe: @unchecked Sendable {
         let port = try port ?? Self.freePort()
         self.port = port
         self.tokenFile = tokenFile
-        logPath = FileManager.default.temporaryDirectory.appendingPathComponent("porthole-serve-\(UUID().uuidString.prefix(8)).log").path
+        scratch = FileManager.default.temporaryDirectory.appendingPathComponent("porthole-serve-\(UUID().uuidString.prefix(8))")
+        logPath = scratch.appendingPathComponent("serve.log").path
+        let home = scratch.appendingPathComponent("home")
+        try FileManager.default.createDirectory(at: home, withIntermediateDirectories: true)
         let serve = [binary.path, "serve", "--listen", "127.0.0.1:\(port)", "--token-file", tokenFile.path] + arguments
         let argv = fileLimit.map { ["/bin/sh", "-c", "ulimit -n \($0) && exec \"$@\"", "sh"] + serve } ?? serve
         var actions = posix_spawn_file_actions_t()
@@ -71,8 +77,15 @@ public final class PortholeServe: @unchecked Sendable {
         posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
         posix_spawn_file_actions_addopen(&actions, 1, logPath, O_WRONLY | O_CREAT | O_TRUNC, 0o600)
         posix_spawn_file_actions_adddup2(&actions, 1, 2)
-        let env = ProcessInfo.processInfo.environment.merging(environment) { $1 }
-        pid = try ProgramRunner.spawn(argv, actions: &actions, environment: env)
+        // A HOME of its own unless the caller gives one: instances inherit it, and an
+        // interactive shell in one writes ~/.bash_history when it ends.
+        let env = ProcessInfo.processInfo.environment.merging(["HOME": home.path]) { $1 }.merging(environment) { $1 }
+        do {
+            pid = try ProgramRunner.spawn(argv, actions: &actions, environment: env)
+        } catch {
+            try? FileManager.default.removeItem(at: scratch)
+            throw error
+        }
         // The first line names the bound address: "porthole serve: listening on http://127.0.0.1:PORT, …".
         let deadline = Date().addingTimeInterval(timeout)
         var found: String?
@@ -123,7 +136,7 @@ public final class PortholeServe: @unchecked Sendable {
                 _ = reap(within: 10)
             }
         }
-        unlink(logPath)
+        try? FileManager.default.removeItem(at: scratch)
     }
 
     private func reap(within seconds: TimeInterval) -> Bool {

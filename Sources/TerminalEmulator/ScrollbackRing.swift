@@ -9,6 +9,10 @@
 struct ScrollbackRing {
     private(set) var limit: Int
     private(set) var count = 0
+    /// Lines ever pushed, less those popped back: the newest line's number
+    /// plus one, counted on when old lines drop out or are erased, so a
+    /// number keeps naming the same line (`Terminal.linesScrolledOff`).
+    private(set) var pushed = 0
 
     private var cells: UnsafeMutablePointer<StoredCell>?
     private var capacity = 0
@@ -45,6 +49,7 @@ struct ScrollbackRing {
 
     /// Appends a line (the oldest drops out past `limit`).
     mutating func push(_ line: UnsafePointer<StoredCell>, count width: Int) {
+        pushed += 1
         guard limit > 0 else { return }
         var n = width
         while n > 0 && line[n - 1].isPlainBlank { n -= 1 }
@@ -87,6 +92,7 @@ struct ScrollbackRing {
         head = starts![record]
         used -= lengths![record]
         count -= 1
+        pushed -= 1
         return newest
     }
 

@@ -49,6 +49,15 @@ extension Terminal {
     /// Lines in scrollback.
     public var scrollbackCount: Int { scrollback.pointee.count }
 
+    /// Lines that have gone to scrollback since the start (less those a
+    /// taller screen took back), whether still kept or not. It numbers lines
+    /// for good: scrollback line `index` is line `linesScrolledOff - 1 - index`
+    /// and live row `row` is line `linesScrolledOff + row`, numbers that stay
+    /// on their text as output arrives. Lines below
+    /// `linesScrolledOff - scrollbackCount` have been dropped (a full
+    /// scrollback, or erased).
+    public var linesScrolledOff: Int { scrollback.pointee.pushed }
+
     /// Scrollback line `index`, 0 being the most recent line pushed off the
     /// top. Trailing blanks are not kept, so a line may be shorter than `cols`
     /// (or longer, if the terminal was wider when it scrolled off).

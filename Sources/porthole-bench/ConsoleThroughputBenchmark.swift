@@ -23,10 +23,16 @@ enum ConsoleThroughputBenchmark {
         let command = "clear; seq 1 \(lines); echo done$((6*7))"
         let bytes = (1...lines).reduce(0) { $0 + String($1).utf8.count + 1 }
 
+        // HOME for both sides' shells: an interactive shell writes ~/.bash_history when it
+        // ends, and the user's is not ours to write. Removed last, after both have ended.
+        let home = FileManager.default.temporaryDirectory.appendingPathComponent("porthole-bench-home-\(getpid())").path
+        try FileManager.default.createDirectory(atPath: home, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: home) }
+
         // Reference: a shell in a plain tmux pane.
         let reference = TmuxDriver(socket: "porthole-bench-ref-\(getpid())", registry: processes)
         defer { reference.kill() }
-        try reference.start(session: "reference", cols: 160, rows: 48, command: "env PS1='$ ' bash --norc --noprofile")
+        try reference.start(session: "reference", cols: 160, rows: 48, command: "env PS1='$ ' HOME=\(home) bash --norc --noprofile")
         try reference.wait(timeout: 10) { $0.contains("$") }
         progress("reference shell ready")
 
@@ -40,7 +46,7 @@ enum ConsoleThroughputBenchmark {
         let trace = FileManager.default.temporaryDirectory.appendingPathComponent("porthole-bench-trace-\(getpid())").path
         defer { try? FileManager.default.removeItem(atPath: trace) }
         try console.start(session: "console", cols: 162, rows: 52,
-                          command: "env PORTHOLE_STATE_DIR=\(state) PORTHOLE_TRACE_LATENCY=\(trace) \(binary) --refresh 1")
+                          command: "env HOME=\(home) PORTHOLE_STATE_DIR=\(state) PORTHOLE_TRACE_LATENCY=\(trace) \(binary) --refresh 1")
         try console.wait(timeout: 30) { $0.contains("Running") }
         progress("console shows instances")
         try console.keys("Enter")
@@ -63,7 +69,7 @@ enum ConsoleThroughputBenchmark {
         try console.keys("Down")
         try console.keys("Enter")
         try console.wait(timeout: 15) { screen in screen.components(separatedBy: "# ").count > 2 || screen.components(separatedBy: "$ ").count > 2 }
-        try reference.run(["split-window", "-h", "env PS1='$ ' bash --norc --noprofile"])
+        try reference.run(["split-window", "-h", "env PS1='$ ' HOME=\(home) bash --norc --noprofile"])
         var echo: [(porthole: [Double], tmux: [Double], load: MachineLoad)] = []
         var stages: [EchoStageBreakdown] = []
         for run in 0..<echoRuns {

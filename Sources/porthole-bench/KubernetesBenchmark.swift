@@ -19,10 +19,10 @@ enum KubernetesBenchmark {
     static let knativePod = "hello-00001-deployment-7d9f8c6b5-abcde"
 
     static func run(pods: Int, seconds: Double, logins: Int) async throws -> Result {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("porthole-bench-kube-\(getpid())").path
-        try? FileManager.default.removeItem(atPath: directory)
+        // Removed at exit, or by a later run if this one is killed.
+        let directory = try FakeRunDirectory.subdirectory("bench")
         defer { try? FileManager.default.removeItem(atPath: directory) }
-        let certificates = try FakeCertificates.generate(in: directory + "/pki")
+        let certificates = try FakeCertificates.shared()
         let store = FakeKubeStore()
         FakeFixtures.load(into: store)
         addWorkloads(to: store, pods: pods)

@@ -8,9 +8,13 @@ import XCTest
 final class ConsoleClipboardTests: ConsoleTestCase {
     override func setUpWithError() throws {}   // each test starts its own console
 
+    /// The console's XDG_CONFIG_HOME, removed after the test.
+    private var home: URL!
+
     /// Starts the console with `config` as its config.yaml and waits for the demo platform.
     private func start(config: String? = nil, arguments: [String] = []) throws {
         let home = FileManager.default.temporaryDirectory.appendingPathComponent("porthole-clip-\(getpid())-\(UUID().uuidString.prefix(8))")
+        self.home = home
         let directory = home.appendingPathComponent("porthole")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         addTeardownBlock { try? FileManager.default.removeItem(at: home) }
@@ -67,6 +71,74 @@ final class ConsoleClipboardTests: ConsoleTestCase {
         try tmux.waitFor("over the clipboard cap of 100 KiB")
         XCTAssertNil(tmux.newestBuffer(), "nothing is copied, not even a part")
         XCTAssertTrue(ScreenReading.contains(try tmux.capture(), "· scrollback"), "the view stays so the selection can be made smaller")
+    }
+
+    /// A selection in a full scrollback (10,000 lines) stays on its lines, and
+    /// the view on its text, while the program keeps printing and the oldest
+    /// lines drop out: `y` copies what was selected. Once the selected lines
+    /// themselves have dropped out, `y` refuses rather than copy others.
+    func testSelectionInAFullScrollbackStaysOnItsLinesWhileOutputArrives() throws {
+        try start()
+        try loginSelected()
+        let more = home.appendingPathComponent("go-more").path
+        let late = home.appendingPathComponent("go-late").path
+        // Each stage waits (at most 60 s) for the test to create its file, made only
+        // once the view is open: the output then arrives while the selection is held.
+        func whenExists(_ file: String) -> String { "for i in $(seq 600); do [ -e \(file) ] && break; sleep 0.1; done" }
+        try tmux.typeLine(
+            "seq -f 'fill-%05g' 10200; printf 'keep-%d\\n' 1 2 3; "
+                + "(\(whenExists(more)); seq -f 'more-%05g' 600; \(whenExists(late)); seq -f 'late-%05g' 10100) &")
+        try tmux.waitFor("keep-3", timeout: 60)
+        try tmux.press("C-a", "[")
+        try tmux.waitFor("· scrollback")
+        XCTAssertEqual(try viewPosition()?.held, 10_000, "the scrollback is full before the output that follows")
+        try selectKeepLines(count: 2)
+        let before = try XCTUnwrap(try viewPosition()).offset
+        FileManager.default.createFile(atPath: more, contents: nil)
+        // 600 lines arrive below: the view stays put, 600 further from the live screen
+        // (a view that follows the output shows the last of them instead).
+        try tmux.waitUntil("the view 600 lines further from the live screen", timeout: 60) { screen in
+            ((try? self.viewPosition())?.offset ?? 0) >= before + 600 || ScreenReading.contains(screen, "more-00600")
+        }
+        let view = try tmux.capture()
+        XCTAssertTrue(ScreenReading.contains(view, "keep-1") && ScreenReading.contains(view, "keep-2"), "the view stays on its lines:\n\(view.joined(separator: "\n"))")
+        XCTAssertEqual(try viewPosition()?.held, 10_000)
+        try tmux.press("y")
+        let copied = try tmux.waitForBuffer("the copied lines") { !$0.isEmpty }
+        XCTAssertEqual(copied, "keep-1\nkeep-2", "the lines selected, not those that took their place")
+        try tmux.waitFor("copied 2 lines to the clipboard")
+
+        // Now 10,100 more lines: the selected ones drop out while selected.
+        try tmux.press("C-a", "[")
+        try tmux.waitFor("· scrollback")
+        try selectKeepLines(count: 1)
+        FileManager.default.createFile(atPath: late, contents: nil)
+        try tmux.waitFor("late-", timeout: 60)   // the view shows the oldest line left
+        try tmux.press("y")
+        try tmux.waitFor("not copied: the selected lines have left the scrollback")
+        XCTAssertEqual(tmux.newestBuffer(), "keep-1\nkeep-2", "nothing else was copied")
+        XCTAssertTrue(ScreenReading.contains(try tmux.capture(), "· scrollback"), "the view stays to select again")
+    }
+
+    /// Finds keep-1 and selects it and the `count - 1` lines under it.
+    private func selectKeepLines(count: Int) throws {
+        try tmux.press("?")
+        try tmux.type("keep-1")
+        try tmux.press("Enter")
+        try tmux.press("v")
+        try tmux.waitFor("1 line selected")
+        for _ in 1..<count { try tmux.press("j") }
+        if count > 1 { try tmux.waitFor("\(count) lines selected") }
+    }
+
+    /// The scrollback view's "[offset/held]" corner: lines between the view and the
+    /// live screen, and lines in scrollback.
+    private func viewPosition() throws -> (offset: Int, held: Int)? {
+        for row in try tmux.capture() {
+            guard let match = row.firstMatch(of: /\[(\d+)\/(\d+)\]/), let offset = Int(match.1), let held = Int(match.2) else { continue }
+            return (offset, held)
+        }
+        return nil
     }
 
     func testMouseDragCopiesTheLinesItSpans() throws {

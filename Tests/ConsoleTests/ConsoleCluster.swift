@@ -10,9 +10,8 @@ final class ConsoleCluster {
     let environment: [String: String]
 
     init() throws {
-        directory = NSTemporaryDirectory() + "porthole-kube-console-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
-        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
-        let certificates = try FakeCertificates.generate(in: directory + "/pki")
+        directory = try FakeRunDirectory.subdirectory("console-cluster")
+        let certificates = try FakeCertificates.shared()
         let store = FakeKubeStore()
         FakeFixtures.load(into: store)
         var options = FakeKubeAPIServer.Options()

@@ -45,6 +45,13 @@ final class TmuxConsole {
         var env = environment
         env["XDG_STATE_HOME"] = env["XDG_STATE_HOME"] ?? workDirectory.appendingPathComponent("state").path
         env["XDG_CONFIG_HOME"] = env["XDG_CONFIG_HOME"] ?? workDirectory.appendingPathComponent("config").path
+        // The embedded platform's shells inherit HOME, and an interactive one writes
+        // ~/.bash_history when it ends: give them one that goes with the work directory.
+        if env["HOME"] == nil {
+            let home = workDirectory.appendingPathComponent("home")
+            try FileManager.default.createDirectory(at: home, withIntermediateDirectories: true)
+            env["HOME"] = home.path
+        }
         let exports = env.sorted { $0.key < $1.key }.map { "\($0.key)=\(Self.quote($0.value))" }.joined(separator: " ")
         // After the console exits the shell records its status and stays, so the test can read both.
         let status = workDirectory.appendingPathComponent("exit-status").path

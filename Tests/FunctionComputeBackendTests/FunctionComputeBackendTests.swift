@@ -8,27 +8,9 @@ import XCTest
 /// Porthole's fc backend against a real `porthole serve --access-keys`: the
 /// server verifies the backend's signatures independently (the same server
 /// the official SDKs are checked against).
-final class FunctionComputeBackendTests: XCTestCase {
-    nonisolated(unsafe) static var fixture: ServeFixture?
-    nonisolated(unsafe) static var fixtureError: Error?
-
-    override class func setUp() {
-        super.setUp()
-        do {
-            fixture = try ServeFixture()
-        } catch {
-            fixtureError = error
-        }
-    }
-
-    override class func tearDown() {
-        fixture?.stop()
-        fixture = nil
-        super.tearDown()
-    }
-
+final class FunctionComputeBackendTests: ServeFixtureTestCase {
     private func backend(sts: Bool = false, secret: String? = nil) throws -> (FunctionComputeBackend, ServeFixture) {
-        guard let fixture = Self.fixture else { throw Self.fixtureError ?? ServeFixture.Failure("porthole serve did not start") }
+        let fixture = try serveFixture()
         let credentials = sts
             ? FCCredentials(accessKeyId: ServeFixture.stsKeyId, accessKeySecret: secret ?? ServeFixture.stsSecret, securityToken: ServeFixture.stsToken, source: "test")
             : FCCredentials(accessKeyId: ServeFixture.accessKeyId, accessKeySecret: secret ?? ServeFixture.accessKeySecret, source: "test")

@@ -4,30 +4,12 @@ import XCTest
 /// Function Compute's own SDKs against a real `porthole serve --access-keys`:
 /// every call parses into the SDK's models, exec moves stdin, stdout and
 /// stderr, and wrong secrets, stale dates and replayed nonces are refused.
-final class OfficialSDKTests: XCTestCase {
-    nonisolated(unsafe) static var fixture: ServeFixture?
-    nonisolated(unsafe) static var fixtureError: Error?
-
-    override class func setUp() {
-        super.setUp()
-        do {
-            fixture = try ServeFixture()
-        } catch {
-            fixtureError = error
-        }
-    }
-
-    override class func tearDown() {
-        fixture?.stop()
-        fixture = nil
-        super.tearDown()
-    }
-
+final class OfficialSDKTests: ServeFixtureTestCase {
     /// The server, once the SDKs are installed: a failed install (PyPI out of
     /// reach) fails the test with pip's own words, not with a later timeout.
     private func server() throws -> ServeFixture {
         _ = try OfficialSDK.python()
-        guard let fixture = Self.fixture else { throw Self.fixtureError ?? ServeFixture.Failure("porthole serve did not start") }
+        let fixture = try serveFixture()
         return fixture
     }
 

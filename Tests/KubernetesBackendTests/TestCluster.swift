@@ -14,17 +14,10 @@ final class TestCluster: @unchecked Sendable {
     static let expiredToken = "t0k3n-expired"
     static let forbiddenToken = "t0k3n-viewer"
 
-    /// One PKI per test process: openssl takes a moment.
-    private static let pki: Result<FakeCertificates, Error> = Result {
-        let directory = NSTemporaryDirectory() + "porthole-kube-pki-\(getpid())"
-        return try FakeCertificates.generate(in: directory)
-    }
-
     /// `store`: other objects than the standard fixtures.
     init(store given: FakeKubeStore? = nil, options configure: (inout FakeKubeAPIServer.Options) -> Void = { _ in }) async throws {
-        let certificates = try Self.pki.get()
-        directory = NSTemporaryDirectory() + "porthole-kube-\(getpid())-\(UUID().uuidString.prefix(8))"
-        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        let certificates = try FakeCertificates.shared()
+        directory = try FakeRunDirectory.subdirectory("cluster")
         // A directory with sh and no bash: the shell-only pod's image.
         let shellOnly = directory + "/shell-only-bin"
         try FileManager.default.createDirectory(atPath: shellOnly, withIntermediateDirectories: true)

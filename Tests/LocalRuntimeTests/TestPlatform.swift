@@ -50,7 +50,16 @@ final class TestPlatform: Sendable {
         options.stopGrace = 1
         options.slotWait = 2
         configure(&options)
-        embedded = try await EmbeddedPlatform.start(specs: SpecLoader.load(file: specFile), options: options, limits: limits)
+        // Shells in the instances get a HOME of their own: an interactive one writes
+        // ~/.bash_history when it ends, which must not be the user's.
+        let home = directory.appendingPathComponent("home")
+        try FileManager.default.createDirectory(at: home, withIntermediateDirectories: true)
+        let specs = try SpecLoader.load(file: specFile).map { spec in
+            var spec = spec
+            if spec.environmentVariables["HOME"] == nil { spec.environmentVariables["HOME"] = home.path }
+            return spec
+        }
+        embedded = try await EmbeddedPlatform.start(specs: specs, options: options, limits: limits)
         backend = embedded.backend()
     }
 

@@ -4,9 +4,11 @@ import XCTest
 @testable import Platform
 
 final class ContextConfigTests: XCTestCase {
+    /// `yaml` in a file of its own, removed when the test ends.
     func write(_ yaml: String) throws -> URL {
         let file = FileManager.default.temporaryDirectory.appendingPathComponent("config-\(UUID().uuidString.prefix(8)).yaml")
         try yaml.write(to: file, atomically: true, encoding: .utf8)
+        addTeardownBlock { try? FileManager.default.removeItem(at: file) }
         return file
     }
 

@@ -106,6 +106,56 @@ final class ScrollbackTests: XCTestCase {
         XCTAssertEqual(h.terminal.scrollbackCount, 0)
     }
 
+    /// The text of line `number` as `linesScrolledOff` numbers lines; nil once it has been dropped.
+    private func line(_ number: Int, of terminal: Terminal) -> String? {
+        let scrolledOff = terminal.linesScrolledOff
+        guard number >= scrolledOff - terminal.scrollbackCount else { return nil }
+        return number < scrolledOff ? terminal.scrollbackText(scrolledOff - 1 - number) : terminal.text(row: number - scrolledOff)
+    }
+
+    func testLineNumbersStayOnTheirTextAsAFullScrollbackDropsLines() {
+        let h = Harness(cols: 10, rows: 2, scrollbackLimit: 3)
+        for i in 1...4 { h.feed("l\(i)\r\n") }
+        XCTAssertEqual(h.terminal.linesScrolledOff, 3, "l1 to l3 went to scrollback")
+        let l2 = 1, l4 = 3
+        XCTAssertEqual(line(l2, of: h.terminal), "l2")
+        XCTAssertEqual(line(l4, of: h.terminal), "l4", "a live row has its number too")
+        for i in 5...9 { h.feed("l\(i)\r\n") }
+        XCTAssertEqual(h.terminal.scrollbackCount, 3, "full: the oldest lines dropped out")
+        XCTAssertEqual(h.terminal.linesScrolledOff, 8, "counts on past the limit")
+        XCTAssertNil(line(l2, of: h.terminal), "l2 is gone and its number names no other line")
+        XCTAssertEqual(line(5, of: h.terminal), "l6")
+        XCTAssertEqual(line(8, of: h.terminal), "l9")
+        // Through the fast path too: many lines in one feed.
+        h.feed((10...30).map { "l\($0)\r\n" }.joined())
+        XCTAssertEqual(h.terminal.linesScrolledOff, 29)
+        XCTAssertEqual(line(27, of: h.terminal), "l28")
+        XCTAssertEqual(line(29, of: h.terminal), "l30")
+        XCTAssertNil(line(25, of: h.terminal))
+    }
+
+    func testLineNumbersSurviveResizeEraseAndAZeroLimit() {
+        let h = Harness(cols: 10, rows: 5)
+        h.feed("a\r\nb\r\nc\r\nd\r\ne")
+        h.terminal.resize(cols: 10, rows: 3)
+        XCTAssertEqual(h.terminal.linesScrolledOff, 2)
+        XCTAssertEqual((0...4).map { line($0, of: h.terminal) }, ["a", "b", "c", "d", "e"])
+        h.terminal.resize(cols: 10, rows: 6)
+        XCTAssertEqual(h.terminal.linesScrolledOff, 0, "lines taken back onto the screen keep their numbers")
+        XCTAssertEqual((0...4).map { line($0, of: h.terminal) }, ["a", "b", "c", "d", "e"])
+        h.feed("\r\nf\r\ng\r\n")
+        XCTAssertEqual(line(1, of: h.terminal), "b")
+        h.feed("\(csi)3J")       // erase scrollback: its lines are gone, the screen's keep their numbers
+        XCTAssertNil(line(1, of: h.terminal))
+        XCTAssertEqual(line(6, of: h.terminal), "g")
+
+        let none = Harness(cols: 10, rows: 2, scrollbackLimit: 0)
+        for i in 1...5 { none.feed("l\(i)\r\n") }
+        XCTAssertEqual(none.terminal.linesScrolledOff, 4, "lines kept nowhere still count")
+        XCTAssertEqual(line(4, of: none.terminal), "l5")
+        XCTAssertNil(line(3, of: none.terminal))
+    }
+
     func testOutOfRangeReadsAreEmpty() {
         let h = Harness(cols: 10, rows: 2)
         XCTAssertEqual(h.terminal.scrollbackLine(0), [])

@@ -40,9 +40,9 @@ extension ConsoleApp {
                     // Full-screen programs get arrow keys, as terminals do for the alternate screen.
                     for _ in 0..<3 { pane.send(KeyPress(up ? .up : .down)) }
                 } else {
-                    var view = pane.scrollback ?? ScrollbackView()
+                    var view = pane.scrollback ?? ScrollbackView(pane.terminal)
                     view.scroll(by: up ? 3 : -3, pane.terminal)
-                    pane.scrollback = view.offset == 0 && !up ? nil : view
+                    pane.scrollback = view.offset(pane.terminal) == 0 && !up ? nil : view
                     pane.needsFullRedraw = true
                     pane.chromeDirty = true
                 }
@@ -85,7 +85,7 @@ extension ConsoleApp {
         guard content.contains(column: mouse.column, row: mouse.row) else { return nil }
         let view = pane.scrollback ?? ScrollbackView()
         let line = view.topLine(pane.terminal) + mouse.row - content.y
-        return line < ScrollbackView.lineCount(pane.terminal) ? line : nil
+        return line < ScrollbackView.lines(pane.terminal).upperBound ? line : nil
     }
 
     /// A drag (press here, release elsewhere) over a pane whose program did not
@@ -98,7 +98,7 @@ extension ConsoleApp {
         let row = max(content.y, min(content.maxY - 1, mouse.row))
         let column = max(content.x, min(content.maxX - 1, mouse.column))
         let end = lineUnder(MouseInput(action: .release, column: column, row: row), in: pane)
-            ?? ScrollbackView.lineCount(pane.terminal) - 1
+            ?? ScrollbackView.lines(pane.terminal).upperBound - 1
         let lines = min(start.line, end)...max(start.line, end)
         copyLines(lines, of: pane)
         pane.needsFullRedraw = true

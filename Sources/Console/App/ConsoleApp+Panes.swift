@@ -72,7 +72,7 @@ extension ConsoleApp {
             if let current { toggleRecording(current) } else { statusLine.show("focus a pane to record it", error: true) }
         case .scrollback:
             guard let current else { return }
-            current.scrollback = ScrollbackView()
+            current.scrollback = ScrollbackView(current.terminal)
             current.needsFullRedraw = true
             current.chromeDirty = true
         case .reconnect:
@@ -215,7 +215,7 @@ extension ConsoleApp {
         case .leave:
             setTableFocus(.instances)
         case .up, .down, .pageUp, .pageDown, .first, .search, .selectLines:
-            pane.scrollback = ScrollbackView()
+            pane.scrollback = ScrollbackView(pane.terminal)
             handleScrollbackKey(press, pane)
         default:
             guard !pane.toldReadOnly else { return }
@@ -226,9 +226,18 @@ extension ConsoleApp {
         }
     }
 
-    /// Copies lines of a pane (numbered as in `ScrollbackView`) to the clipboard.
+    /// Copies lines of a pane (numbered as in `ScrollbackView`) to the clipboard;
+    /// refused (false, with a status message) when some of them have dropped
+    /// out of the scrollback since they were chosen, rather than copy others.
     @discardableResult
     func copyLines(_ lines: ClosedRange<Int>, of pane: Pane) -> Bool {
+        let held = ScrollbackView.lines(pane.terminal)
+        guard lines.lowerBound >= held.lowerBound else {
+            let gone = min(lines.count, held.lowerBound - lines.lowerBound)
+            let what = gone == lines.count ? "the selected lines have" : "\(gone) of the \(lines.count) selected lines have"
+            statusLine.show("not copied: \(what) left the scrollback since they were selected (it keeps the newest \(pane.terminal.scrollbackLimit) lines); select again", error: true)
+            return false
+        }
         let text = ScrollbackView.text(pane.terminal, lines: lines)
         return copyToClipboard(text, what: "\(lines.count) line\(lines.count == 1 ? "" : "s")")
     }
@@ -243,8 +252,8 @@ extension ConsoleApp {
         case .down where selecting: view.extendSelection(by: 1, terminal)
         case .pageUp where selecting: view.extendSelection(by: -(terminal.rows - 1), terminal)
         case .pageDown where selecting: view.extendSelection(by: terminal.rows - 1, terminal)
-        case .first where selecting: view.extendSelection(by: -ScrollbackView.lineCount(terminal), terminal)
-        case .last where selecting: view.extendSelection(by: ScrollbackView.lineCount(terminal), terminal)
+        case .first where selecting: view.extendSelection(by: -ScrollbackView.lines(terminal).count, terminal)
+        case .last where selecting: view.extendSelection(by: ScrollbackView.lines(terminal).count, terminal)
         case .leave where selecting: view.selection = nil
         case .selectLines:
             if selecting { view.selection = nil } else { view.startSelection(terminal) }
@@ -259,7 +268,7 @@ extension ConsoleApp {
         case .pageUp: view.scroll(by: terminal.rows - 1, terminal)
         case .pageDown: view.scroll(by: -(terminal.rows - 1), terminal)
         case .first: view.scrollToOldest(terminal)
-        case .last: view.scrollToNewest()
+        case .last: view.scrollToNewest(terminal)
         case .leave: pane.scrollback = nil
         case .search: commandBar.open(.search(pane.id))
         case .searchOlder, .searchNewer:

@@ -30,6 +30,7 @@ struct IdleClock {
     mutating func touch(now: Date = Date()) {
         lastActivity = now
         warned = false
+        shownText = nil
     }
 
     func remaining(now: Date) -> TimeInterval { max(0, timeout - now.timeIntervalSince(lastActivity)) }

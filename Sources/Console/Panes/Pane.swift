@@ -118,10 +118,12 @@ final class Pane {
     /// Where a mouse drag started: a line (numbered as in `ScrollbackView`) and the cell.
     var dragStart: (line: Int, column: Int, row: Int)?
 
-    /// The idle countdown in the title, while the session is open.
+    /// The idle countdown in the title, while the session is open: as the last
+    /// look at the clock saw it (`ConsoleApp.tickPanes`), so the title warns in
+    /// the same pass as the status line does, never a second before it.
     var idleTitle: String? {
         guard state.isOpen, let idleClock else { return nil }
-        return idleClock.titleText(now: Date())
+        return idleClock.shownText ?? idleClock.titleText(now: Date())
     }
 
     /// Moves the pane; a new content size resizes the emulator and tells the

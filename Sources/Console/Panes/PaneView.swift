@@ -42,16 +42,17 @@ enum PaneView {
 
     /// The title turns to the error style in the last stretch before the idle timeout.
     private static func idleWarningRole(_ pane: Pane) -> StyleRole? {
-        guard pane.state.isOpen, let clock = pane.idleClock, clock.isWarning(now: Date()) else { return nil }
+        // `warned`: in step with the title's text and the status line's warning.
+        guard pane.state.isOpen, let clock = pane.idleClock, clock.warned else { return nil }
         return .statusLineError
     }
 
     private static func drawScrollback(_ view: ScrollbackView, terminal: Terminal, on screen: Screen, in content: Rect, paneStyle: ThemeStyle) {
         let top = view.topLine(terminal)
-        let count = ScrollbackView.lineCount(terminal)
+        let held = ScrollbackView.lines(terminal)
         for row in 0..<content.height {
             let line = top + row
-            let cells = line < count ? ScrollbackView.cells(terminal, line: line) : []
+            let cells = held.contains(line) ? ScrollbackView.cells(terminal, line: line) : []
             var highlight: Range<Int>?
             var highlightRole = StyleRole.searchMatch
             if let match = view.match, match.line == line, let term = view.searchTerm {
@@ -65,7 +66,7 @@ enum PaneView {
                     paneStyle: paneStyle, highlight: highlight, highlightRole: highlightRole)
         }
         // Where we are, in the top-right corner of the content like tmux's copy mode.
-        let position = "[\(view.offset)/\(terminal.scrollbackCount)]"
+        let position = "[\(view.offset(terminal))/\(terminal.scrollbackCount)]"
         let width = Screen.width(of: position)
         if content.width > width {
             screen.put(position, row: content.y, col: content.maxX - width, width: width, pen: screen.pen(.searchMatch))
