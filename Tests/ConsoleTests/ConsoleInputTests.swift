@@ -10,6 +10,9 @@ final class ConsoleInputTests: XCTestCase {
         XCTAssertEqual(try ConsoleCommand.parse("theme high-contrast"), .theme("high-contrast"))
         XCTAssertEqual(try ConsoleCommand.parse("sort cpu"), .sort(.cpu))
         XCTAssertEqual(try ConsoleCommand.parse("scale hello 3"), .scale(function: "hello", provisioned: 3))
+        XCTAssertEqual(try ConsoleCommand.parse("logs c-12ab"), .logs(instanceId: "c-12ab", previous: false))
+        XCTAssertEqual(try ConsoleCommand.parse("log -p c-12ab"), .logs(instanceId: "c-12ab", previous: true))
+        XCTAssertEqual(try ConsoleCommand.parse("logs --previous c-12ab "), .logs(instanceId: "c-12ab", previous: true))
         XCTAssertEqual(try ConsoleCommand.parse("q"), .quit)
         XCTAssertEqual(try ConsoleCommand.parse("quit"), .quit)
     }
@@ -21,6 +24,9 @@ final class ConsoleInputTests: XCTestCase {
             ("layout spiral", "even-horizontal, even-vertical, main-vertical, tiled"),
             ("sort colour", "usage: sort COLUMN"),
             ("scale hello many", "usage: scale FUNCTION N"),
+            ("logs", "usage: logs [-p] ID"),
+            ("logs -p", "usage: logs [-p] ID"),
+            ("logs c-1 c-2", "usage: logs [-p] ID"),
             ("frobnicate", "unknown command \"frobnicate\""),
         ]
         for (line, expected) in cases {

@@ -32,7 +32,7 @@ final class KeyTableTests: XCTestCase {
     func testFooterIsBuiltFromTheTable() {
         let table = KeyTable.standard
         XCTAssertEqual(table.footer(.table).map { "\($0.key) \($0.label)" },
-                       ["Enter login", "m menu", "x run", "d detail", "/ filter", "<> sort", "Tab focus", "? help", "q quit"])
+                       ["Enter login", "o logs", "m menu", "x run", "d detail", "/ filter", "<> sort", "Tab focus", "? help", "q quit"])
         XCTAssertEqual(table.footer(.prefix).first.map { "\($0.key) \($0.label)" }, "←↑→↓ focus")
         XCTAssertEqual(table.footer(.scrollback).map { "\($0.key) \($0.label)" },
                        ["↑↓ PgUp PgDn scroll", "/ search", "n N next/prev", "v select", "y copy", "q leave"])

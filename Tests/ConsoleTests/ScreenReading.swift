@@ -28,6 +28,28 @@ enum ScreenReading {
         screen.filter { $0.contains("│▶c-") || $0.contains("│ c-") }.compactMap { instanceIDs(in: $0).first }
     }
 
+    /// The content rows of the pane whose title contains `title` (between its
+    /// side borders); nil when no such pane is on screen.
+    static func paneRows(titled title: String, in screen: [String]) -> [String]? {
+        guard let top = screen.firstIndex(where: { $0.contains(title) }) else { return nil }
+        let border = Array(screen[top])
+        guard let titleStart = (0..<border.count).first(where: { String(border[$0...]).hasPrefix(title) }),
+              let left = border[..<titleStart].lastIndex(of: "┌"),
+              let right = border[titleStart...].firstIndex(of: "┐") else { return nil }
+        var rows: [String] = []
+        for line in screen[(top + 1)...] {
+            let row = Array(line)
+            guard row.count > right, row[left] == "│" else { break }
+            rows.append(String(row[(left + 1)..<right]))
+        }
+        return rows
+    }
+
+    /// The pane's rows run together, so a line the pane wrapped reads whole.
+    static func paneText(titled title: String, in screen: [String]) -> String? {
+        paneRows(titled: title, in: screen)?.joined()
+    }
+
     /// The id on the selected row of the instance table (the row marked ▶ c-…).
     static func selectedInstanceID(_ screen: [String]) -> String? {
         for row in screen {

@@ -13,7 +13,9 @@ final class ServedConsole {
     let work: URL
     let root: URL
 
-    init(actionsYAML: String? = nil) throws {
+    /// `prepare` writes what the server needs into the test's directory (a spec
+    /// and its code) and returns extra `porthole serve` arguments (`--config FILE`).
+    init(actionsYAML: String? = nil, prepare: ((URL) throws -> [String])? = nil) throws {
         root = FileManager.default.temporaryDirectory.appendingPathComponent("porthole-served-\(getpid())-\(UUID().uuidString.prefix(6))")
         work = root.appendingPathComponent("work")
         let config = root.appendingPathComponent("config")
@@ -22,7 +24,7 @@ final class ServedConsole {
         if let actionsYAML {
             try actionsYAML.write(to: config.appendingPathComponent("porthole/actions.yaml"), atomically: true, encoding: .utf8)
         }
-        server = try PortholeServer(directory: root)
+        server = try PortholeServer(directory: root, arguments: try prepare?(root) ?? [])
         let q = TmuxConsole.quote
         let line = "cd \(q(work.path)) && exec \(q(TmuxConsole.portholeBinary.path)) --server \(q("http://\(server.address)")) "
             + "--token-file \(q(server.tokenFile.path))"

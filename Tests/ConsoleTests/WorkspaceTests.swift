@@ -39,6 +39,15 @@ final class WorkspaceTests: XCTestCase {
         XCTAssertEqual(space.toggleSynchronized(), 1)
     }
 
+    func testSynchronizingLeavesLogPanesOut() {
+        var space = workspace(panes: 2)
+        let id = space.makePaneID()
+        space.panes[id] = Pane(id: id, functionName: "fn", instanceId: "c-1", purpose: .logs(previous: false))
+        space.layout.insert(id, nextTo: space.focus.paneID, axis: .beside)
+        XCTAssertEqual(space.toggleSynchronized(), 2, "a log pane takes no input")
+        XCTAssertFalse(space.panes[id]!.marked)
+    }
+
     func testClosingTheFocusedPaneFocusesItsNeighbour() {
         var space = workspace(panes: 3)
         let ids = space.layout.paneIDs

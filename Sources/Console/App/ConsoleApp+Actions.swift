@@ -12,6 +12,15 @@ extension ConsoleApp {
         openPane(functionName: record.instance.functionName, instanceId: record.id, purpose: .login)
     }
 
+    /// `o` / `p`: the selected instance's log (or its previous run's) in a read-only pane.
+    func logsOfSelected(previous: Bool) {
+        guard let record = instanceTable.selected else {
+            statusLine.show("no instance selected", error: true)
+            return
+        }
+        openPane(functionName: record.instance.functionName, instanceId: record.id, purpose: .logs(previous: previous))
+    }
+
     func runInSelected() {
         guard let record = instanceTable.selected else {
             statusLine.show("no instance selected", error: true)
@@ -79,6 +88,8 @@ extension ConsoleApp {
         case .everyInstance: requestEveryInstance(menu.functionName)
         case .download, .upload:
             promptTransfer(download: action == .download, functionName: menu.functionName, instanceId: menu.instanceId)
+        case .logs, .previousLogs:
+            openPane(functionName: menu.functionName, instanceId: menu.instanceId, purpose: .logs(previous: action == .previousLogs))
         }
     }
 
@@ -158,7 +169,8 @@ extension ConsoleApp {
     }
 
     func requestQuit() {
-        if workspace.panes.values.contains(where: { !$0.state.isFinished }) || jobs.hasRunning {
+        // Log panes hold no session: quitting loses nothing the platform does not keep.
+        if workspace.panes.values.contains(where: { !$0.state.isFinished && !$0.purpose.isLog }) || jobs.hasRunning {
             overlay = .confirmQuit
         } else {
             running = false

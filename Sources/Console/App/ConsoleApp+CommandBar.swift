@@ -74,6 +74,9 @@ extension ConsoleApp {
         case .exec(let id, let line):
             guard let record = resolveInstance(id) else { return }
             openPane(functionName: record.instance.functionName, instanceId: record.id, purpose: .command(line))
+        case .logs(let id, let previous):
+            guard let record = resolveInstance(id) else { return }
+            openPane(functionName: record.instance.functionName, instanceId: record.id, purpose: .logs(previous: previous))
         case .layout(let preset):
             applyLayout(preset)
         case .theme(let name):

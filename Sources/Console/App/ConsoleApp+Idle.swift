@@ -42,6 +42,10 @@ extension ConsoleApp {
     /// The keepalive key: an empty stdin message where the platform counts it
     /// as activity; elsewhere the status line says what does count.
     func sendKeepalive(_ pane: Pane) {
+        if pane.purpose.isLog {
+            statusLine.show("a log pane has no session to keep alive: reading a log keeps nothing open on the instance")
+            return
+        }
         guard let session = pane.session else {
             statusLine.show("the session is not open: nothing to keep alive", error: true)
             return

@@ -19,6 +19,10 @@ extension ConsoleApp {
                 commandBar.paste(text)
                 updateLiveFilter()
             } else if let id = workspace.focus.paneID, let pane = workspace.panes[id] {
+                if pane.purpose.isLog {
+                    statusLine.show("a log pane is read-only: the paste went nowhere", error: true)
+                    return
+                }
                 for target in workspace.inputTargets(from: pane) { target.paste(text) }
             }
         case .key(let press):
@@ -56,7 +60,7 @@ extension ConsoleApp {
     func plainPaneKeyTarget(_ press: KeyPress) -> Pane? {
         guard !commandBar.isOpen, overlay == nil, !workspace.awaitingPrefix, press != prefix.press,
               let id = workspace.focus.paneID, let pane = workspace.panes[id],
-              pane.scrollback == nil, !pane.state.isFinished else { return nil }
+              pane.scrollback == nil, !pane.state.isFinished, !pane.purpose.isLog else { return nil }
         return pane
     }
 
@@ -85,6 +89,8 @@ extension ConsoleApp {
                 reloadTable()
             }
         case .login: loginSelected()
+        case .logs: logsOfSelected(previous: false)
+        case .previousLogs: logsOfSelected(previous: true)
         case .loginEveryInstance: requestEveryInstance(everyInstanceFunction)
         case .run: runInSelected()
         case .details: showDetail()

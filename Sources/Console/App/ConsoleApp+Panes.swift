@@ -5,6 +5,10 @@ extension ConsoleApp {
             handleScrollbackKey(press, pane)
             return
         }
+        if pane.purpose.isLog {
+            handleLogPaneKey(press, pane)
+            return
+        }
         if pane.state.isFinished {
             if keyTable.action(for: press, in: .pane) == .reconnectEnded {
                 reconnect(pane)
@@ -53,6 +57,10 @@ extension ConsoleApp {
             if let current { closePane(current.id) }
         case .mark:
             guard let current else { return }
+            if current.purpose.isLog {
+                statusLine.show("a log pane takes no input: it cannot join synchronized input", error: true)
+                return
+            }
             current.marked.toggle()
             if current.marked { current.joinedLate = false }
             workspace.marksAreAutomatic = false
@@ -75,6 +83,13 @@ extension ConsoleApp {
             if let current { openPane(functionName: current.functionName, instanceId: current.instanceId, purpose: .login, axis: .beside) }
         case .splitBelow:
             if let current { openPane(functionName: current.functionName, instanceId: current.instanceId, purpose: .login, axis: .below) }
+        case .paneLogs:
+            if let current {
+                openPane(functionName: current.functionName, instanceId: current.instanceId, purpose: .logs(previous: false),
+                         container: current.container)
+            } else {
+                statusLine.show("focus a pane to read its instance's log (in the table: \(keyName(.logs, .table)))", error: true)
+            }
         case .command: commandBar.open(.command)
         case .help: overlay = .help(HelpView())
         case .download, .upload:
@@ -136,7 +151,8 @@ extension ConsoleApp {
     @discardableResult
     func openPane(functionName: String, instanceId: String, purpose: PanePurpose, axis: SplitAxis = .beside, container: String? = nil) -> PaneID? {
         let record = store.record(id: instanceId)
-        if let record, record.isGone || !record.instance.status.isLive {
+        // An ended instance's log may still be there (why did it stop?): the platform says.
+        if let record, !purpose.isLog, record.isGone || !record.instance.status.isLive {
             statusLine.show("instance \(instanceId) is \(record.instance.status.rawValue.lowercased()): exec needs a live instance", error: true)
             return nil
         }
@@ -160,6 +176,12 @@ extension ConsoleApp {
 
     func reconnect(_ pane: Pane) {
         guard pane.state.isFinished else { return }
+        if pane.purpose.isLog {
+            let recording = startRecordingWithSession(pane)
+            pane.connect(backend: backend, inbox: inbox, idleTimeout: nil)
+            statusLine.show("reading the log of \(pane.instanceId) again…" + (recording.map { " recording to \($0)" } ?? ""))
+            return
+        }
         if let record = store.record(id: pane.instanceId), record.isGone || !record.instance.status.isLive {
             statusLine.show("instance \(pane.instanceId) is gone: it cannot be reconnected; \(prefix.name) x closes the pane", error: true)
             return
@@ -178,6 +200,30 @@ extension ConsoleApp {
         if let recording { statusLine.show("pane closed; recording saved: \(recording)", seconds: 10) }
         if let next { focusPane(next) }
         relayout()
+    }
+
+    /// A key in a log pane: nothing is sent anywhere. Scrolling and search keys
+    /// open the scrollback view (as k9s's log view scrolls), `q`/Esc return to
+    /// the table, Enter reopens an ended log; the status line says once that
+    /// other keys go nowhere.
+    func handleLogPaneKey(_ press: KeyPress, _ pane: Pane) {
+        if pane.state.isFinished, keyTable.action(for: press, in: .pane) == .reconnectEnded {
+            reconnect(pane)
+            return
+        }
+        switch keyTable.action(for: press, in: .scrollback) {
+        case .leave:
+            setTableFocus(.instances)
+        case .up, .down, .pageUp, .pageDown, .first, .search, .selectLines:
+            pane.scrollback = ScrollbackView(pane.terminal)
+            handleScrollbackKey(press, pane)
+        default:
+            guard !pane.toldReadOnly else { return }
+            pane.toldReadOnly = true
+            let key = { (action: ConsoleAction) in self.keyTable.key(action, in: .scrollback) ?? "?" }
+            statusLine.show("a log pane is read-only: keys typed here go nowhere · \(key(.pageUp)) scrolls back · \(key(.search)) searches · "
+                            + "\(key(.leave)) back to the table · \(keyName(.closePane, .prefix)) closes", seconds: 8)
+        }
     }
 
     /// Copies lines of a pane (numbered as in `ScrollbackView`) to the clipboard;

@@ -22,9 +22,11 @@ extension ConsoleApp {
             statusLine.show(pane.recordsNextSession
                 ? "the next session in \(pane.instanceId) is recorded from its start: \(keyName(.reconnectEnded, .pane)) reconnects"
                 : "the next session in \(pane.instanceId) is not recorded")
-        } else if !pane.state.isOpen {
+        } else if !pane.state.isOpen, !pane.state.isFollowing {
             statusLine.show("the session in \(pane.instanceId) is still connecting: \(keyName(.record, .prefix)) again once it is open", error: true)
-        } else if let path = startRecording(pane, midSession: true) {
+        } else if let path = startRecording(pane, midSession: true), pane.purpose.isLog {
+            statusLine.show("recording the log to \(path) · \(keyName(.record, .prefix)) stops", seconds: 10)
+        } else if let path = pane.recorder.path {
             // The session already told the server what it is; only a recording that starts with it is in its audit line.
             statusLine.show("recording to \(path) · mid-session: not in the server's audit line · \(keyName(.record, .prefix)) stops",
                             seconds: 10)

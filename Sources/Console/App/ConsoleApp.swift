@@ -299,6 +299,15 @@ public final class ConsoleApp {
             refresher.refreshSoon()
             chromeDirty = true
             panesDirty = true
+        case .logFollowing(let id, let generation):
+            workspace.panes[id]?.logFollowing(generation: generation)
+            chromeDirty = true
+        case .logEnded(let id, let generation, let end):
+            guard let pane = workspace.panes[id], pane.logGeneration == generation else { break }
+            pane.logEnded(end, generation: generation, reopenKey: keyName(.reconnectEnded, .pane))
+            finishRecording(pane, end: .reason(end.recordedReason), canReconnect: true)
+            chromeDirty = true
+            panesDirty = true
         case .detail(let id, let result):
             if case .detail(let view)? = overlay, view.instanceId == id { view.receive(result) }
             chromeDirty = true

@@ -15,6 +15,10 @@ enum ConsoleEvent: Sendable {
     case sessionFailed(PaneID, String)
     /// An exec session ended (every byte of its output was posted before this).
     case sessionEnded(PaneID, ExecEnd)
+    /// A log pane's stream is open (`generation` tells its streams apart).
+    case logFollowing(PaneID, generation: Int)
+    /// A log pane's stream stopped (every chunk it read was posted before this).
+    case logEnded(PaneID, generation: Int, LogEnd)
     /// The detail of an instance arrived for the detail view.
     case detail(String, Result<InstanceDetail, PlatformFailure>)
     /// A message for the status line from background work.

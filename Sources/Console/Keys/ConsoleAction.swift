@@ -32,6 +32,10 @@ enum ConsoleAction: String, CaseIterable {
     case download
     case upload
     case transfers
+    /// The instance's log in a read-only pane, following.
+    case logs
+    /// The previous run's log (a restarted Kubernetes container).
+    case previousLogs = "previous-logs"
 
     // Anywhere the console has the keys.
     case command
@@ -57,6 +61,8 @@ enum ConsoleAction: String, CaseIterable {
     case table
     /// Tells the platform the session is in use (its idle clock restarts).
     case keepalive
+    /// The log of the focused pane's instance (and container), in a new pane.
+    case paneLogs = "pane-logs"
     /// The prefix key twice sends it to the pane (the key is the prefix key, set by `--prefix`).
     case sendPrefix = "send-prefix"
 
@@ -64,6 +70,8 @@ enum ConsoleAction: String, CaseIterable {
     case reconnectEnded = "reconnect-ended"
     /// Every key not bound goes to the pane's program.
     case typeInPane = "type-in-pane"
+    /// Keys in a log pane: scrolling opens the scrollback view, the rest go nowhere.
+    case readLog = "read-log"
 
     // The scrollback view.
     case search
@@ -84,7 +92,7 @@ enum ConsoleAction: String, CaseIterable {
     /// cannot rebind them.
     var isFixed: Bool {
         switch self {
-        case .sendPrefix, .typeInPane, .closeOverlay, .mouse: true
+        case .sendPrefix, .typeInPane, .readLog, .closeOverlay, .mouse: true
         default: false
         }
     }

@@ -2,7 +2,7 @@
 /// Enter or the key choose; Esc closes.
 final class ActionMenu {
     enum Action: CaseIterable, Equatable {
-        case login, run, details, copyID, everyInstance, download, upload
+        case login, run, details, copyID, everyInstance, download, upload, logs, previousLogs
 
         var label: String {
             switch self {
@@ -13,6 +13,8 @@ final class ActionMenu {
             case .everyInstance: return "Login to all"
             case .download: return "Download file…"
             case .upload: return "Upload file…"
+            case .logs: return "Logs"
+            case .previousLogs: return "Logs (previous)"
             }
         }
 
@@ -25,6 +27,8 @@ final class ActionMenu {
             case .everyInstance: return "L"
             case .download: return "D"
             case .upload: return "U"
+            case .logs: return "o"
+            case .previousLogs: return "p"
             }
         }
     }

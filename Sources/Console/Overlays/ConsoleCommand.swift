@@ -4,6 +4,8 @@ import Foundation
 enum ConsoleCommand: Equatable {
     case login(instanceId: String)
     case exec(instanceId: String, command: String)
+    /// The instance's log in a read-only pane (`previous`: a restarted container's last run).
+    case logs(instanceId: String, previous: Bool)
     case layout(LayoutPreset)
     case theme(String)
     case sort(InstanceColumn)
@@ -12,7 +14,7 @@ enum ConsoleCommand: Equatable {
     case help
     case quit
 
-    static let usage = "commands: login ID · exec ID CMD · layout NAME · theme NAME · sort COLUMN · scale FUNCTION N · help · quit"
+    static let usage = "commands: login ID · exec ID CMD · logs [-p] ID · layout NAME · theme NAME · sort COLUMN · scale FUNCTION N · help · quit"
 
     static func parse(_ line: String) throws -> ConsoleCommand {
         let trimmed = line.trimmingWhitespace()
@@ -29,6 +31,14 @@ enum ConsoleCommand: Equatable {
                 throw CommandError("usage: exec ID CMD (for example: exec c-5f2a91c0d3e4 env)")
             }
             return .exec(instanceId: pieces[0], command: pieces[1].trimmingWhitespace())
+        case "logs", "log", "o":
+            var words = argument.split(separator: " ").map(String.init)
+            let previous = words.first == "-p" || words.first == "--previous"
+            if previous { words.removeFirst() }
+            guard words.count == 1 else {
+                throw CommandError("usage: logs [-p] ID (an instance id; -p: the previous run of a restarted container)")
+            }
+            return .logs(instanceId: words[0], previous: previous)
         case "layout":
             guard let preset = LayoutPreset(rawValue: argument.lowercased()) else {
                 throw CommandError("usage: layout NAME, one of \(LayoutPreset.allCases.map(\.rawValue).joined(separator: ", "))")

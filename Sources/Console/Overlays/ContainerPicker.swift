@@ -60,7 +60,8 @@ final class ContainerPicker {
         let pen = screen.pen(.menu)
         screen.fill(r, pen: pen)
         screen.frame(r, border: pen, title: "Container · \(instanceId)", titlePen: screen.pen(.dialogTitle))
-        screen.put(" \(purpose == .login ? "log in to" : "run in") which container?", row: r.y + 1, col: r.x + 1, width: r.width - 2, pen: pen)
+        let verb = purpose == .login ? "log in to" : purpose.isLog ? "read the log of" : "run in"
+        screen.put(" \(verb) which container?", row: r.y + 1, col: r.x + 1, width: r.width - 2, pen: pen)
         for (index, name) in containers.enumerated() {
             let y = r.y + 2 + index
             let rowPen = index == selected ? screen.pen(.menuSelected) : pen

@@ -43,6 +43,8 @@ final class HelpView {
         "  The keepalive key sends an empty stdin message, which porthole serve counts; where",
         "  a platform counts only data (Function Compute) it says so and sends nothing.",
         "EXEC 1*: an open session keeps this on-demand instance from idle release.",
+        "Log panes (o, C-a l) are read-only and show only text and colours from the log:",
+        "  titles, clipboard writes, clears and cursor moves in a log are dropped.",
     ]
 
     func draw(on screen: Screen, in area: Rect, prefix: String, table: KeyTable, actions: [QuickAction] = []) {

@@ -15,7 +15,8 @@ final class Pane {
     let container: String?
     let terminal: Terminal
     let output = PaneOutput()
-    private(set) var state: PaneState = .connecting
+    /// Set only by `Pane` and its log extension (`Pane+Logs`).
+    var state: PaneState = .connecting
     /// Marked panes receive synchronized input.
     var marked = false
     /// The pane's recording, when one is on (`{prefix} R`).
@@ -44,6 +45,14 @@ final class Pane {
     var clipboardNotices: Set<String> = []
     /// The session's idle clock (nil: no idle timeout to count down).
     var idleClock: IdleClock?
+    /// A log pane's reading task (nil when none runs); cancelling it ends the request.
+    var logReader: Task<Void, Never>?
+    /// Holds the log pane's reader while its output waits past the high-water mark.
+    var logGate: LogFlowGate?
+    /// Counts a log pane's streams, so the events of one it replaced are ignored.
+    var logGeneration = 0
+    /// The status line said once that keys typed in this log pane go nowhere.
+    var toldReadOnly = false
 
     var session: ExecSession? {
         if case .open(let session) = state { return session }
@@ -62,7 +71,7 @@ final class Pane {
             session.send(bytes)
             idleClock?.touch()
         case .connecting: pendingInput.append(contentsOf: bytes)
-        case .ended, .failed: break
+        case .ended, .failed, .following, .logEnded: break
         }
     }
 
@@ -81,11 +90,17 @@ final class Pane {
     /// The title drawn in the border: function, instance, what runs, the program's
     /// own title when it set one, and how the session ended.
     var title: String {
-        var parts = "\(functionName) / \(instanceId)" + (container.map { " (\($0))" } ?? "") + " · \(purpose.label)"
-        if joinedLate { parts = "new · " + parts }
-        let programTitle = terminal.title
-        if !programTitle.isEmpty && !state.isFinished { parts += " · " + programTitle }
-        if !state.isOpen { parts += " · " + state.summary }
+        var parts: String
+        if purpose.isLog {
+            // A log cannot retitle its pane (the filter drops titles anyway).
+            parts = "\(purpose.label) · \(instanceId)" + (container.map { " (\($0))" } ?? "") + " · " + state.summary
+        } else {
+            parts = "\(functionName) / \(instanceId)" + (container.map { " (\($0))" } ?? "") + " · \(purpose.label)"
+            if joinedLate { parts = "new · " + parts }
+            let programTitle = terminal.title
+            if !programTitle.isEmpty && !state.isFinished { parts += " · " + programTitle }
+            if !state.isOpen { parts += " · " + state.summary }
+        }
         if instanceGone { parts += " · gone" }
         if let view = scrollback {
             parts += " · scrollback"
@@ -130,6 +145,10 @@ final class Pane {
     /// Opens the exec session on a background task; the outcome comes back as
     /// inbox events (`sessionOpened`/`sessionFailed`, then output and `sessionEnded`).
     func connect(backend: any PlatformBackend, inbox: Inbox, idleTimeout: Int?) {
+        if case .logs(let previous) = purpose {
+            openLog(backend: backend, inbox: inbox, previous: previous)
+            return
+        }
         state = .connecting
         pendingInput = []
         chromeDirty = true
@@ -217,7 +236,7 @@ final class Pane {
     }
 
     /// Writes a dim line of our own into the pane, after the program's output.
-    private func writeNote(_ text: String) {
+    func writeNote(_ text: String) {
         let atLineStart = terminal.cursor.col == 0
         terminal.feed((atLineStart ? "" : "\r\n") + "\u{1B}[0;2m" + text + "\u{1B}[0m\r\n")
     }
@@ -225,7 +244,7 @@ final class Pane {
     /// Sends a key to the program, encoded by the emulator (cursor-key mode,
     /// modifiers), when the session is open.
     func send(_ press: KeyPress) {
-        guard !state.isFinished else { return }
+        guard !state.isFinished, !purpose.isLog else { return }
         lastInputNanos = DispatchTime.now().uptimeNanoseconds
         let trace = LatencyTrace.shared
         trace?.key(pane: id.value)
@@ -236,7 +255,7 @@ final class Pane {
     /// Passes a mouse event inside the content area to the program, if it
     /// asked for the mouse; returns whether it did.
     func sendMouse(_ mouse: MouseInput) -> Bool {
-        guard !state.isFinished, terminal.modes.mouseReporting.isOn,
+        guard !state.isFinished, !purpose.isLog, terminal.modes.mouseReporting.isOn,
               contentRect.contains(column: mouse.column, row: mouse.row) else { return false }
         let button: MouseButton, pressed: Bool
         switch mouse.action {
@@ -261,7 +280,7 @@ final class Pane {
     }
 
     func paste(_ text: String) {
-        guard !state.isFinished else { return }
+        guard !state.isFinished, !purpose.isLog else { return }
         terminal.paste(text)
     }
 
@@ -269,6 +288,7 @@ final class Pane {
     func close(reason: String = "pane closed") {
         recorder.finish(.reason(reason))
         session?.cancel()
+        stopLogReader()
         if case .connecting = state { state = .failed("closed") }
     }
 }

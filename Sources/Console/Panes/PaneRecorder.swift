@@ -86,7 +86,7 @@ final class PaneRecorder: @unchecked Sendable {
         let environment = ProcessInfo.processInfo.environment
         let header = AsciicastHeader(
             width: cols, height: rows, timestamp: Int(now.timeIntervalSince1970),
-            command: AsciicastHeader.commandLine(purpose.argv),
+            command: AsciicastHeader.commandLine(purpose.isLog ? purpose.argv + [instanceId] : purpose.argv),
             title: "porthole console: \(functionName) / \(instanceId) · \(purpose.label)",
             env: ["TERM": PanePurpose.terminalType, "SHELL": environment["SHELL"] ?? ""].filter { !$0.value.isEmpty })
         return try AsciicastWriter(path: url.path, header: header)

@@ -66,7 +66,8 @@ struct Workspace {
     mutating func toggleSynchronized() -> Int {
         synchronized.toggle()
         if synchronized, !panes.values.contains(where: \.marked) {
-            for pane in panes.values { pane.marked = true }
+            // Log panes take no input: marking them would promise keys they never get.
+            for pane in panes.values where !pane.purpose.isLog { pane.marked = true }
             marksAreAutomatic = true
         } else if !synchronized, marksAreAutomatic {
             for pane in panes.values { pane.marked = false }

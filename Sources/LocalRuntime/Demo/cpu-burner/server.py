@@ -22,6 +22,7 @@ class Handler(BaseHTTPRequestHandler):
         started = time.monotonic()
         burn(min(ms, 60_000))
         text = f"burned {int((time.monotonic() - started) * 1000)} ms on {os.environ.get('FC_INSTANCE_ID', '?')}\n"
+        print(f"cpu-burner: {text.strip()}", flush=True)
         data = text.encode()
         self.send_response(200)
         self.send_header("Content-Type", "text/plain")
@@ -36,4 +37,5 @@ class Handler(BaseHTTPRequestHandler):
         pass
 
 
+print(f"cpu-burner: listening on port {os.environ['PORT']} as {os.environ.get('FC_INSTANCE_ID', '?')}", flush=True)
 ThreadingHTTPServer(("127.0.0.1", int(os.environ["PORT"])), Handler).serve_forever()

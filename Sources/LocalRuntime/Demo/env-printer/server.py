@@ -22,4 +22,5 @@ class Handler(BaseHTTPRequestHandler):
         pass
 
 
+print(f"env-printer: listening on port {os.environ['PORT']} as {os.environ.get('FC_INSTANCE_ID', '?')}, {len(os.environ)} variables", flush=True)
 ThreadingHTTPServer(("127.0.0.1", int(os.environ["PORT"])), Handler).serve_forever()
