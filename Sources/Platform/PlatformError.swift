@@ -16,6 +16,8 @@ public enum PlatformError: Error, Equatable, CustomStringConvertible {
     case configuration(String)
     /// The platform has no such feature; the message says where to look instead.
     case unsupported(String)
+    /// A stream (a followed log) that had started broke off before its end.
+    case interrupted(String)
 
     public var description: String {
         switch self {
@@ -26,7 +28,7 @@ public enum PlatformError: Error, Equatable, CustomStringConvertible {
         case .api(let status, let code, let message): return "\(message) (HTTP \(status) \(code))"
         case .badResponse(let why): return "unreadable answer from the server: \(why)"
         case .configuration(let message): return message
-        case .unsupported(let message): return message
+        case .unsupported(let message), .interrupted(let message): return message
         }
     }
 }

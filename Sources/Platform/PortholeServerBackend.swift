@@ -125,7 +125,7 @@ public final class PortholeServerBackend: PlatformBackend {
     /// that breaks before the body's end throws `PlatformError.unreachable`.
     public func streamLogs(_ request: LogRequest) async throws -> LogStream {
         if request.previous {
-            throw PlatformError.unsupported("\(displayName) keeps no previous run of an instance: an instance that ends is not restarted, a new one starts (run `porthole instances` for its id); leave out --previous")
+            throw PlatformError.unsupported("\(displayName) keeps no previous run of an instance: an instance that ends is not restarted, a new one starts (run `porthole instances` for its id); ask for the current log instead")
         }
         var query = ["follow=\(request.follow)"]
         if let tail = request.tailLines { query.append("tailLines=\(tail)") }
@@ -148,6 +148,7 @@ public final class PortholeServerBackend: PlatformBackend {
         // body stops being read, and the server stops sending (nothing piles up here).
         let (stream, continuation) = LogStream.makeStream(bufferingPolicy: .bufferingOldest(16))
         let server = baseURL
+        let instance = request.instanceId
         let pump = Task {
             do {
                 for try await chunk in response.body {
@@ -161,8 +162,8 @@ public final class PortholeServerBackend: PlatformBackend {
             } catch where Task.isCancelled {
                 continuation.finish()
             } catch {
-                continuation.finish(throwing: PlatformError.unreachable(
-                    server: server, reason: "the log stream broke off before its end (\(error)); run the command again to read on"))
+                continuation.finish(throwing: PlatformError.interrupted(
+                    "the log of \(instance) broke off before its end: the connection to \(server) dropped (\(error)); read it again (a tail skips what you saw)"))
             }
         }
         continuation.onTermination = { _ in pump.cancel() }

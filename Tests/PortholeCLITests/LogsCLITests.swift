@@ -103,7 +103,7 @@ final class LogsCLITests: XCTestCase {
         let previous = try server().cli(["logs", "-p", id])
         XCTAssertEqual(previous.status, 1, "\(previous)")
         XCTAssertTrue(previous.stderr.hasPrefix("porthole: "), previous.stderr)
-        XCTAssertTrue(previous.stderr.contains("leave out --previous"), previous.stderr)
+        XCTAssertTrue(previous.stderr.contains("ask for the current log instead"), previous.stderr)
     }
 
     /// The server process closes every log it opened for the CLI once the CLI is gone.
