@@ -68,8 +68,8 @@ final class APIHandler: ChannelInboundHandler, RemovableChannelHandler, @uncheck
         case json(Int, Data)
         case raw(Int, [(String, String)], [UInt8])
         case error(APIError)
-        /// An instance's log, streamed as it is read (`LogReader`).
-        case log(LogReader)
+        /// An instance's log, streamed as it is read (`LogReader`), and its audit line so far.
+        case log(LogReader, AuditLog.LogRead)
     }
 
     private func handle(head: HTTPRequestHead, body: [UInt8], peer: String, channel: Channel,
@@ -81,11 +81,13 @@ final class APIHandler: ChannelInboundHandler, RemovableChannelHandler, @uncheck
             server.auditRefusal(head, peer: peer, error: error)
             return .error(error)
         }
+        let identity: String
         switch server.authenticate(head, body: body) {
         case .failure(let error):
             if case .exec = route { server.auditRefusal(head, peer: peer, error: error) }
             return .error(error)
-        case .success:
+        case .success(let who):
+            identity = who
             server.gate.authenticated(channel)
         }
         let platform = server.platform
@@ -139,7 +141,10 @@ final class APIHandler: ChannelInboundHandler, RemovableChannelHandler, @uncheck
                 return .raw(response.status, response.headers + [("x-porthole-instance-id", response.instanceId)], response.body)
             case (.GET, .logs(let function, let instance)):
                 let options = try LogQuery(query)
-                return .log(try platform.openLog(function: function, instanceId: instance, tailLines: options.tailLines, follow: options.follow))
+                let reader = try platform.openLog(function: function, instanceId: instance, tailLines: options.tailLines, follow: options.follow)
+                return .log(reader, AuditLog.LogRead(
+                    start: AuditLog.timestamp(Date()), identity: identity, peer: peer, function: function, instance: instance,
+                    tailLines: options.tailLines, follow: options.follow))
             case (.GET, .exec(let function, let instance)):
                 // Already authenticated: say what else is wrong before asking for the upgrade
                 // (a valid exec that reaches here was not a WebSocket upgrade).
@@ -173,7 +178,7 @@ final class APIHandler: ChannelInboundHandler, RemovableChannelHandler, @uncheck
     }
 
     private func respond(context: ChannelHandlerContext, head request: HTTPRequestHead, reply: Reply) {
-        if case .log(let reader) = reply { return streamLog(reader, context: context, head: request) }
+        if case .log(let reader, let audit) = reply { return streamLog(reader, audit: audit, to: server.platform.audit, context: context, head: request) }
         var headers = HTTPHeaders()
         let requestId = Self.requestId()
         // FC's SDKs read the request id from this header, errors included.

@@ -1,7 +1,8 @@
 import Foundation
 
 /// Appends one JSON line per exec session: who, where, what, how it ended and
-/// how many bytes moved. Never the session's content.
+/// how many bytes moved. Never the session's content. Reads of an instance's
+/// log are written too: a log can hold what a session printed.
 final class AuditLog: Sendable {
     struct Entry: Codable {
         var start: String
@@ -36,6 +37,22 @@ final class AuditLog: Sendable {
         var reason: String
     }
 
+    /// One read of an instance's log (`GET …/logs`), written when the answer ends.
+    struct LogRead: Codable {
+        var event = "logs"
+        var start: String
+        var end: String = ""
+        var identity: String
+        var peer: String
+        var function: String
+        var instance: String
+        var tailLines: Int?
+        var follow: Bool
+        /// complete (the log was read to its end), client-gone, or failed.
+        var status: String = ""
+        var bytesOut: Int = 0
+    }
+
     let file: URL
     private let lock = NSLock()
 
@@ -46,6 +63,8 @@ final class AuditLog: Sendable {
     func append(_ entry: Entry) { write(entry) }
 
     func append(_ refusal: Refusal) { write(refusal) }
+
+    func append(_ read: LogRead) { write(read) }
 
     private func write<Line: Encodable>(_ entry: Line) {
         let encoder = JSONEncoder()

@@ -70,6 +70,42 @@ final class LogsTests: XCTestCase {
         XCTAssertEqual(more, all)
     }
 
+    /// Each read of a log is an audit line (a log can hold what a session printed):
+    /// who, from where, what, and how it ended — never the log's content.
+    func testEveryLogReadIsAudited() async throws {
+        let p = try await start()
+        let id = try await p.waitForRunning("lines")[0].instanceId
+        let ticker = try await p.waitForRunning("ticker")[0].instanceId
+        let whole = try await collect(p.backend.streamLogs(LogRequest(function: "lines", instanceId: id, tailLines: 2)))
+        do {
+            let followed = try await p.backend.streamLogs(LogRequest(function: "ticker", instanceId: ticker, follow: true))
+            for try await _ in followed { break }
+        }
+        let server = p.embedded.platform
+        try await poll(timeout: 10, "the followed read to end") { server.openLogReaders == 0 }
+
+        let log = try String(contentsOf: server.options.stateDirectory.auditLog, encoding: .utf8)
+        let reads = log.split(separator: "\n").compactMap { line -> [String: Any]? in
+            guard let object = try? JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any],
+                  object["event"] as? String == "logs" else { return nil }
+            return object
+        }
+        guard reads.count == 2 else { return XCTFail("expected two log reads in the audit log:\n\(log)") }
+        XCTAssertEqual(reads[0]["instance"] as? String, id)
+        XCTAssertEqual(reads[0]["function"] as? String, "lines")
+        XCTAssertEqual(reads[0]["tailLines"] as? Int, 2)
+        XCTAssertEqual(reads[0]["follow"] as? Bool, false)
+        XCTAssertEqual(reads[0]["status"] as? String, "complete")
+        XCTAssertEqual(reads[0]["bytesOut"] as? Int, whole.utf8.count)
+        XCTAssertTrue((reads[0]["identity"] as? String)?.hasPrefix("token:") == true, "\(reads[0])")
+        XCTAssertTrue((reads[0]["peer"] as? String)?.contains("127.0.0.1") == true, "\(reads[0])")
+        XCTAssertEqual(reads[1]["instance"] as? String, ticker)
+        XCTAssertEqual(reads[1]["follow"] as? Bool, true)
+        XCTAssertEqual(reads[1]["status"] as? String, "client-gone")
+        XCTAssertGreaterThan(reads[1]["bytesOut"] as? Int ?? 0, 0)
+        XCTAssertFalse(log.contains("line-5"), "the audit log holds log content")
+    }
+
     func testTheLastLinesOfALogLargerThanAChunk() async throws {
         // 30 000 numbered lines (~300 KB, several of the reader's 64 KB chunks), the last without a newline.
         let p = try await start("""
