@@ -226,12 +226,18 @@ public final class KubeClient: Sendable {
         return answer
     }
 
-    private func sendOnce(_ path: String, accept: String, credential: KubeCredential) async throws -> (Int, [UInt8]) {
-        let client = try httpClient(for: credential)
+    /// A GET of `path` under the server's base path, with the credential's token.
+    private func makeRequest(_ path: String, accept: String, credential: KubeCredential) -> HTTPClientRequest {
         var request = HTTPClientRequest(url: "\(scheme)://\(urlHost):\(port)\(basePath)\(path)")
         request.headers.add(name: "Accept", value: accept)
         request.headers.add(name: "User-Agent", value: "porthole")
         if let token = credential.token { request.headers.add(name: "Authorization", value: "Bearer \(token)") }
+        return request
+    }
+
+    private func sendOnce(_ path: String, accept: String, credential: KubeCredential) async throws -> (Int, [UInt8]) {
+        let client = try httpClient(for: credential)
+        let request = makeRequest(path, accept: accept, credential: credential)
         do {
             let response = try await client.execute(request, timeout: .seconds(60))
             let buffer = try await response.body.collect(upTo: 512 * 1024 * 1024)
@@ -291,10 +297,7 @@ public final class KubeClient: Sendable {
     public func stream(_ path: String, accept: String, purpose: Purpose, what: String) async throws -> AsyncThrowingStream<[UInt8], any Error> {
         func open(_ credential: KubeCredential) async throws -> HTTPClientResponse {
             let client = try httpClient(for: credential)
-            var request = HTTPClientRequest(url: "\(scheme)://\(urlHost):\(port)\(basePath)\(path)")
-            request.headers.add(name: "Accept", value: accept)
-            request.headers.add(name: "User-Agent", value: "porthole")
-            if let token = credential.token { request.headers.add(name: "Authorization", value: "Bearer \(token)") }
+            let request = makeRequest(path, accept: accept, credential: credential)
             do {
                 return try await client.execute(request, timeout: .seconds(60))
             } catch {
