@@ -1,0 +1,205 @@
+import Foundation
+import ProcessHarness
+import XCTest
+
+/// `porthole logs --function` against a real `porthole serve` whose instances print.
+final class FanOutLogsCLITests: XCTestCase {
+    nonisolated(unsafe) private static var shared: CLIServer?
+
+    override class func tearDown() {
+        shared?.stop()
+        shared = nil
+    }
+
+    /// Answers every GET and POST (an invocation) with "ok".
+    static let server = """
+        import os
+        from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+        class H(BaseHTTPRequestHandler):
+            def do_GET(self):
+                self.send_response(200)
+                self.send_header('Content-Length', '2')
+                self.end_headers()
+                self.wfile.write(b'ok')
+            do_POST = do_GET
+            def log_message(self, *a): pass
+        ThreadingHTTPServer(('127.0.0.1', int(os.environ['PORT'])), H).serve_forever()
+        """
+
+    /// Each instance prints `lines` long lines as fast as it can (one write each),
+    /// then `done`, each line carrying a token of its own instance.
+    static let chatter = """
+        import os, sys, uuid
+        token = uuid.uuid4().hex[:12]
+        for n in range(int(sys.argv[1])):
+            os.write(1, ('L %s %d %s E\\n' % (token, n, 'x' * 3000)).encode())
+        os.write(1, ('done %s\\n' % token).encode())
+        """
+
+    /// `chatty`: three instances that print long lines fast; `pulse`: on demand,
+    /// released after 2 s idle, ticking meanwhile; `idle`: never has an instance.
+    private func server() throws -> CLIServer {
+        if let server = Self.shared { return server }
+        let server = try CLIServer(functionsYAML: """
+            functions:
+              - functionName: chatty
+                code: ./fn
+                customRuntimeConfig: {command: [sh, -c, "python3 chatter.py 300 & exec python3 server.py"]}
+                provisioned: 3
+              - functionName: pulse
+                code: ./fn
+                idleTimeout: 2
+                customRuntimeConfig: {command: [sh, -c, "(while :; do echo pulse; sleep 0.2; done) & exec python3 server.py"]}
+              - functionName: idle
+                code: ./fn
+                customRuntimeConfig: {command: [python3, server.py]}
+            """, files: ["fn/server.py": Self.server, "fn/chatter.py": Self.chatter])
+        Self.shared = server
+        return server
+    }
+
+    /// Waits until every chatty instance has printed all its lines; returns the last lines (`--tail 1`), one per instance.
+    private func chattyDone() throws -> [String] {
+        let deadline = Date().addingTimeInterval(60)
+        var last: CLIRun?
+        while Date() < deadline {
+            let run = try server().cli(["logs", "--tail", "1", "--function", "chatty"])
+            last = run
+            let lines = run.stdout.split(separator: "\n").map(String.init)
+            if run.status == 0, lines.count == 3, lines.allSatisfy({ $0.contains(" | done ") }) { return lines }
+            usleep(300_000)
+        }
+        XCTFail("the chatty instances did not all print done within 60 s: \(String(describing: last))")
+        return []
+    }
+
+    /// Every line is one instance's whole line, behind that instance's own id;
+    /// each instance's lines come in order and complete; --tail counts per instance.
+    func testEveryInstanceWholeLinesBehindTheirIds() throws {
+        let done = try chattyDone()
+        let ids = Set(done.map { String($0.prefix { $0 != " " }) })
+        XCTAssertEqual(ids.count, 3, "\(done)")
+
+        let all = try server().cli(["logs", "--function", "chatty"])
+        XCTAssertEqual(all.status, 0, "\(all.stderr)")
+        XCTAssertEqual(all.stderr, "")
+        var tokenOf: [String: String] = [:]
+        var next: [String: Int] = [:]
+        var finished: Set<String> = []
+        let filler = String(repeating: "x", count: 3000)
+        for line in all.stdout.split(separator: "\n", omittingEmptySubsequences: false).dropLast() {
+            let parts = line.components(separatedBy: " | ")
+            guard parts.count == 2, ids.contains(parts[0]) else { return XCTFail("not an instance's line: \(line.prefix(80))") }
+            let id = parts[0], words = parts[1].split(separator: " ").map(String.init)
+            if words.count == 2 && words[0] == "done" {
+                XCTAssertEqual(tokenOf[id], words[1], "\(id)'s done line carries another instance's token")
+                finished.insert(id)
+                continue
+            }
+            guard words.count == 5, words[0] == "L", words[3] == filler, words[4] == "E" else {
+                return XCTFail("a broken or mixed line behind \(id): \(line.prefix(80))…\(line.suffix(20)) (\(line.count) bytes)")
+            }
+            // One token per id and one id per token: no line went behind another instance's id.
+            if let token = tokenOf[id] { XCTAssertEqual(token, words[1]) } else { tokenOf[id] = words[1] }
+            XCTAssertEqual(Int(words[2]), next[id, default: 0], "\(id)'s lines out of order or missing")
+            next[id] = (Int(words[2]) ?? 0) + 1
+        }
+        XCTAssertEqual(Set(tokenOf.values).count, 3, "\(tokenOf)")
+        XCTAssertEqual(next, Dictionary(uniqueKeysWithValues: ids.map { ($0, 300) }))
+        XCTAssertEqual(finished, ids)
+
+        let tail = try server().cli(["logs", "--tail", "2", "--function", "chatty"])
+        XCTAssertEqual(tail.status, 0, "\(tail)")
+        let tailLines = tail.stdout.split(separator: "\n")
+        XCTAssertEqual(tailLines.count, 6, tail.stdout.prefix(300) + "")
+        for id in ids {
+            let own = tailLines.filter { $0.hasPrefix(id + " | ") }
+            XCTAssertEqual(own.count, 2)
+            XCTAssertTrue(own.first?.contains(" 299 ") ?? false, "\(own.first?.prefix(60) ?? "")")
+            XCTAssertTrue(own.last?.contains(" | done ") ?? false)
+        }
+    }
+
+    /// `-f | head` ends as soon as head does, though every log has gone quiet.
+    func testFollowIntoHeadEndsWhenHeadDoes() throws {
+        let server = try server()
+        _ = try chattyDone()
+        let started = Date()
+        let script = "{ timeout -s KILL 20 \(CLIRun.binary.path) logs -f --tail 1 --function chatty --server \(server.url) --token-file \(server.tokenFile.path); echo \"porthole exited $?\" >&2; } | head -n 3"
+        let run = try ProgramRunner.run(["/bin/sh", "-c", script], environment: server.isolation.mapValues { $0 }, timeout: 40)
+        let elapsed = Date().timeIntervalSince(started)
+        XCTAssertEqual(run.stdoutText.split(separator: "\n").filter { $0.contains(" | done ") }.count, 3, run.stdoutText)
+        XCTAssertTrue(run.stderrText.hasSuffix("porthole exited 0\n"), run.stderrText)
+        XCTAssertEqual(run.stderrText.split(separator: "\n").filter { $0.hasPrefix("+ c-") }.count, 3, run.stderrText)
+        XCTAssertLessThan(elapsed, 10, "porthole logs -f --function | head -n 3 took \(elapsed) s")
+    }
+
+    /// Following a function with no instance yet: one that starts (an invocation)
+    /// is picked up and its lines arrive; when it is released, `- id (ended)`.
+    func testFollowPicksUpNewInstancesAndReportsEnded() throws {
+        let server = try server()
+        let out = server.directory.appendingPathComponent("follow.out")
+        let err = server.directory.appendingPathComponent("follow.err")
+        _ = FileManager.default.createFile(atPath: out.path, contents: nil)
+        _ = FileManager.default.createFile(atPath: err.path, contents: nil)
+        let follower = Process()
+        follower.executableURL = CLIRun.binary
+        follower.arguments = ["logs", "-f", "--function", "pulse", "--server", server.url, "--token-file", server.tokenFile.path]
+        follower.environment = ProcessInfo.processInfo.environment.merging(server.isolation) { $1 }
+        follower.standardInput = FileHandle.nullDevice
+        follower.standardOutput = try FileHandle(forWritingTo: out)
+        follower.standardError = try FileHandle(forWritingTo: err)
+        try follower.run()
+        defer {
+            kill(follower.processIdentifier, SIGKILL)
+            follower.waitUntilExit()
+        }
+        func text(_ file: URL) -> String { (try? String(contentsOf: file, encoding: .utf8)) ?? "" }
+        func waitFor(_ what: String, _ file: URL, _ condition: (String) -> Bool) {
+            let deadline = Date().addingTimeInterval(45)
+            while Date() < deadline {
+                if condition(text(file)) { return }
+                usleep(100_000)
+            }
+            XCTFail("no \(what) within 45 s; stdout: \(text(out).suffix(300)) stderr: \(text(err))")
+        }
+        waitFor("note that pulse has no instance yet", err) { $0.contains("no live instance of pulse yet; waiting for one") }
+
+        let invoked = try server.cli(["invoke", "pulse"])
+        XCTAssertEqual(invoked.status, 0, "\(invoked)")
+        var id = ""
+        waitFor("+ line for the new instance", err) { text in
+            guard let line = text.split(separator: "\n").first(where: { $0.hasPrefix("+ c-") }) else { return false }
+            id = String(line.dropFirst(2))
+            return true
+        }
+        waitFor("pulse lines behind \(id)", out) { $0.components(separatedBy: "\(id) | pulse\n").count > 3 }
+        // Released after 2 s idle: its log ends, and porthole says so but keeps following.
+        waitFor("- line for the released instance", err) { $0.contains("- \(id) (ended)\n") }
+        XCTAssertTrue(follower.isRunning, "porthole logs -f --function stopped on its own: \(text(err))")
+        for line in text(out).split(separator: "\n") {
+            XCTAssertEqual(line, "\(id) | pulse")
+        }
+    }
+
+    func testUnknownFunctionAndNoInstances() throws {
+        let unknown = try server().cli(["logs", "--function", "nope"])
+        XCTAssertEqual(unknown.status, 1, "\(unknown)")
+        XCTAssertEqual(unknown.stderr, "porthole: function nope does not exist; run `porthole functions` to list them\n")
+        let none = try server().cli(["logs", "--function", "idle"])
+        XCTAssertEqual(none.status, 0, "\(none)")
+        XCTAssertEqual(none.stdout, "")
+        XCTAssertTrue(none.stderr.hasPrefix("porthole: no live instance of idle, so no log to show"), none.stderr)
+        let both = try server().cli(["logs", "--function", "idle", "c-000000000000"])
+        XCTAssertEqual(both.status, 64, "\(both)")
+        XCTAssertTrue(both.stderr.contains("give either an INSTANCE or --function FUNCTION, not both"), both.stderr)
+        let neither = try server().cli(["logs"])
+        XCTAssertEqual(neither.status, 64, "\(neither)")
+        XCTAssertTrue(neither.stderr.contains("or --function FUNCTION"), neither.stderr)
+        // A platform-wide refusal is said once, not once per instance.
+        _ = try chattyDone()
+        let previous = try server().cli(["logs", "-p", "--function", "chatty"])
+        XCTAssertEqual(previous.status, 1, "\(previous)")
+        XCTAssertEqual(previous.stderr.components(separatedBy: "keeps no previous run").count, 2, previous.stderr)
+    }
+}
