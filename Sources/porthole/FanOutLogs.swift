@@ -27,6 +27,10 @@ struct FanOutLogs {
     static let openAttempts = 3
     /// Without -f, at most this many logs are read at once (each holds a connection).
     static let parallelReads = 8
+    /// With -f, at most this many logs are followed at once: each holds one of
+    /// the client's 64 connections, and listing needs one too. The rest wait
+    /// for a log to end and are picked up at the next listing after that.
+    static let maxFollowed = 50
 
     /// Runs until done and returns the exit code to leave with.
     func run() async throws -> ExitCode {
@@ -75,6 +79,8 @@ struct FanOutLogs {
             var openFailures: [String: Int] = [:]
             var failed = false
             var listingBroken = false
+            /// Live instances told about not being followed yet (-f, past `maxFollowed`).
+            var toldWaiting: Set<String> = []
 
             func start(_ instance: Instance) {
                 seen.insert(instance.instanceId)
@@ -83,7 +89,13 @@ struct FanOutLogs {
                 group.addTask { await printLog(of: instance, on: backend, printer: printer) }
             }
             func startWaiting() {
-                while !waiting.isEmpty && (follow || running < Self.parallelReads) { start(waiting.removeFirst()) }
+                while !waiting.isEmpty && running < (follow ? Self.maxFollowed : Self.parallelReads) { start(waiting.removeFirst()) }
+                guard follow else { return }
+                // Following, the rest cannot wait in line: a slot frees only when a log ends, and the listing finds them then.
+                for instance in waiting where toldWaiting.insert(instance.instanceId).inserted {
+                    note("not following \(instance.instanceId) yet: \(Self.maxFollowed) logs are followed already (one connection each); it is picked up when one of them ends")
+                }
+                waiting = []
             }
             startWaiting()
             if follow { group.addTask { await Self.nextPoll() } }
@@ -100,9 +112,8 @@ struct FanOutLogs {
                         // An id that left the list is never listed again (a new instance gets a new id): forget it.
                         seen = seen.filter { ids.contains($0) }
                         openFailures = openFailures.filter { ids.contains($0.key) }
-                        for instance in listed where instance.status.isLive && !seen.contains(instance.instanceId) {
-                            start(instance)
-                        }
+                        toldWaiting = toldWaiting.filter { ids.contains($0) }
+                        waiting = listed.filter { $0.status.isLive && !seen.contains($0.instanceId) }
                     } catch {
                         if !listingBroken { note("cannot list the instances of \(function) (\(error)); trying again every \(Int(Self.pollInterval.inSeconds)) s") }
                         listingBroken = true
