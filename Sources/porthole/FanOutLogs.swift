@@ -8,8 +8,8 @@ import Platform
 /// Lines are written whole, so instances never mix inside a line. Without -f
 /// each log is read to its current end and porthole exits (1 if any could not
 /// be read). With -f the function's instances are listed again every
-/// `pollInterval`, and new ones are followed as they appear (`+ id` on stderr;
-/// `- id (ended)` when a log ends); porthole then runs until interrupted or
+/// `pollInterval`, and new ones are followed as they appear, from their first
+/// line (`+ id` on stderr; `- id (ended)` when a log ends); porthole runs until interrupted or
 /// until stdout's reader goes, as stern does: a function with no instance now
 /// may get one later.
 struct FanOutLogs {
@@ -82,11 +82,15 @@ struct FanOutLogs {
             /// Live instances told about not being followed yet (-f, past `maxFollowed`).
             var toldWaiting: Set<String> = []
 
+            // --tail trims what was written before porthole started; an instance
+            // that started later wrote all of it since, so it is read whole.
+            let present = Set(first.map(\.instanceId))
             func start(_ instance: Instance) {
                 seen.insert(instance.instanceId)
                 running += 1
                 printer.add(instance.instanceId)
-                group.addTask { await printLog(of: instance, on: backend, printer: printer) }
+                let tail = present.contains(instance.instanceId) ? tailLines : nil
+                group.addTask { await printLog(of: instance, tailLines: tail, on: backend, printer: printer) }
             }
             func startWaiting() {
                 while !waiting.isEmpty && running < (follow ? Self.maxFollowed : Self.parallelReads) { start(waiting.removeFirst()) }
@@ -157,7 +161,7 @@ struct FanOutLogs {
     }
 
     /// Opens and prints one instance's log; its end is the event.
-    private func printLog(of instance: Instance, on backend: any PlatformBackend, printer: PrefixedLinePrinter) async -> LogFanOutEvent {
+    private func printLog(of instance: Instance, tailLines: Int?, on backend: any PlatformBackend, printer: PrefixedLinePrinter) async -> LogFanOutEvent {
         let id = instance.instanceId
         let stream: LogStream
         do {

@@ -14,7 +14,7 @@ struct LogsCommand: AsyncParsableCommand {
             porthole logs -f --tail 5 --function hello # every live instance of hello, each line behind its id
             The local platform keeps the logs of live instances and of the newest ended ones per function.
             With --function, --tail counts per instance; lines are written whole, never mixed. With -f new
-            instances are picked up as they start (listed every 2 s; `+ ID` on stderr), `- ID (ended)` says
+            instances are picked up as they start, from their first line (listed every 2 s; `+ ID` on stderr), `- ID (ended)` says
             when one's log ends, and porthole runs until Ctrl-C (or until the reader of a pipe goes), as stern
             does. Without -f it exits 1 if any instance's log could not be read; a function with no live
             instance prints a note and exits 0, as `kubectl logs -l` does.

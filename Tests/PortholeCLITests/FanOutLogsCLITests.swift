@@ -49,7 +49,7 @@ final class FanOutLogsCLITests: XCTestCase {
               - functionName: pulse
                 code: ./fn
                 idleTimeout: 2
-                customRuntimeConfig: {command: [sh, -c, "(while :; do echo pulse; sleep 0.2; done) & exec python3 server.py"]}
+                customRuntimeConfig: {command: [sh, -c, "echo pulse-start; (while :; do echo pulse; sleep 0.2; done) & exec python3 server.py"]}
               - functionName: idle
                 code: ./fn
                 customRuntimeConfig: {command: [python3, server.py]}
@@ -135,7 +135,8 @@ final class FanOutLogsCLITests: XCTestCase {
     }
 
     /// Following a function with no instance yet: one that starts (an invocation)
-    /// is picked up and its lines arrive; when it is released, `- id (ended)`.
+    /// is picked up and its lines arrive from its first (--tail 0 trims only what
+    /// was there before); when it is released, `- id (ended)`.
     func testFollowPicksUpNewInstancesAndReportsEnded() throws {
         let server = try server()
         let out = server.directory.appendingPathComponent("follow.out")
@@ -144,7 +145,7 @@ final class FanOutLogsCLITests: XCTestCase {
         _ = FileManager.default.createFile(atPath: err.path, contents: nil)
         let follower = Process()
         follower.executableURL = CLIRun.binary
-        follower.arguments = ["logs", "-f", "--function", "pulse", "--server", server.url, "--token-file", server.tokenFile.path]
+        follower.arguments = ["logs", "-f", "--tail", "0", "--function", "pulse", "--server", server.url, "--token-file", server.tokenFile.path]
         follower.environment = ProcessInfo.processInfo.environment.merging(server.isolation) { $1 }
         follower.standardInput = FileHandle.nullDevice
         follower.standardOutput = try FileHandle(forWritingTo: out)
@@ -177,7 +178,9 @@ final class FanOutLogsCLITests: XCTestCase {
         // Released after 2 s idle: its log ends, and porthole says so but keeps following.
         waitFor("- line for the released instance", err) { $0.contains("- \(id) (ended)\n") }
         XCTAssertTrue(follower.isRunning, "porthole logs -f --function stopped on its own: \(text(err))")
-        for line in text(out).split(separator: "\n") {
+        let lines = text(out).split(separator: "\n")
+        XCTAssertEqual(lines.first, "\(id) | pulse-start")
+        for line in lines.dropFirst() {
             XCTAssertEqual(line, "\(id) | pulse")
         }
     }
