@@ -11,13 +11,15 @@ struct LogsCommand: AsyncParsableCommand {
             porthole logs c-1a2b3c4d5e6f               # everything the instance printed so far
             porthole logs -f --tail 20 c-1a2b3c4d5e6f  # the last 20 lines, then new output until it ends
             porthole logs -f c-1a2b3c4d5e6f | grep ERROR
-            porthole logs -f --tail 5 --function hello # every live instance of hello, each line behind its id
+            porthole logs -f --tail 5 --function hello # every live instance of hello
             The local platform keeps the logs of live instances and of the newest ended ones per function.
-            With --function, --tail counts per instance; lines are written whole, never mixed. With -f new
-            instances are picked up as they start, from their first line (listed every 2 s; `+ ID` on stderr), `- ID (ended)` says
-            when one's log ends, and porthole runs until Ctrl-C (or until the reader of a pipe goes), as stern
-            does. Without -f it exits 1 if any instance's log could not be read; a function with no live
-            instance prints a note and exits 0, as `kubectl logs -l` does.
+
+            With --function: each line behind its instance's id, written whole (instances never mix inside \
+            a line); --tail counts per instance. With -f, instances that start are picked up (listed every \
+            2 s) and read from their first line; stderr says `+ ID` when a log is joined and `- ID (ended)` \
+            when it ends; porthole runs until Ctrl-C or until the reader of a pipe goes, as stern does. \
+            Without -f it exits 1 if any instance's log could not be read; a function with no live instance \
+            prints a note and exits 0, as `kubectl logs -l` does.
             """)
 
     @OptionGroup var server: ServerOptions
