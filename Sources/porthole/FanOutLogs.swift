@@ -35,11 +35,11 @@ struct FanOutLogs {
     /// Runs until done and returns the exit code to leave with.
     func run() async throws -> ExitCode {
         let backend: any PlatformBackend
-        let first: [Instance]
+        let listed: [Instance]
         do {
             backend = try server.backend()
             do {
-                first = try await liveInstances(on: backend)
+                listed = try await instances(on: backend)
             } catch {
                 await closing(backend)
                 throw error
@@ -47,6 +47,7 @@ struct FanOutLogs {
         } catch {
             throw failure(error)
         }
+        let first = listed.filter { $0.status.isLive }.sorted { $0.instanceId < $1.instanceId }
         if first.isEmpty {
             note(follow
                  ? "no live instance of \(function) yet; waiting for one (Ctrl-C stops)"
@@ -59,7 +60,8 @@ struct FanOutLogs {
         let noColor = ProcessInfo.processInfo.environment["NO_COLOR"].map { !$0.isEmpty } ?? false
         let printer = PrefixedLinePrinter(
             instanceIds: first.map(\.instanceId), colorStdout: !noColor && isatty(1) == 1, colorStderr: !noColor && isatty(2) == 1)
-        let work = Task { await printAll(first, on: backend, printer: printer) }
+        let endedBefore = Set(listed.filter { !$0.status.isLive }.map(\.instanceId))
+        let work = Task { await printAll(first, endedBefore: endedBefore, on: backend, printer: printer) }
         // `logs -f --function F | head` must end when head does, even if every log is quiet.
         let watch = StdoutWatch.start { work.cancel() }
         let failed = await work.value
@@ -69,13 +71,14 @@ struct FanOutLogs {
     }
 
     /// Reads the logs (and, following, polls for new instances) until done;
-    /// true when something failed that makes the exit code 1.
-    private func printAll(_ first: [Instance], on backend: any PlatformBackend, printer: PrefixedLinePrinter) async -> Bool {
+    /// true when something failed that makes the exit code 1. `endedBefore`:
+    /// instances listed at the start that had already ended, left alone.
+    private func printAll(_ first: [Instance], endedBefore: Set<String>, on backend: any PlatformBackend, printer: PrefixedLinePrinter) async -> Bool {
         await withTaskGroup(of: LogFanOutEvent.self) { group in
             var waiting = first
             var running = 0
             /// Ids being read or already read (and still listed), so each is printed once.
-            var seen: Set<String> = []
+            var seen = endedBefore
             var openFailures: [String: Int] = [:]
             var failed = false
             var listingBroken = false
@@ -90,7 +93,9 @@ struct FanOutLogs {
                 running += 1
                 printer.add(instance.instanceId)
                 let tail = present.contains(instance.instanceId) ? tailLines : nil
-                group.addTask { await printLog(of: instance, tailLines: tail, on: backend, printer: printer) }
+                // One that started and ended between two listings (a crash at start) is read whole, not followed.
+                let follow = follow && instance.status.isLive
+                group.addTask { await printLog(of: instance, follow: follow, tailLines: tail, on: backend, printer: printer) }
             }
             func startWaiting() {
                 while !waiting.isEmpty && running < (follow ? Self.maxFollowed : Self.parallelReads) { start(waiting.removeFirst()) }
@@ -117,7 +122,8 @@ struct FanOutLogs {
                         seen = seen.filter { ids.contains($0) }
                         openFailures = openFailures.filter { ids.contains($0.key) }
                         toldWaiting = toldWaiting.filter { ids.contains($0) }
-                        waiting = listed.filter { $0.status.isLive && !seen.contains($0.instanceId) }
+                        // New ones, live or (came and went since the last listing) ended.
+                        waiting = listed.filter { !seen.contains($0.instanceId) }
                     } catch {
                         if !listingBroken { note("cannot list the instances of \(function) (\(error)); trying again every \(Int(Self.pollInterval.inSeconds)) s") }
                         listingBroken = true
@@ -161,7 +167,7 @@ struct FanOutLogs {
     }
 
     /// Opens and prints one instance's log; its end is the event.
-    private func printLog(of instance: Instance, tailLines: Int?, on backend: any PlatformBackend, printer: PrefixedLinePrinter) async -> LogFanOutEvent {
+    private func printLog(of instance: Instance, follow: Bool, tailLines: Int?, on backend: any PlatformBackend, printer: PrefixedLinePrinter) async -> LogFanOutEvent {
         let id = instance.instanceId
         let stream: LogStream
         do {
@@ -171,7 +177,7 @@ struct FanOutLogs {
         } catch {
             return .notOpened(instanceId: id, error: error)
         }
-        if follow { note("+ \(id)", plain: true) }
+        if self.follow { note("+ \(id)", plain: true) }
         var splitter = LineSplitter()
         do {
             for try await chunk in stream {
@@ -185,21 +191,19 @@ struct FanOutLogs {
         return .ended(instanceId: id, error: nil)
     }
 
-    /// The function's live instances, oldest id first; an unknown function is the backend's not-found error.
-    private func liveInstances(on backend: any PlatformBackend) async throws -> [Instance] {
-        let live = try await backend.listInstances(function: function)
-            .filter { $0.status.isLive }
-            .sorted { $0.instanceId < $1.instanceId }
+    /// The function's instances; an unknown function is the backend's not-found error.
+    private func instances(on backend: any PlatformBackend) async throws -> [Instance] {
+        let listed = try await backend.listInstances(function: function)
         // A cluster lists pods by function without knowing whether the function
         // exists (the local platform's list says so itself).
-        if live.isEmpty, backend is KubernetesBackend {
+        if !listed.contains(where: { $0.status.isLive }), backend is KubernetesBackend {
             let functions = try await backend.listFunctions()
             if !functions.contains(where: { $0.functionName == function }) {
                 throw KubernetesError.notFound(
                     message: "no function \(function) on \(backend.displayName); run `porthole functions` to list them")
             }
         }
-        return live
+        return listed
     }
 
     private static func nextPoll() async -> LogFanOutEvent {

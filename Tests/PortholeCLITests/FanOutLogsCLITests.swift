@@ -37,7 +37,8 @@ final class FanOutLogsCLITests: XCTestCase {
         """
 
     /// `chatty`: three instances that print long lines fast; `pulse`: on demand,
-    /// released after 2 s idle, ticking meanwhile; `idle`: never has an instance.
+    /// released after 2 s idle, ticking meanwhile; `flash`: prints a line and
+    /// exits at once; `idle`: never has an instance.
     private func server() throws -> CLIServer {
         if let server = Self.shared { return server }
         let server = try CLIServer(functionsYAML: """
@@ -50,6 +51,9 @@ final class FanOutLogsCLITests: XCTestCase {
                 code: ./fn
                 idleTimeout: 2
                 customRuntimeConfig: {command: [sh, -c, "echo pulse-start; (while :; do echo pulse; sleep 0.2; done) & exec python3 server.py"]}
+              - functionName: flash
+                code: ./fn
+                customRuntimeConfig: {command: [sh, -c, "echo flash-line; exit 3"]}
               - functionName: idle
                 code: ./fn
                 customRuntimeConfig: {command: [python3, server.py]}
@@ -139,50 +143,45 @@ final class FanOutLogsCLITests: XCTestCase {
     /// was there before); when it is released, `- id (ended)`.
     func testFollowPicksUpNewInstancesAndReportsEnded() throws {
         let server = try server()
-        let out = server.directory.appendingPathComponent("follow.out")
-        let err = server.directory.appendingPathComponent("follow.err")
-        _ = FileManager.default.createFile(atPath: out.path, contents: nil)
-        _ = FileManager.default.createFile(atPath: err.path, contents: nil)
-        let follower = Process()
-        follower.executableURL = CLIRun.binary
-        follower.arguments = ["logs", "-f", "--tail", "0", "--function", "pulse", "--server", server.url, "--token-file", server.tokenFile.path]
-        follower.environment = ProcessInfo.processInfo.environment.merging(server.isolation) { $1 }
-        follower.standardInput = FileHandle.nullDevice
-        follower.standardOutput = try FileHandle(forWritingTo: out)
-        follower.standardError = try FileHandle(forWritingTo: err)
-        try follower.run()
-        defer {
-            kill(follower.processIdentifier, SIGKILL)
-            follower.waitUntilExit()
-        }
-        func text(_ file: URL) -> String { (try? String(contentsOf: file, encoding: .utf8)) ?? "" }
-        func waitFor(_ what: String, _ file: URL, _ condition: (String) -> Bool) {
-            let deadline = Date().addingTimeInterval(45)
-            while Date() < deadline {
-                if condition(text(file)) { return }
-                usleep(100_000)
-            }
-            XCTFail("no \(what) within 45 s; stdout: \(text(out).suffix(300)) stderr: \(text(err))")
-        }
-        waitFor("note that pulse has no instance yet", err) { $0.contains("no live instance of pulse yet; waiting for one") }
+        let pulse = try Follower(server, ["logs", "-f", "--tail", "0", "--function", "pulse"])
+        defer { pulse.stop() }
+        pulse.waitFor("note that pulse has no instance yet", \.err) { $0.contains("no live instance of pulse yet; waiting for one") }
 
         let invoked = try server.cli(["invoke", "pulse"])
         XCTAssertEqual(invoked.status, 0, "\(invoked)")
         var id = ""
-        waitFor("+ line for the new instance", err) { text in
+        pulse.waitFor("+ line for the new instance", \.err) { text in
             guard let line = text.split(separator: "\n").first(where: { $0.hasPrefix("+ c-") }) else { return false }
             id = String(line.dropFirst(2))
             return true
         }
-        waitFor("pulse lines behind \(id)", out) { $0.components(separatedBy: "\(id) | pulse\n").count > 3 }
+        pulse.waitFor("pulse lines behind \(id)", \.out) { $0.components(separatedBy: "\(id) | pulse\n").count > 3 }
         // Released after 2 s idle: its log ends, and porthole says so but keeps following.
-        waitFor("- line for the released instance", err) { $0.contains("- \(id) (ended)\n") }
-        XCTAssertTrue(follower.isRunning, "porthole logs -f --function stopped on its own: \(text(err))")
-        let lines = text(out).split(separator: "\n")
+        pulse.waitFor("- line for the released instance", \.err) { $0.contains("- \(id) (ended)\n") }
+        XCTAssertTrue(pulse.process.isRunning, "porthole logs -f --function stopped on its own: \(pulse.text(\.err))")
+        let lines = pulse.text(\.out).split(separator: "\n")
         XCTAssertEqual(lines.first, "\(id) | pulse-start")
         for line in lines.dropFirst() {
             XCTAssertEqual(line, "\(id) | pulse")
         }
+    }
+
+    /// An instance that starts and crashes between two listings (2 s apart) is
+    /// not missed: its whole log is printed, then `- id (ended)`.
+    func testFollowShowsAnInstanceThatCameAndWentBetweenListings() throws {
+        let server = try server()
+        let flash = try Follower(server, ["logs", "-f", "--function", "flash"])
+        defer { flash.stop() }
+        flash.waitFor("note that flash has no instance yet", \.err) { $0.contains("no live instance of flash yet; waiting for one") }
+        let invoked = try server.cli(["invoke", "flash"])
+        XCTAssertEqual(invoked.status, 1, "the instance exits before it answers: \(invoked)")
+        var ids: [String] = []
+        flash.waitFor("the crashed instance's line", \.out) { text in
+            ids = text.split(separator: "\n").map { String($0.prefix { $0 != " " }) }
+            return !ids.isEmpty
+        }
+        flash.waitFor("- line for \(ids[0])", \.err) { $0.contains("+ \(ids[0])\n- \(ids[0]) (ended)\n") }
+        XCTAssertTrue(flash.text(\.out).hasPrefix("\(ids[0]) | flash-line\n"), flash.text(\.out))
     }
 
     func testUnknownFunctionAndNoInstances() throws {
