@@ -9,7 +9,8 @@ import Platform
 /// each log is read to its current end and porthole exits (1 if any could not
 /// be read). With -f the function's instances are listed again every
 /// `pollInterval`, and new ones are followed as they appear, from their first
-/// line (`+ id` on stderr; `- id (ended)` when a log ends); porthole runs until interrupted or
+/// line (`+ id` on stderr; `- id (ended)` when a log ends); one that came and
+/// went between two listings is read whole. porthole runs until interrupted or
 /// until stdout's reader goes, as stern does: a function with no instance now
 /// may get one later.
 struct FanOutLogs {
