@@ -132,6 +132,8 @@ struct FanOutLogs {
                     group.addTask { await Self.nextPoll() }
                 case .notOpened(let id, let error):
                     running -= 1
+                    // Stopping (head went away) cancels the opens under way too: not their failure.
+                    if Task.isCancelled { break }
                     if let unsupported = error as? PlatformError, case .unsupported = unsupported {
                         // A platform-wide refusal (Function Compute): said once, and nothing else can work.
                         note(unsupported.description)

@@ -136,6 +136,16 @@ final class FanOutLogsCLITests: XCTestCase {
         XCTAssertTrue(run.stderrText.hasSuffix("porthole exited 0\n"), run.stderrText)
         XCTAssertEqual(run.stderrText.split(separator: "\n").filter { $0.hasPrefix("+ c-") }.count, 3, run.stderrText)
         XCTAssertLessThan(elapsed, 10, "porthole logs -f --function | head -n 3 took \(elapsed) s")
+        for line in run.stderrText.split(separator: "\n") {
+            XCTAssertTrue(line.hasPrefix("+ c-") || line == "porthole exited 0", "\(line) on stderr")
+        }
+
+        // Without -f, head going stops the logs still being opened: quietly, exit 0.
+        let first = try ProgramRunner.run(
+            ["/bin/sh", "-c", "{ timeout -s KILL 20 \(CLIRun.binary.path) logs --tail 1 --function chatty --server \(server.url) --token-file \(server.tokenFile.path); echo \"porthole exited $?\" >&2; } | head -n 1"],
+            environment: server.isolation.mapValues { $0 }, timeout: 40)
+        XCTAssertEqual(first.stdoutText.split(separator: "\n").count, 1, first.stdoutText)
+        XCTAssertEqual(first.stderrText, "porthole exited 0\n")
     }
 
     /// Following a function with no instance yet: one that starts (an invocation)
