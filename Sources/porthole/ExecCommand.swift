@@ -171,17 +171,20 @@ struct ExecCommand: AsyncParsableCommand {
     }
 }
 
-/// write(2) until every byte is out (stdout may be a pipe that takes a little at a time).
-func writeAll(_ fd: Int32, _ bytes: [UInt8]) {
+/// write(2) until every byte is out (stdout may be a pipe that takes a little at a time);
+/// false when the descriptor refused (a pipe whose reader is gone).
+@discardableResult
+func writeAll(_ fd: Int32, _ bytes: [UInt8]) -> Bool {
     var offset = 0
-    bytes.withUnsafeBytes { raw in
+    return bytes.withUnsafeBytes { raw in
         while offset < raw.count {
             let n = write(fd, raw.baseAddress! + offset, raw.count - offset)
             if n < 0 {
                 if errno == EINTR || errno == EAGAIN { continue }
-                return
+                return false
             }
             offset += n
         }
+        return true
     }
 }

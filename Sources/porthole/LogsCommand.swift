@@ -6,12 +6,20 @@ import Platform
 struct LogsCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "logs",
-        abstract: "Print an instance's output (stdout and stderr), like `kubectl logs`; -f follows it.",
+        abstract: "Print an instance's output (stdout and stderr), like `kubectl logs`; -f follows it; --function prints every instance's.",
         discussion: """
             porthole logs c-1a2b3c4d5e6f               # everything the instance printed so far
             porthole logs -f --tail 20 c-1a2b3c4d5e6f  # the last 20 lines, then new output until it ends
             porthole logs -f c-1a2b3c4d5e6f | grep ERROR
+            porthole logs -f --tail 5 --function hello # every live instance of hello
             The local platform keeps the logs of live instances and of the newest ended ones per function.
+
+            With --function: each line behind its instance's id, written whole (instances never mix inside \
+            a line); --tail counts per instance. With -f, instances that start are picked up (listed every \
+            2 s) and read from their first line; stderr says `+ ID` when a log is joined and `- ID (ended)` \
+            when it ends; porthole runs until Ctrl-C or until the reader of a pipe goes, as stern does. \
+            Without -f it exits 1 if any instance's log could not be read; a function with no live instance \
+            prints a note and exits 0, as `kubectl logs -l` does.
             """)
 
     @OptionGroup var server: ServerOptions
@@ -20,15 +28,27 @@ struct LogsCommand: AsyncParsableCommand {
     @Option(name: [.customShort("c"), .long], help: "Kubernetes: the container (default: the pod's default container).")
     var container: String?
     @Flag(name: [.customShort("p"), .long], help: "Kubernetes: the previous run of a restarted container.") var previous = false
-    @Argument(help: "The instance id (c-…; a pod name on Kubernetes); its function is found for you.") var instance: String
+    @Option(help: "Every live instance of this function at once (instead of INSTANCE), each line behind its id.")
+    var function: String?
+    @Argument(help: "The instance id (c-…; a pod name on Kubernetes); its function is found for you.") var instance: String?
 
     func validate() throws {
         if tail < -1 { throw ValidationError("--tail \(tail) is not a number of lines: give 0 or more, or -1 for all") }
+        if function != nil && instance != nil {
+            throw ValidationError("give either an INSTANCE or --function FUNCTION, not both")
+        }
+        if function == nil && instance == nil {
+            throw ValidationError("give an INSTANCE id (`porthole instances` lists them), or --function FUNCTION for every live instance of FUNCTION")
+        }
     }
 
     func run() async throws {
         // A closed pipe shows up as a failed write (then we stop), not as a signal that kills us mid-line.
         signal(SIGPIPE, SIG_IGN)
+        if let function {
+            throw try await FanOutLogs(function: function, follow: follow, tailLines: tail >= 0 ? tail : nil,
+                                       container: container, previous: previous, server: server).run()
+        }
         let backend: any PlatformBackend
         let stream: LogStream
         do {
@@ -62,7 +82,7 @@ struct LogsCommand: AsyncParsableCommand {
     }
 
     private func request(function: String) -> LogRequest {
-        LogRequest(function: function, instanceId: instance, container: container, follow: follow,
+        LogRequest(function: function, instanceId: instance ?? "", container: container, follow: follow,
                    tailLines: tail >= 0 ? tail : nil, previous: previous)
     }
 
@@ -72,7 +92,7 @@ struct LogsCommand: AsyncParsableCommand {
         if backend is KubernetesBackend { return try await backend.streamLogs(request(function: "")) }
         let function: String
         do {
-            function = try await backend.findInstance(id: instance).functionName
+            function = try await backend.findInstance(id: instance ?? "").functionName
         } catch PlatformError.notFound(let code, let message) {
             // An ended instance leaves the list after a while but its log is kept
             // for longer: ask each function for it.

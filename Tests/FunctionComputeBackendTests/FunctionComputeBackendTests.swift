@@ -152,6 +152,20 @@ final class FunctionComputeBackendTests: ServeFixtureTestCase {
         XCTAssertEqual(logs.output, "")
         XCTAssertTrue(logs.errors.hasPrefix("porthole: Function Compute keeps no instance logs of its own"), logs.errors)
         XCTAssertTrue(logs.errors.contains("Simple Log Service"), logs.errors)
+
+        // Every instance at once: the sentence once, not once per instance.
+        try await backend.setProvisioned(function: "hello", target: 2)
+        try await fixture.waitUntil("two running instances of hello") {
+            try await backend.listInstances(function: "hello").filter { $0.status == .running }.count == 2
+        }
+        let fanOut = try OfficialSDK.run(
+            [ServeFixture.portholeBinary.path, "logs", "-f", "--function", "hello", "--fc-region", "cn-local", "--fc-endpoint", fixture.endpoint],
+            timeout: 60, separateStderr: true, environment: environment)
+        try await backend.setProvisioned(function: "hello", target: 1)
+        XCTAssertEqual(fanOut.status, 1, fanOut.errors)
+        XCTAssertEqual(fanOut.output, "")
+        XCTAssertTrue(fanOut.errors.hasPrefix("porthole: Function Compute keeps no instance logs of its own"), fanOut.errors)
+        XCTAssertEqual(fanOut.errors.components(separatedBy: "Simple Log Service").count, 2, fanOut.errors)
     }
 
     /// An ACS3-signed exec handshake: its nonce is good once, so this passes

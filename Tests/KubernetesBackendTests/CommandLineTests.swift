@@ -1,4 +1,5 @@
 import Foundation
+import KubernetesFake
 import Platform
 import XCTest
 
@@ -104,6 +105,50 @@ final class CommandLineTests: XCTestCase {
         try await eventually(30, "porthole to exit when the container ends") { follow.exitStatus != nil }
         XCTAssertEqual(follow.exitStatus, 0, follow.output)
         XCTAssertEqual(logs.openFollows, 0)
+        await cluster.stop()
+    }
+
+    /// `porthole logs --function` on a cluster: a function is a workload; every
+    /// pod's lines behind its name; a pod whose log cannot be read (not scheduled)
+    /// does not stop the others but makes the exit code 1; with -f a pod that
+    /// appears is followed and one whose container ends is reported.
+    func testFanOutLogsOnACluster() async throws {
+        guard FileManager.default.isExecutableFile(atPath: Self.porthole) else {
+            throw XCTSkip("build porthole first (swift build --build-tests)")
+        }
+        let cluster = try await TestCluster()
+        let config = try cluster.kubeconfig(user: cluster.tokenUser)
+        let env = ["HOME": cluster.directory, "PATH": "/usr/bin:/bin"]
+        let store = cluster.server.store
+        let running = "web-6b7f9d4c8-x2x9k", pending = "web-6b7f9d4c8-pend1"
+
+        let web = try runProcess([Self.porthole, "logs", "--kubeconfig", config, "--function", "web"], environment: env, timeout: 60)
+        XCTAssertEqual(web.status, 1, web.output)
+        let prefixed = (store.logs.lines("default", running, "nginx") ?? []).map { "\(running) | \($0.text)\n" }.joined()
+        XCTAssertTrue(web.output.contains(prefixed), web.output)
+        XCTAssertTrue(web.output.contains("\(pending) | porthole: no log to read from container nginx of pod default/\(pending): the pod is not scheduled"), web.output)
+
+        let unknown = try runProcess([Self.porthole, "logs", "--kubeconfig", config, "--function", "nope"], environment: env, timeout: 60)
+        XCTAssertEqual(unknown.status, 1, unknown.output)
+        XCTAssertTrue(unknown.output.hasPrefix("porthole: no function nope on "), unknown.output)
+
+        let tiny = "tiny-5c6d7e8f9-b7b7b", joiner = "tiny-5c6d7e8f9-n3w01"
+        let follow = try StreamingProcess([Self.porthole, "logs", "--kubeconfig", config, "-f", "--function", "tiny"], environment: env)
+        defer { follow.kill() }
+        try await eventually(30, "the log so far") { follow.output.contains("\(tiny) | tiny: up, sleeping\n") }
+        store.put(pod: FakeFixtures.pod(
+            "default", joiner, labels: ["app": "tiny", "pod-template-hash": "5c6d7e8f9"], owner: ("ReplicaSet", "tiny-5c6d7e8f9"),
+            containers: [FakeFixtures.container("busybox", "busybox:1.36", requests: (nil, nil), limits: (nil, nil))],
+            phase: "Running", node: "kind-worker", created: FakeFixtures.created))
+        store.appendLog("default", joiner, container: "busybox", "the new pod speaks\n")
+        try await eventually(30, "the new pod to be followed") { follow.output.contains("+ \(joiner)\n") }
+        try await eventually(30, "the new pod's line") { follow.output.contains("\(joiner) | the new pod speaks\n") }
+        store.appendLog("default", tiny, container: "busybox", "the old pod too\n")
+        try await eventually(30, "the old pod's new line") { follow.output.contains("\(tiny) | the old pod too\n") }
+        store.endContainer("default", joiner, container: "busybox")
+        try await eventually(30, "the end of the new pod's log") { follow.output.contains("- \(joiner) (ended)\n") }
+        XCTAssertNil(follow.exitStatus, "porthole logs -f --function stopped on its own: \(follow.output)")
+        follow.kill()
         await cluster.stop()
     }
 }
