@@ -211,6 +211,11 @@ public final class PortholeServerBackend: PlatformBackend {
                 server: baseURL, reason: "no connection to it came free in time: all 64 may be held by open streams (followed logs), so close some")
         case let error as PlatformError:
             return error
+        case is CancellationError:
+            // The caller gave up (a closed pane, a pipe's reader gone): not a server fault.
+            return error
+        case let error as HTTPClientError where error == .cancelled:
+            return CancellationError()
         default:
             // HTTPClientError (connect timeout, closed) and NIO's connection errors (refused, reset).
             return PlatformError.unreachable(server: baseURL, reason: "\(error)")

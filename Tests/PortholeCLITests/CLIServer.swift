@@ -44,6 +44,26 @@ final class CLIServer {
          "PORTHOLE_STATE_DIR": directory.appendingPathComponent("client-state").path]
     }
 
+    /// Polls `instances FUNCTION -o json` until a Running instance shows up; returns its id.
+    func runningInstance(of function: String) throws -> String {
+        let deadline = Date().addingTimeInterval(60)
+        while Date() < deadline {
+            let run = try cli(["instances", function, "-o", "json"])
+            guard run.status == 0 else { throw NoInstance(function: function, why: "\(run)") }
+            let instances = try JSONSerialization.jsonObject(with: Data(run.stdout.utf8)) as? [String: Any]
+            let list = instances?["instances"] as? [[String: Any]] ?? []
+            if let id = list.first(where: { $0["status"] as? String == "Running" })?["instanceId"] as? String { return id }
+            usleep(200_000)
+        }
+        throw NoInstance(function: function, why: "none within 60 s")
+    }
+
+    struct NoInstance: Error, CustomStringConvertible {
+        let function: String
+        let why: String
+        var description: String { "no Running instance of \(function): \(why)" }
+    }
+
     func stop() {
         server.stop()
         try? FileManager.default.removeItem(at: directory)

@@ -42,21 +42,8 @@ final class LogsCLITests: XCTestCase {
         return server
     }
 
-    private func runningInstance(of function: String) throws -> String {
-        let deadline = Date().addingTimeInterval(60)
-        while Date() < deadline {
-            let run = try server().cli(["instances", function, "-o", "json"])
-            XCTAssertEqual(run.status, 0, "\(run)")
-            let instances = try JSONSerialization.jsonObject(with: Data(run.stdout.utf8)) as? [String: Any]
-            let list = instances?["instances"] as? [[String: Any]] ?? []
-            if let id = list.first(where: { $0["status"] as? String == "Running" })?["instanceId"] as? String { return id }
-            usleep(200_000)
-        }
-        throw PortholeCLITests.NoInstance(function: function)
-    }
-
     func testWholeLogAndTail() throws {
-        let id = try runningInstance(of: "quiet")
+        let id = try server().runningInstance(of: "quiet")
         let all = try server().cli(["logs", id])
         XCTAssertEqual(all.status, 0, "\(all)")
         XCTAssertEqual(all.stdout, "one\ntwo\nthree\n")
@@ -72,7 +59,7 @@ final class LogsCLITests: XCTestCase {
     /// once, even though the log has gone quiet and nothing more is written.
     func testFollowIntoHeadEndsWhenHeadDoes() throws {
         let server = try server()
-        let id = try runningInstance(of: "quiet")
+        let id = try server.runningInstance(of: "quiet")
         let started = Date()
         let connection = "--server \(server.url) --token-file \(server.tokenFile.path)"
         let script = "{ timeout -s KILL 20 \(CLIRun.binary.path) logs -f \(connection) \(id); echo \"porthole exited $?\" >&2; } | head -n 3"
@@ -83,7 +70,7 @@ final class LogsCLITests: XCTestCase {
         XCTAssertLessThan(elapsed, 10, "porthole logs -f | head -n 3 took \(elapsed) s")
 
         // The ticker keeps printing: head's three lines come from a stream still being followed.
-        let ticker = try runningInstance(of: "ticker")
+        let ticker = try server.runningInstance(of: "ticker")
         let ticks = try ProgramRunner.run(
             ["/bin/sh", "-c", "{ timeout -s KILL 20 \(CLIRun.binary.path) logs -f --tail 0 \(connection) \(ticker); echo \"porthole exited $?\" >&2; } | grep --line-buffered tick 2>/dev/null | head -n 3"],
             environment: server.isolation.mapValues { $0 }, timeout: 40)
@@ -99,7 +86,7 @@ final class LogsCLITests: XCTestCase {
         XCTAssertEqual(unknown.status, 1, "\(unknown)")
         XCTAssertTrue(unknown.stderr.hasPrefix("porthole: no instance c-000000000000 on "), unknown.stderr)
         XCTAssertTrue(unknown.stderr.contains("run `porthole instances`"), unknown.stderr)
-        let id = try runningInstance(of: "quiet")
+        let id = try server().runningInstance(of: "quiet")
         let previous = try server().cli(["logs", "-p", id])
         XCTAssertEqual(previous.status, 1, "\(previous)")
         XCTAssertTrue(previous.stderr.hasPrefix("porthole: "), previous.stderr)

@@ -19,22 +19,8 @@ final class PortholeCLITests: XCTestCase {
         return server
     }
 
-    /// Polls `instances -o json` until a Running instance shows up; returns its id.
-    private func runningInstance(of function: String = "hello") throws -> String {
-        let deadline = Date().addingTimeInterval(60)
-        while Date() < deadline {
-            let run = try server().cli(["instances", function, "-o", "json"])
-            XCTAssertEqual(run.status, 0, "\(run)")
-            let instances = try JSONSerialization.jsonObject(with: Data(run.stdout.utf8)) as? [String: Any]
-            let list = instances?["instances"] as? [[String: Any]] ?? []
-            if let id = list.first(where: { $0["status"] as? String == "Running" })?["instanceId"] as? String { return id }
-            usleep(200_000)
-        }
-        throw NoInstance(function: function)
-    }
-
     func testExecExitsWithTheRemoteExitCode() throws {
-        let id = try runningInstance()
+        let id = try server().runningInstance(of: "hello")
         let seven = try server().cli(["exec", id, "--", "sh", "-c", "exit 7"])
         XCTAssertEqual(seven.status, 7, "\(seven)")
         XCTAssertEqual(seven.stderr, "", "\(seven)")
@@ -58,7 +44,7 @@ final class PortholeCLITests: XCTestCase {
             XCTAssertNotNil(function["memorySize"] as? Int, "\(function)")
         }
 
-        let id = try runningInstance()
+        let id = try server().runningInstance(of: "hello")
         let instances = try server().cli(["instances", "-o", "json"])
         XCTAssertEqual(instances.status, 0, "\(instances)")
         let body = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(instances.stdout.utf8)) as? [String: Any])
@@ -115,10 +101,5 @@ final class PortholeCLITests: XCTestCase {
                                   environment: server.isolation)
         XCTAssertEqual(exec.status, 1, "\(exec)")
         XCTAssertTrue(exec.stderr.contains("missing or wrong bearer token"), exec.stderr)
-    }
-
-    struct NoInstance: Error, CustomStringConvertible {
-        let function: String
-        var description: String { "no Running instance of \(function) within 60 s" }
     }
 }
