@@ -116,6 +116,6 @@ func runCopyBenchmark() async throws {
     line("  ratio exec/cp                           \(fmt(result.ratio))  (goal ≥ 0.90)")
     // Every process here shares the machine's cores; the CPU the copy needs bounds what it can reach.
     let cores = ProcessInfo.processInfo.activeProcessorCount
-    line("  CPU of the whole machine per run, median  exec \(fmt(Statistics.median(result.execCPUSeconds))) s, cp \(fmt(Statistics.median(result.copyCPUSeconds))) s")
+    line("  CPU of the whole machine per run (every process: read it on a quiet machine), median  exec \(fmt(Statistics.median(result.execCPUSeconds))) s, cp \(fmt(Statistics.median(result.copyCPUSeconds))) s")
     line("  best ratio that CPU allows on \(cores) cores   \(fmt(result.ceiling(cores: cores)))  (cp no faster than its CPU / \(cores))")
 }
