@@ -8,10 +8,11 @@ struct LogsCommand: AsyncParsableCommand {
         commandName: "logs",
         abstract: "Print an instance's output (stdout and stderr), like `kubectl logs`; -f follows it; --function prints every instance's.",
         discussion: """
-            porthole logs c-1a2b3c4d5e6f               # everything the instance printed so far
-            porthole logs -f --tail 20 c-1a2b3c4d5e6f  # the last 20 lines, then new output until it ends
+            porthole logs c-1a2b3c4d5e6f              # all it printed so far
+            porthole logs -f --tail 20 c-1a2b3c4d5e6f # last 20 lines, then follow
             porthole logs -f c-1a2b3c4d5e6f | grep ERROR
-            porthole logs -f --tail 5 --function hello # every live instance of hello
+            porthole logs -f --function hello         # every instance of hello
+
             The local platform keeps the logs of live instances and of the newest ended ones per function.
 
             With --function: each line behind its instance's id, written whole (instances never mix inside \
