@@ -8,10 +8,10 @@ struct CopyCommand: AsyncParsableCommand {
         commandName: "cp",
         abstract: "Copy files and directories between an instance and this machine, like `kubectl cp`.",
         discussion: """
-            porthole cp c-1a2b3c4d5e6f:/tmp/tcpdump.cap .        # into the current directory
+            porthole cp c-1a2b3c4d5e6f:/tmp/tcpdump.cap .        # into this directory
             porthole cp c-1a2b3c4d5e6f:/var/log/app ./logs       # a directory
             porthole cp ./fix.conf c-1a2b3c4d5e6f:/tmp/          # upload
-            porthole cp c-1a2b3c4d5e6f:/tmp/out.json - | jq .    # a file to stdout (a directory: a tar stream)
+            porthole cp c-1a2b3c4d5e6f:/tmp/out.json - | jq .    # to stdout (a dir: tar)
             Uses tar in the instance when it has it, else sh and cat (single files). Checked with SHA-256 on \
             both sides; a copy lands under a temporary name and is renamed when complete.
             """)

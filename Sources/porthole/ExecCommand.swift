@@ -10,11 +10,12 @@ struct ExecCommand: AsyncParsableCommand {
         commandName: "exec",
         abstract: "Run a command inside a live instance, like `kubectl exec`; no command opens a login shell.",
         discussion: """
-            porthole exec c-1a2b3c4d5e6f -- env          # why is my variable not set?
-            porthole exec -it c-1a2b3c4d5e6f              # a shell (bash if present, else sh)
-            porthole exec -it --record s.cast c-1a2b3c4d5e6f   # and record it (`porthole play s.cast`)
-            porthole exec --function hello -- uptime      # in every live instance of hello at once
-            porthole's exit code is the remote command's (127: not found, 255: the session ended without one).
+            porthole exec c-1a2b3c4d5e6f -- env           # why is my variable not set?
+            porthole exec -it c-1a2b3c4d5e6f              # a shell (bash, else sh)
+            porthole exec -it --record s.cast c-1a2b3c4d5e6f  # and record it
+            porthole exec --function hello -- uptime      # in every instance at once
+
+            `porthole play s.cast` replays a recording. porthole's exit code is the remote command's (127: not found, 255: the session ended without one).
             """)
 
     @OptionGroup var server: ServerOptions
