@@ -181,7 +181,14 @@ func writeAll(_ fd: Int32, _ bytes: [UInt8]) -> Bool {
         while offset < raw.count {
             let n = write(fd, raw.baseAddress! + offset, raw.count - offset)
             if n < 0 {
-                if errno == EINTR || errno == EAGAIN { continue }
+                if errno == EINTR { continue }
+                // A descriptor someone made non-blocking (a parent sharing the pipe): wait
+                // for room rather than retry at once, which would spin a core until the reader catches up.
+                if errno == EAGAIN {
+                    var room = pollfd(fd: fd, events: Int16(POLLOUT), revents: 0)
+                    _ = poll(&room, 1, 1000)
+                    continue
+                }
                 return false
             }
             offset += n

@@ -66,7 +66,7 @@ struct LogsCommand: AsyncParsableCommand {
         let printing = Task {
             for try await chunk in stream {
                 // Straight to the descriptor: nothing waits in a buffer while following.
-                guard Self.writeOut(chunk) else { return }
+                guard writeAll(1, chunk) else { return }
             }
         }
         // `logs -f | head` must end when head does, even if the log is quiet.
@@ -107,21 +107,5 @@ struct LogsCommand: AsyncParsableCommand {
             throw PlatformError.notFound(code: code, message: message)
         }
         return try await backend.streamLogs(request(function: function))
-    }
-
-    /// Writes all of `bytes` to stdout; false once stdout is gone (a closed pipe).
-    static func writeOut(_ bytes: [UInt8]) -> Bool {
-        var offset = 0
-        return bytes.withUnsafeBytes { raw in
-            while offset < raw.count {
-                let n = write(1, raw.baseAddress! + offset, raw.count - offset)
-                if n < 0 {
-                    if errno == EINTR || errno == EAGAIN { continue }
-                    return false
-                }
-                offset += n
-            }
-            return true
-        }
     }
 }

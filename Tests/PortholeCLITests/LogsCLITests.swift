@@ -24,7 +24,8 @@ final class LogsCLITests: XCTestCase {
         ThreadingHTTPServer(('127.0.0.1', int(os.environ['PORT'])), H).serve_forever()
         """
 
-    /// `quiet` prints three lines and then nothing; `ticker` prints a line every 0.2 s.
+    /// `quiet` prints three lines and then nothing; `ticker` prints a line every
+    /// 0.2 s; `big` prints 2 MiB (32,768 lines of 64 bytes) and then nothing.
     private func server() throws -> CLIServer {
         if let server = Self.shared { return server }
         let server = try CLIServer(functionsYAML: """
@@ -36,6 +37,10 @@ final class LogsCLITests: XCTestCase {
               - functionName: ticker
                 code: ./fn
                 customRuntimeConfig: {command: [sh, -c, "i=0; (while :; do i=$((i+1)); echo tick-$i; sleep 0.2; done) & exec python3 server.py"]}
+                provisioned: 1
+              - functionName: big
+                code: ./fn
+                customRuntimeConfig: {command: [sh, -c, "yes xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx | head -n 32768; exec python3 server.py"]}
                 provisioned: 1
             """, files: ["fn/server.py": Self.server])
         Self.shared = server
@@ -91,6 +96,40 @@ final class LogsCLITests: XCTestCase {
         XCTAssertEqual(previous.status, 1, "\(previous)")
         XCTAssertTrue(previous.stderr.hasPrefix("porthole: "), previous.stderr)
         XCTAssertTrue(previous.stderr.contains("ask for the current log instead"), previous.stderr)
+    }
+
+    /// A stdout left non-blocking by whoever shares it (a Node.js parent, a
+    /// shell that set O_NONBLOCK on the pipe) refuses writes with EAGAIN while
+    /// its reader is behind: porthole waits for room instead of retrying in a
+    /// loop that burns a core for as long as the reader is slow.
+    func testANonBlockingStdoutIsWaitedForNotSpunOn() throws {
+        let server = try server()
+        let id = try server.runningInstance(of: "big")
+        // The reader takes 64 KiB every 0.05 s: 2 MiB take about 1.6 s.
+        let reader = """
+            import fcntl, os, subprocess, sys, time
+            r, w = os.pipe()
+            fcntl.fcntl(w, fcntl.F_SETFL, fcntl.fcntl(w, fcntl.F_GETFL) | os.O_NONBLOCK)
+            child = subprocess.Popen(sys.argv[1:], stdout=w)
+            os.close(w)
+            started, total = time.time(), 0
+            while True:
+                chunk = os.read(r, 65536)
+                if not chunk: break
+                total += len(chunk)
+                time.sleep(0.05)
+            _, status, usage = os.wait4(child.pid, 0)
+            print(total, status, round(time.time() - started, 2), round(usage.ru_utime + usage.ru_stime, 2))
+            """
+        let run = try ProgramRunner.run(
+            ["/usr/bin/python3", "-c", reader, CLIRun.binary.path, "logs", "--server", server.url, "--token-file", server.tokenFile.path, id],
+            environment: server.isolation.mapValues { $0 }, timeout: 60)
+        let figures = run.stdoutText.split(separator: " ").compactMap { Double($0.trimmingCharacters(in: .whitespacesAndNewlines)) }
+        guard figures.count == 4 else { return XCTFail("\(run.stdoutText) \(run.stderrText)") }
+        XCTAssertEqual(figures[0], Double(64 * 32768), "bytes read: \(run.stderrText)")
+        XCTAssertEqual(figures[1], 0, "exit status: \(run.stderrText)")
+        // Spinning costs about the whole wall time; waiting costs a small part of it.
+        XCTAssertLessThan(figures[3], max(0.5, figures[2] * 0.4), "porthole used \(figures[3]) s of CPU in \(figures[2]) s")
     }
 
     /// The server process closes every log it opened for the CLI once the CLI is gone.
