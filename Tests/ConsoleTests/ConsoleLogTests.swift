@@ -201,6 +201,32 @@ final class ConsoleLogTests: XCTestCase {
         }
     }
 
+    /// Past 50 log panes (`ConsoleApp.maxReadingLogs`), another is refused with a
+    /// line saying why, so the 64 connections to the server are never all held
+    /// by logs: the table keeps refreshing instead of going stale.
+    func testLogPanesPastTheCapAreRefusedAndTheTableKeepsRefreshing() throws {
+        let console = try loggerConsole()
+        let tmux = console.tmux
+        let id = try console.selectedInstance()
+        let cap = 50
+        let logFile = console.server.stateDirectory.appendingPathComponent("logs/\(id).log")
+        for _ in 0..<cap {
+            try tmux.press("C-a", ":")
+            try tmux.typeLine("logs \(id)")
+        }
+        waitForHandles("\(cap) log panes open", pid: console.server.pid, file: logFile) { $0 == cap }
+        try tmux.press("C-a", ":")
+        try tmux.typeLine("logs \(id)")
+        try tmux.waitUntil("the refusal on the status line") { rows in
+            rows.contains { $0.contains("not opening another log: \(cap) log panes are reading already") }
+        }
+        waitForHandles("no more than the cap", pid: console.server.pid, file: logFile) { $0 == cap }
+        _ = try console.server.cli(["invoke", "logger", "-d", "counted"])
+        try tmux.waitUntil("the invocation counted in the function list") { rows in
+            rows.contains { $0.range(of: "│▶logger +custom +1 +[0-9]+/2 +1│", options: .regularExpression) != nil }
+        }
+    }
+
     /// The console's resident memory, from /proc.
     private func residentKiB(_ pid: pid_t) -> Int {
         let status = (try? String(contentsOfFile: "/proc/\(pid)/status", encoding: .utf8)) ?? ""

@@ -162,6 +162,7 @@ extension ConsoleApp {
                 defaultContainer: instance.defaultContainer, purpose: purpose, axis: axis))
             return nil
         }
+        if purpose.isLog, !roomForAnotherLog() { return nil }
         let id = workspace.makePaneID()
         let pane = Pane(id: id, functionName: functionName, instanceId: instanceId, purpose: purpose, container: container)
         workspace.panes[id] = pane
@@ -174,9 +175,23 @@ extension ConsoleApp {
         return id
     }
 
+    /// Whether another log pane may open: each reading log holds one of the
+    /// client's 64 connections to the server for as long as it follows, and
+    /// past that the table's refresh and every other request would wait for
+    /// one in vain (the table goes stale). Says why on the status line when not.
+    func roomForAnotherLog() -> Bool {
+        let reading = workspace.panes.values.filter { $0.purpose.isLog && !$0.state.isFinished }.count
+        guard reading >= Self.maxReadingLogs else { return true }
+        statusLine.show(
+            "not opening another log: \(reading) log panes are reading already, each holding one of the 64 connections to the server; close one (\(keyName(.closePane, .prefix))) first",
+            error: true)
+        return false
+    }
+
     func reconnect(_ pane: Pane) {
         guard pane.state.isFinished else { return }
         if pane.purpose.isLog {
+            guard roomForAnotherLog() else { return }
             let recording = startRecordingWithSession(pane)
             pane.connect(backend: backend, inbox: inbox, idleTimeout: nil)
             statusLine.show("reading the log of \(pane.instanceId) again…" + (recording.map { " recording to \($0)" } ?? ""))
