@@ -2,6 +2,9 @@
 public enum PlatformError: Error, Equatable, CustomStringConvertible {
     /// Nothing answered at the server address.
     case unreachable(server: String, reason: String)
+    /// The server may be fine, but every connection this client may open to it
+    /// is held (by followed logs), and none came free in time.
+    case connectionsBusy(server: String, limit: Int)
     /// The server refused the credentials.
     case unauthorized(message: String)
     /// Unknown function or instance.
@@ -23,6 +26,8 @@ public enum PlatformError: Error, Equatable, CustomStringConvertible {
         switch self {
         case .unreachable(let server, let reason):
             return "cannot reach a porthole server at \(server) (\(reason)); start one with `porthole serve`, or point at one with --server URL or PORTHOLE_SERVER"
+        case .connectionsBusy(let server, let limit):
+            return "no connection to the porthole server at \(server) came free in time: all \(limit) may be held by open streams (followed logs), so close some"
         case .unauthorized(let message): return message
         case .notFound(_, let message), .gone(_, let message): return message
         case .api(let status, let code, let message): return "\(message) (HTTP \(status) \(code))"

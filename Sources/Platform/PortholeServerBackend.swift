@@ -24,6 +24,9 @@ public final class PortholeServerBackend: PlatformBackend {
     /// Every instance, kept current by list-all calls with a cursor.
     private let instanceCache = InstanceCache()
 
+    /// How many connections the shared client opens to one server.
+    public static let connectionsPerServer = 64
+
     /// One client for the process. Connection failures fail at once rather than
     /// being retried until the request deadline: a missing server must say so
     /// quickly, and the console retries on its own schedule.
@@ -36,7 +39,7 @@ public final class PortholeServerBackend: PlatformBackend {
         configuration.connectionPool.idleTimeout = .seconds(30)
         // Every followed log holds a connection (HTTP/1.1): at the default of 8,
         // a console with a few log panes open could not refresh its table.
-        configuration.connectionPool.concurrentHTTP1ConnectionsPerHostSoftLimit = 64
+        configuration.connectionPool.concurrentHTTP1ConnectionsPerHostSoftLimit = connectionsPerServer
         return HTTPClient(eventLoopGroup: HTTPClient.defaultEventLoopGroup, configuration: configuration)
     }()
 
@@ -207,8 +210,7 @@ public final class PortholeServerBackend: PlatformBackend {
             return PlatformError.unreachable(
                 server: baseURL, reason: "no answer within \(timeout.nanoseconds / 1_000_000_000) s (is the server stopped or overloaded?)")
         case let error as HTTPClientError where error == .getConnectionFromPoolTimeout:
-            return PlatformError.unreachable(
-                server: baseURL, reason: "no connection to it came free in time: all 64 may be held by open streams (followed logs), so close some")
+            return PlatformError.connectionsBusy(server: baseURL, limit: Self.connectionsPerServer)
         case let error as PlatformError:
             return error
         case is CancellationError:
