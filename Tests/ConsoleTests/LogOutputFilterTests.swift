@@ -47,6 +47,25 @@ final class LogOutputFilterTests: XCTestCase {
         XCTAssertEqual(lead + rest, [0x61, 0x32, 0x4A, 0xC2, 0xA9], "a C1 split after its lead byte is dropped; © is kept")
     }
 
+    /// A log arrives in chunks cut anywhere: cut at every byte boundary (and a
+    /// byte at a time), a hostile log filters exactly as it does whole.
+    func testEveryCutOfAHostileLogFiltersAsTheWholeDoes() {
+        let hostile: [UInt8] = Array("a\u{1B}[38;2;1;2;3mRGB\u{1B}[0m\u{1B}]52;c;aGk=\u{07}\u{1B}]0;t\u{1B}\\\u{1B}[?1049h\u{1B}(0q\u{1B}Pq#0\u{1B}\\".utf8)
+            + [0xC2, 0x9B, 0x32, 0x4A, 0xFF, 0xFE, 0x00, 0x0D, 0x0A, 0xC3, 0x28, 0x1B, 0x1B, 0x5B, 0x31, 0x6D, 0xC2, 0xA9, 0x0A]
+        var whole = LogOutputFilter()
+        let expected = whole.filter(hostile)
+        for cut in 0...hostile.count {
+            var filter = LogOutputFilter()
+            XCTAssertEqual(filter.filter(Array(hostile[..<cut])) + filter.filter(Array(hostile[cut...])), expected, "cut at byte \(cut)")
+        }
+        var filter = LogOutputFilter()
+        XCTAssertEqual(hostile.flatMap { filter.filter([$0]) }, expected, "a byte at a time")
+        // Invalid UTF-8 and text pass; NUL, ESC sequences other than colour and C1 controls do not.
+        XCTAssertFalse(expected.contains(0x00))
+        XCTAssertTrue(expected.starts(with: Array("a\u{1B}[38;2;1;2;3mRGB\u{1B}[0m".utf8)))
+        XCTAssertTrue(expected.contains(0xFF))
+    }
+
     func testAnUnterminatedStringHidesOneLineOnly() {
         XCTAssertEqual(filtered("before\n\u{1B}]0;no end here\nafter\n"), "before\r\n\r\nafter\r\n")
     }
