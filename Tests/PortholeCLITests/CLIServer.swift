@@ -32,6 +32,22 @@ final class CLIServer {
             binary: CLIRun.binary, tokenFile: tokenFile, arguments: arguments, environment: ["PORTHOLE_STATE_DIR": state.path], timeout: 60)
     }
 
+    /// A function's `server.py` for specs that only need their instances to
+    /// start and answer: every GET and POST (an invocation) gets "ok".
+    static let answeringServer = """
+        import os
+        from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+        class H(BaseHTTPRequestHandler):
+            def do_GET(self):
+                self.send_response(200)
+                self.send_header('Content-Length', '2')
+                self.end_headers()
+                self.wfile.write(b'ok')
+            do_POST = do_GET
+            def log_message(self, *a): pass
+        ThreadingHTTPServer(('127.0.0.1', int(os.environ['PORT'])), H).serve_forever()
+        """
+
     /// `porthole SUBCOMMAND --server URL --token-file FILE REST…` (before any `--`).
     func cli(_ arguments: [String], timeout: TimeInterval = 60) throws -> CLIRun {
         let connection = ["--server", url, "--token-file", tokenFile.path]

@@ -11,21 +11,6 @@ final class FanOutLogsCLITests: XCTestCase {
         shared = nil
     }
 
-    /// Answers every GET and POST (an invocation) with "ok".
-    static let server = """
-        import os
-        from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-        class H(BaseHTTPRequestHandler):
-            def do_GET(self):
-                self.send_response(200)
-                self.send_header('Content-Length', '2')
-                self.end_headers()
-                self.wfile.write(b'ok')
-            do_POST = do_GET
-            def log_message(self, *a): pass
-        ThreadingHTTPServer(('127.0.0.1', int(os.environ['PORT'])), H).serve_forever()
-        """
-
     /// Each instance prints `lines` long lines as fast as it can (one write each),
     /// then `done`, each line carrying a token of its own instance.
     static let chatter = """
@@ -57,7 +42,7 @@ final class FanOutLogsCLITests: XCTestCase {
               - functionName: idle
                 code: ./fn
                 customRuntimeConfig: {command: [python3, server.py]}
-            """, files: ["fn/server.py": Self.server, "fn/chatter.py": Self.chatter])
+            """, files: ["fn/server.py": CLIServer.answeringServer, "fn/chatter.py": Self.chatter])
         Self.shared = server
         return server
     }

@@ -11,19 +11,6 @@ final class LogsCLITests: XCTestCase {
         shared = nil
     }
 
-    static let server = """
-        import os
-        from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-        class H(BaseHTTPRequestHandler):
-            def do_GET(self):
-                self.send_response(200)
-                self.send_header('Content-Length', '2')
-                self.end_headers()
-                self.wfile.write(b'ok')
-            def log_message(self, *a): pass
-        ThreadingHTTPServer(('127.0.0.1', int(os.environ['PORT'])), H).serve_forever()
-        """
-
     /// `quiet` prints three lines and then nothing; `ticker` prints a line every
     /// 0.2 s; `big` prints 2 MiB (32,768 lines of 64 bytes) and then nothing.
     private func server() throws -> CLIServer {
@@ -42,7 +29,7 @@ final class LogsCLITests: XCTestCase {
                 code: ./fn
                 customRuntimeConfig: {command: [sh, -c, "yes xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx | head -n 32768; exec python3 server.py"]}
                 provisioned: 1
-            """, files: ["fn/server.py": Self.server])
+            """, files: ["fn/server.py": CLIServer.answeringServer])
         Self.shared = server
         return server
     }
