@@ -61,7 +61,9 @@ extension LocalPlatform {
                 "kind": instance.provisioned ? "provisioned" : "on-demand",
             ]
             if let pid = instance.process?.pid { facts["pid"] = String(pid) }
-            if let pid = instance.namespacePid { facts["namespace init pid"] = String(pid) }
+            if let pid = instance.namespacePid {
+                facts[instance.isolation == .namespaces ? "namespace init pid" : "function pid"] = String(pid)
+            }
             if instance.isolation == .namespaces { facts["hostname"] = instance.id }
             return InstanceDetail(instance: instance.snapshot(now: Date()), events: instance.events, facts: facts)
         }

@@ -159,7 +159,9 @@ extension LocalPlatform {
                         instance.runningAt = now
                         instance.lastActivity = now
                         instance.coldStartMs = now.timeIntervalSince(started) * 1000
-                        if instance.isolation == .namespaces, let pid = instance.process?.pid {
+                        // The function's process (or its namespace's init) leads its own group;
+                        // kept so the group can be ended even if porthole-init is killed first.
+                        if let pid = instance.process?.pid {
                             instance.namespacePid = Isolation.namespaceInit(of: pid)
                         }
                         instance.record(String(format: "running (cold start %.0f ms)", instance.coldStartMs ?? 0), at: now)
@@ -201,6 +203,10 @@ extension LocalPlatform {
     }
 
     private func processExited(_ instance: RuntimeInstance, _ termination: ProcessTermination) {
+        // Without namespaces nothing ends the function's group with its porthole-init
+        // (killed from outside, say): end it here, or its processes outlive the instance.
+        let (isolation, group) = locked { (instance.isolation, instance.namespacePid) }
+        if isolation == .process, let group, group > 1 { kill(-group, SIGKILL) }
         let now = Date()
         let name = instance.spec.functionName
         var retryAt: Date?

@@ -187,6 +187,36 @@ final class LifecycleTests: XCTestCase {
         XCTAssertTrue(detail.events.contains { $0.message.hasPrefix("running (cold start") }, "\(detail.events)")
     }
 
+    /// Without namespaces, porthole-init killed from outside must not leave the
+    /// function's processes running: the platform ends their group itself.
+    func testProcessIsolationEndsTheFunctionsGroupWhenItsInitIsKilled() async throws {
+        let p = try await start(
+            "  - functionName: orphans\n    code: ./fn\n    provisioned: 1\n"
+                + "    customRuntimeConfig: {command: [sh, -c, \"(while :; do sleep 0.2; done) & echo $! > loop.pid; exec python3 server.py\"]}\n",
+            isolation: .process)
+        let instance = try await p.waitForRunning("orphans")[0]
+        let loopFile = p.directory.appendingPathComponent("fn/loop.pid")
+        var loop: Int32 = 0
+        try await poll(timeout: 10, "the background loop's pid") {
+            loop = Int32((try? String(contentsOf: loopFile, encoding: .utf8))?.trimmingCharacters(in: .whitespacesAndNewlines) ?? "") ?? 0
+            return loop > 0
+        }
+        XCTAssertEqual(kill(loop, 0), 0, "the background loop runs")
+        // Should the platform fail to, the test ends the group, not leaving it running.
+        let group = getpgid(loop)
+        defer { if group > 1 { kill(-group, SIGKILL) } }
+        let detail = try await p.backend.describeInstance(function: "orphans", id: instance.instanceId)
+        guard let initPid = detail.facts["pid"].flatMap({ Int32($0) }) else { return XCTFail("no pid in \(detail.facts)") }
+        XCTAssertNotNil(detail.facts["function pid"], "\(detail.facts)")
+        kill(initPid, SIGKILL)
+        try await poll(timeout: 10, "the background loop \(loop) to end with its instance") {
+            // Gone, or a zombie waiting for its reaper.
+            guard kill(loop, 0) == 0 else { return true }
+            let stat = (try? String(contentsOfFile: "/proc/\(loop)/stat", encoding: .utf8)) ?? ""
+            return stat.split(separator: ")").last?.split(separator: " ").first == "Z"
+        }
+    }
+
     func testCPUMetricMovesWhenTheFunctionBurns() async throws {
         let p = try await start(function("burner", "provisioned: 1\ninstanceConcurrency: 2"))
         let instance = try await p.waitForRunning("burner")[0]
