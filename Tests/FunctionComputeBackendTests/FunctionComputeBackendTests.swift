@@ -109,14 +109,20 @@ final class FunctionComputeBackendTests: ServeFixtureTestCase {
         }
     }
 
-    /// The CLI's `--fc-region/--fc-endpoint` flags and the environment credentials, end to end.
-    func testCLIFlagsUseTheFCBackend() async throws {
-        let (backend, fixture) = try backend()
-        let instance = try await runningInstance(backend, fixture)
+    /// This environment with the fixture's access key as Alibaba's tools read it (no STS token).
+    static func credentialEnvironment() -> [String: String] {
         var environment = ProcessInfo.processInfo.environment
         environment["ALIBABA_CLOUD_ACCESS_KEY_ID"] = ServeFixture.accessKeyId
         environment["ALIBABA_CLOUD_ACCESS_KEY_SECRET"] = ServeFixture.accessKeySecret
         environment.removeValue(forKey: "ALIBABA_CLOUD_SECURITY_TOKEN")
+        return environment
+    }
+
+    /// The CLI's `--fc-region/--fc-endpoint` flags and the environment credentials, end to end.
+    func testCLIFlagsUseTheFCBackend() async throws {
+        let (backend, fixture) = try backend()
+        let instance = try await runningInstance(backend, fixture)
+        var environment = Self.credentialEnvironment()
         let flags = ["--fc-region", "cn-local", "--fc-endpoint", fixture.endpoint]
         let binary = ServeFixture.portholeBinary.path
         let list = try OfficialSDK.run([binary, "instances", "hello"] + flags, timeout: 60, separateStderr: true, environment: environment)
@@ -141,10 +147,7 @@ final class FunctionComputeBackendTests: ServeFixtureTestCase {
     func testCLILogsSaysWhereFunctionComputeKeepsLogs() async throws {
         let (backend, fixture) = try backend()
         let instance = try await runningInstance(backend, fixture)
-        var environment = ProcessInfo.processInfo.environment
-        environment["ALIBABA_CLOUD_ACCESS_KEY_ID"] = ServeFixture.accessKeyId
-        environment["ALIBABA_CLOUD_ACCESS_KEY_SECRET"] = ServeFixture.accessKeySecret
-        environment.removeValue(forKey: "ALIBABA_CLOUD_SECURITY_TOKEN")
+        let environment = Self.credentialEnvironment()
         let logs = try OfficialSDK.run(
             [ServeFixture.portholeBinary.path, "logs", "-f", instance.instanceId, "--fc-region", "cn-local", "--fc-endpoint", fixture.endpoint],
             timeout: 60, separateStderr: true, environment: environment)
