@@ -26,6 +26,10 @@ public final class PortholeServerBackend: PlatformBackend {
 
     /// How many connections the shared client opens to one server.
     public static let connectionsPerServer = 64
+    /// How many logs one client follows at once (console panes, `logs --function`):
+    /// each holds a connection, and the other calls (lists, details, invocations)
+    /// need the rest.
+    public static let maxFollowedLogs = 50
 
     /// One client for the process. Connection failures fail at once rather than
     /// being retried until the request deadline: a missing server must say so

@@ -29,9 +29,9 @@ struct FanOutLogs {
     /// Without -f, at most this many logs are read at once (each holds a connection).
     static let parallelReads = 8
     /// With -f, at most this many logs are followed at once: each holds one of
-    /// the client's 64 connections, and listing needs one too. The rest wait
+    /// the client's connections, and listing needs one too. The rest wait
     /// for a log to end and are picked up at the next listing after that.
-    static let maxFollowed = 50
+    static let maxFollowed = PortholeServerBackend.maxFollowedLogs
 
     /// Runs until done and returns the exit code to leave with.
     func run() async throws -> ExitCode {

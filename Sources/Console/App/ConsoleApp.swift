@@ -72,10 +72,9 @@ public final class ConsoleApp {
     static let framePeriodNanos: UInt64 = 16_000_000
     /// Seconds between progress redraws while transfers run.
     static let jobTick: TimeInterval = 0.25
-    /// At most this many log panes read at once: the client has 64 connections
-    /// to a server, and the table, details and invocations need some of them
-    /// (`porthole logs --function` follows at most 50 the same way).
-    static let maxReadingLogs = 50
+    /// At most this many log panes read at once: the table, details and
+    /// invocations need connections of their own (as `porthole logs --function`).
+    static let maxReadingLogs = PortholeServerBackend.maxFollowedLogs
 
     /// Checks the options (theme file, prefix key, rebound keys) without touching the terminal,
     /// so a bad theme is reported as a plain error before curses starts.
